@@ -1,0 +1,1 @@
+"""A full-text search engine over news articles."""
