@@ -1,0 +1,253 @@
+"""Text analysis: how article text and query text become index terms.
+
+One pipeline serves indexing, querying and highlighting, so that what the user types is
+turned into terms exactly as the article was:
+
+    NewsTokenizer | LowercaseFilter | AccentFoldFilter | PossessiveFilter
+                  | SpellingVariantFilter | StopFilter | StemFilter
+
+The tokenizer knows about weapon-system designators (``S-300``, ``F-16``, ``IRIS-T``,
+``MiG-29``, ``M142``, ``155mm``): at index time a designator is one term (``s300``) plus
+its parts at the same position (``s``, ``300``), so ``S-300``, ``S300`` and ``300`` all
+find it; at query time only the joined term is produced, so ``F-16`` does not match
+every ``16``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator
+
+from nltk.stem.snowball import SnowballStemmer
+from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
+
+# A word, optionally joined to more words by hyphens, slashes or dots (designators,
+# compounds, acronyms, decimals), optionally followed by an apostrophe suffix.
+_TOKEN_RE = re.compile(r"\w+(?:[-\u2010\u2011/.]\w+)*(?:['\u2019]\w+)?")
+_JOINERS_RE = re.compile(r"[-\u2010\u2011/.]")
+_ALNUM_RUNS_RE = re.compile(r"[^\W\d_]+|\d+")
+_HAS_DIGIT_RE = re.compile(r"\d")
+_DECIMAL_RE = re.compile(r"\d+(?:\.\d+)+")
+
+
+def _data_lines(name: str) -> Iterator[str]:
+    text = resources.files("search").joinpath("data", name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+@lru_cache(maxsize=None)
+def stop_words() -> frozenset[str]:
+    """The shipped stop list (``search/data/stopwords.txt``)."""
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+@lru_cache(maxsize=None)
+def spelling_variants() -> dict[str, str]:
+    """British/American and transliteration variants, folded to one form."""
+    table = {}
+    for line in _data_lines("spelling.tsv"):
+        variant, canonical = line.split("\t")
+        table[variant.strip()] = canonical.strip()
+    return table
+
+
+def _is_designator(parts: list[str]) -> bool:
+    """``S-300``, ``MiG-29``, ``IRIS-T``, ``SAMP/T`` are names, not compounds."""
+    if any(_HAS_DIGIT_RE.search(p) for p in parts):
+        return True
+    return parts[0].isupper() and len(parts[-1]) <= 2 and parts[-1].isupper()
+
+
+class NewsTokenizer(Tokenizer):
+    """Splits text into words, keeping designators, compounds and acronyms whole."""
+
+    def __call__(self, value: str, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        index_mode = mode != "query"
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in _TOKEN_RE.finditer(value):
+            word = match.group()
+            t.startchar = start_char + match.start()
+            t.endchar = start_char + match.end()
+            t.boost = 1.0
+            t.stopped = False
+            core, apostrophe, suffix = word.replace("\u2019", "'").partition("'")
+            parts = [p for p in _JOINERS_RE.split(core) if p]
+            if len(parts) <= 1:
+                t.text, t.pos = word, pos
+                yield t
+                if index_mode:
+                    yield from self._alnum_parts(t, word, pos)
+                pos += 1
+            elif all(len(p) == 1 and p.isalpha() for p in parts) or _DECIMAL_RE.fullmatch(core):
+                # U.S., U.K. -> "us", "uk"; 6.3 stays "6.3"
+                t.text = core if core[0].isdigit() else "".join(parts)
+                t.pos = pos
+                yield t
+                pos += 1
+            elif _is_designator(parts):
+                t.text, t.pos = "".join(parts) + apostrophe + suffix, pos
+                yield t
+                if index_mode:
+                    for part in parts:
+                        t.text, t.pos = part, pos
+                        yield t
+                pos += 1
+            else:
+                # long-range, counter-offensive: the parts in order, and at index time
+                # the joined word as well, so "counteroffensive" finds them.
+                if index_mode:
+                    t.text, t.pos = "".join(parts), pos
+                    yield t
+                for i, part in enumerate(parts):
+                    t.text = part + (apostrophe + suffix if i == len(parts) - 1 else "")
+                    t.pos = pos
+                    yield t
+                    pos += 1
+
+    @staticmethod
+    def _alnum_parts(t: Token, word: str, pos: int):
+        """``M142`` -> ``m``, ``142``; ``155mm`` -> ``155``, ``mm`` (index time only)."""
+        if not _HAS_DIGIT_RE.search(word) or word.isdigit():
+            return
+        runs = _ALNUM_RUNS_RE.findall(word)
+        if len(runs) > 1:
+            for run in runs:
+                t.text, t.pos = run, pos
+                yield t
+
+
+@lru_cache(maxsize=100_000)
+def fold_accents(text: str) -> str:
+    """``Türkiye`` -> ``Turkiye``; ASCII passes through untouched."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class AccentFoldFilter(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_accents(t.text)
+            yield t
+
+
+class PossessiveFilter(Filter):
+    """``Ukraine's`` -> ``ukraine``; other apostrophes vanish (``o'neill`` -> ``oneill``)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text.replace("\u2019", "'")
+            if "'" in text:
+                if text.endswith("'s"):
+                    text = text[:-2]
+                text = text.replace("'", "")
+            t.text = text
+            yield t
+
+
+class SpellingVariantFilter(Filter):
+    """``defence`` -> ``defense``, ``kiev`` -> ``kyiv`` (table: ``search/data/spelling.tsv``)."""
+
+    def __init__(self):
+        self.table = spelling_variants()
+
+    def __call__(self, tokens):
+        table = self.table
+        for t in tokens:
+            t.text = table.get(t.text, t.text)
+            yield t
+
+
+class StopFilter(Filter):
+    """Drops stop words and one-letter words, renumbering positions so that phrases
+    close over the gaps while tokens sharing a position keep sharing it."""
+
+    def __init__(self):
+        self.stops = stop_words()
+
+    def __call__(self, tokens):
+        stops = self.stops
+        last_original = None
+        position = -1
+        for t in tokens:
+            text = t.text
+            if not text or text in stops or (len(text) == 1 and not text.isdigit()):
+                if t.removestops:
+                    continue
+                t.stopped = True
+            if t.positions:
+                if t.pos != last_original:
+                    position += 1
+                    last_original = t.pos
+                t.pos = position
+            yield t
+
+
+_stemmer = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball English stem; designators and numbers are left alone."""
+    if _HAS_DIGIT_RE.search(word):
+        return word
+    return _stemmer.stem(word)
+
+
+class StemFilter(Filter):
+    is_morph = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
+def _base() -> Composable:
+    return (NewsTokenizer() | LowercaseFilter() | AccentFoldFilter() | PossessiveFilter()
+            | SpellingVariantFilter() | StopFilter())
+
+
+def news_analyzer() -> Composable:
+    """The stemming analyzer for ``title`` and ``body``."""
+    return _base() | StemFilter()
+
+
+def word_analyzer() -> Composable:
+    """Same as :func:`news_analyzer` without stemming: for spelling suggestions."""
+    return _base()
+
+
+_NEWS = news_analyzer()
+_WORDS = word_analyzer()
+
+
+def analyse(text: str) -> dict[str, list[int]]:
+    """Index terms of ``text`` with their positions (what the writer stores)."""
+    postings: dict[str, list[int]] = {}
+    for t in _NEWS(text, positions=True, mode="index"):
+        positions = postings.setdefault(t.text, [])
+        if not positions or positions[-1] != t.pos:
+            positions.append(t.pos)
+    return postings
+
+
+def query_terms(text: str) -> list[str]:
+    """Terms a query word becomes (stemmed, folded, no stop words)."""
+    return [t.text for t in _NEWS(text, mode="query")]
+
+
+def surface_words(text: str) -> set[str]:
+    """Folded, unstemmed words, the vocabulary for spelling suggestions."""
+    return {t.text for t in _WORDS(text, mode="query") if t.text.isalpha() and len(t.text) > 2}

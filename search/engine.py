@@ -1,0 +1,396 @@
+"""The library API: search, read and describe an index. Returns plain data (models.py).
+
+One ``SearchEngine`` per index folder. It opens a searcher once per index generation and
+notices a re-index (a new commit or a rebuilt generation) on the next call, so a server
+never needs a restart. Calls are serialised per engine: Whoosh searchers are not
+guaranteed thread-safe, and each call is short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from . import storage
+from .analysis import fold_accents, stop_words
+from .entities import resolve as resolve_entity
+from .entities import system_info
+from .errors import ArticleNotFoundError, InvalidParameterError
+from .facets import FacetTable
+from .highlight import MatchTerms, best_passages, lead_passage
+from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
+                     StoredArticle)
+from .query import RESOLVED_FIELDS, TEXT_FIELDS, ParsedQuery, date_range, parse_query
+from .schema import stored_list
+from .sources import canonical_source
+
+MAX_PER_PAGE = 100
+MAX_RESULT_WINDOW = 100_000  # page * per_page
+
+
+@dataclass
+class _Snapshot:
+    generation: str
+    toc: int
+    searcher: Searcher
+    facets: FacetTable
+
+
+class SearchEngine:
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self._lock = threading.RLock()
+        self._snap: _Snapshot | None = None
+
+    # -- index generations -------------------------------------------------------------
+
+    def _snapshot(self) -> _Snapshot:
+        ix = storage.open_live(self.index_dir)
+        generation = storage.current_generation(self.index_dir) or ""
+        toc = ix.latest_generation()
+        snap = self._snap
+        if snap is None or snap.generation != generation or snap.toc != toc:
+            searcher = ix.searcher()
+            snap = _Snapshot(generation, toc, searcher, FacetTable(searcher.reader()))
+            self._snap = snap  # the old searcher is left to the GC: other calls may hold it
+        return snap
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snap:
+                self._snap.searcher.close()
+                self._snap = None
+
+    # -- resolving what users type to canonical facet values ---------------------------
+
+    def resolve(self, field: str, text: str) -> list[str]:
+        """Indexed values of facet ``field`` that ``text`` may mean (any alias, any case)."""
+        with self._lock:
+            return self._resolve(self._snapshot().facets, field, text)
+
+    @staticmethod
+    def _resolve(facets: FacetTable, field: str, text: str) -> list[str]:
+        text = text.strip()
+        candidates = [text]
+        if field == "source":
+            candidates.append(canonical_source(text))
+        elif field in ("person", "system", "org", "place"):
+            candidates += resolve_entity(field, text)
+        found: list[str] = []
+        for candidate in candidates:
+            found += facets.lookup(field, candidate)
+        if not found and field == "person":
+            found = facets.by_last_word(field, text)
+        return list(dict.fromkeys(found or candidates[1:]))
+
+    # -- search --------------------------------------------------------------------------
+
+    def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
+        with self._lock:
+            facets = self._snapshot().facets
+            return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict)
+
+    def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
+        _validate(request)
+        started = time.perf_counter()
+        with self._lock:
+            snap = self._snapshot()
+            searcher, facets = snap.searcher, snap.facets
+            parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
+                                 strict=strict)
+            dates = date_range(request.since, request.until)
+            parts = [q for q in (parsed.query, dates) if q is not None]
+            base_query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
+            base = None if not parts else set(searcher.docs_for_query(base_query))
+
+            selected = {name: self._selection(facets, name, values)
+                        for name, values in request.filters().items() if values}
+            allowed = {name: facets.docs_with(name, values) for name, values in selected.items()}
+            final = _intersect(base, allowed.values(), facets.live)
+            facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
+            hits = self._hits(searcher, base_query, final, request, parsed,
+                              filtered=bool(allowed))
+            suggestion = self._suggestion(searcher, parsed.text)
+            explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
+            for name, values in selected.items():
+                explained += f" AND {name}:({' OR '.join(values)})"
+        return SearchResults(
+            query=request.text, total=len(final), page=request.page, per_page=request.per_page,
+            hits=tuple(hits), facets=tuple(facet_list),
+            took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
+            warnings=parsed.warnings, suggestion=suggestion)
+
+    def _selection(self, facets: FacetTable, name: str, values: tuple[str, ...]) -> list[str]:
+        out: list[str] = []
+        for value in values:
+            out += self._resolve(facets, name, value) or [value]
+        return list(dict.fromkeys(out))
+
+    def _facets(self, facets: FacetTable, base: set[int] | None, allowed: dict[str, set[int]],
+                final: set[int], selected: dict[str, list[str]], limit: int) -> list[Facet]:
+        out = []
+        for name in FACET_FIELDS:
+            others = [docs for other, docs in allowed.items() if other != name]
+            scope = None if base is None and not others else _intersect(base, others, facets.live)
+            counts = facets.count(name, scope)
+            chosen = selected.get(name, [])
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            top = [v for v, _ in ranked[:limit]]
+            top += [v for v in chosen if v not in top]  # a selection is always shown
+            out.append(Facet(name, tuple(
+                FacetValue(v, counts.get(v, 0), v in chosen, _category(name, v)) for v in top)))
+        scope = None if base is None and not allowed else final
+        for name in ("year", "month"):
+            counts = facets.count(name, scope)
+            out.append(Facet(name, tuple(FacetValue(v, c) for v, c in sorted(counts.items()))))
+        return out
+
+    def _hits(self, searcher: Searcher, base_query: wq.Query, final: set[int],
+              request: SearchRequest, parsed: ParsedQuery, filtered: bool) -> list[Hit]:
+        first = (request.page - 1) * request.per_page
+        if first >= len(final):
+            return []
+        by_date = request.sort == "date" or parsed.query is None
+        results = searcher.search(
+            base_query, limit=first + request.per_page, filter=final if filtered else None,
+            sortedby="date" if by_date else None, reverse=by_date, terms=False)
+        wanted = _match_terms(parsed.query)
+        hits = []
+        for result in list(results)[first:]:
+            fields = result.fields()
+            body = fields.get("body", "")
+            passages = best_passages(body, wanted, request.highlights) if wanted else ()
+            hits.append(_hit(fields, result.score or 0.0, passages or lead_passage(body)))
+        return hits
+
+    def _suggestion(self, searcher: Searcher, text: str) -> str:
+        """"Did you mean": unknown words replaced by the closest indexed word (unstemmed)."""
+        if not text:
+            return ""
+        reader = searcher.reader()
+        corrector = None
+        changed = False
+        out = []
+        for token in re.split(r"(\s+)", text):
+            word = token.lstrip("+-")
+            key = fold_accents(word).lower()
+            if (not word.isalpha() or len(key) < 4 or key in stop_words() or word in ("AND", "OR", "NOT")
+                    or ("words", key) in reader):
+                out.append(token)
+                continue
+            corrector = corrector or searcher.corrector("words")
+            found = corrector.suggest(key, limit=1, maxdist=2 if len(key) > 5 else 1)
+            if found:
+                fixed = found[0].capitalize() if word[0].isupper() else found[0]
+                out.append(token[: len(token) - len(word)] + fixed)
+                changed = True
+            else:
+                out.append(token)
+        return "".join(out) if changed else ""
+
+    # -- single articles ---------------------------------------------------------------
+
+    def article(self, article_id: str) -> StoredArticle:
+        with self._lock:
+            searcher = self._snapshot().searcher
+            fields = searcher.document(id=article_id)
+        if fields is None:
+            raise ArticleNotFoundError(f"No article with id {article_id!r}. "
+                                       "Ids are shown by `search query` and `search export`.")
+        return _stored(fields)
+
+    def more_like(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Articles whose text is most like this one (Whoosh more-like-this on the body)."""
+        with self._lock:
+            searcher = self._snapshot().searcher
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFoundError(f"No article with id {article_id!r}.")
+            body = searcher.stored_fields(docnum).get("body", "")
+            results = searcher.more_like(docnum, "body", text=body, top=limit, numterms=25)
+            return [_hit(r.fields(), r.score or 0.0, ()) for r in results]
+
+    def sharing_entities(self, article_id: str, limit: int = 5) -> list[tuple[Hit, list[str]]]:
+        """Articles that mention the most of this article's people, systems, orgs, places."""
+        with self._lock:
+            snap = self._snapshot()
+            docnum = snap.searcher.document_number(id=article_id)
+            if docnum is None:
+                raise ArticleNotFoundError(f"No article with id {article_id!r}.")
+            mine = {(name, v) for name in ("person", "system", "org")
+                    for v in snap.facets.values[name][docnum]}
+            shared: Counter[int] = Counter()
+            for name, value in mine:
+                for other in snap.facets.docs_with(name, [value]):
+                    if other != docnum:
+                        shared[other] += 1
+            out = []
+            for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+                fields = snap.searcher.stored_fields(other)
+                common = [v for name, v in sorted(mine) if v in snap.facets.values[name][other]]
+                out.append((_hit(fields, float(shared[other]), ()), common))
+            return out
+
+    def iter_articles(self, request: SearchRequest | None = None) -> Iterator[StoredArticle]:
+        """Every matching article, one at a time (``search export``): memory stays flat."""
+        request = request or SearchRequest()
+        with self._lock:
+            snap = self._snapshot()
+            searcher, facets = snap.searcher, snap.facets
+            parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
+            dates = date_range(request.since, request.until)
+            parts = [q for q in (parsed.query, dates) if q is not None]
+            base = set(searcher.docs_for_query(wq.And(parts))) if parts else None
+            allowed = [facets.docs_with(name, self._selection(facets, name, values))
+                       for name, values in request.filters().items() if values]
+            docnums = sorted(_intersect(base, allowed, facets.live))
+        for docnum in docnums:
+            with self._lock:
+                fields = searcher.stored_fields(docnum)
+            yield _stored(fields)
+
+    # -- describing the index ------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            snap = self._snapshot()
+            facets = snap.facets
+            generation = snap.generation
+            dated = sorted(v for v in facets.totals["month"] if v != UNDATED)
+            size = sum(os.path.getsize(os.path.join(generation, f)) for f in os.listdir(generation))
+            return {
+                "index": self.index_dir,
+                "articles": len(facets.live),
+                "size_bytes": size,
+                "first_month": dated[0] if dated else None,
+                "last_month": dated[-1] if dated else None,
+                "facets": {name: {"distinct": len(facets.totals[name]),
+                                  "top": [{"value": v, "count": c} for v, c in
+                                          sorted(facets.totals[name].items(),
+                                                 key=lambda kv: (-kv[1], kv[0]))[:10]]}
+                           for name in FACET_FIELDS},
+                "years": [{"value": v, "count": c} for v, c in sorted(facets.totals["year"].items())],
+            }
+
+    def facet_totals(self, name: str) -> Counter[str]:
+        with self._lock:
+            return Counter(self._snapshot().facets.totals[name])
+
+    def docs_for(self, name: str, value: str) -> set[int]:
+        with self._lock:
+            return self._snapshot().facets.docs_with(name, [value])
+
+    def facet_values_of(self, name: str, docnums: set[int]) -> Counter[str]:
+        with self._lock:
+            return self._snapshot().facets.count(name, docnums)
+
+    def hits_for_docnums(self, docnums: list[int]) -> list[Hit]:
+        with self._lock:
+            searcher = self._snapshot().searcher
+            return [_hit(searcher.stored_fields(d), 0.0, ()) for d in docnums]
+
+    def vocabulary(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
+        """Indexed words starting with ``prefix``, most frequent first (suggestions)."""
+        key = fold_accents(prefix).lower()
+        if len(key) < 2:
+            return []
+        with self._lock:
+            reader = self._snapshot().searcher.reader()
+            words = []
+            for term in reader.expand_prefix("words", key):
+                words.append((term.decode("utf-8") if isinstance(term, bytes) else term,
+                              reader.doc_frequency("words", term)))
+                if len(words) >= 2000:
+                    break
+        return sorted(words, key=lambda w: (-w[1], w[0]))[:limit]
+
+
+def _validate(request: SearchRequest) -> None:
+    if request.sort not in ("relevance", "date"):
+        raise InvalidParameterError(f"sort must be 'relevance' or 'date', not {request.sort!r}.")
+    if request.page < 1:
+        raise InvalidParameterError("page must be 1 or more.")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise InvalidParameterError(f"limit must be between 1 and {MAX_PER_PAGE}.")
+    if request.page * request.per_page > MAX_RESULT_WINDOW:
+        raise InvalidParameterError(
+            f"page × limit may not exceed {MAX_RESULT_WINDOW:,}: narrow the query instead.")
+
+
+def _intersect(base: set[int] | None, others, live: frozenset[int]) -> set[int]:
+    result = set(live) if base is None else set(base)
+    for docs in sorted(others, key=len):
+        result &= docs
+    return result
+
+
+def _category(name: str, value: str) -> str:
+    if name != "system":
+        return ""
+    info = system_info(value)
+    return info["category"] if info else ""
+
+
+def _match_terms(q: wq.Query | None) -> MatchTerms:
+    """Terms and prefixes of the positive parts of the query, in the text fields."""
+    terms: set[str] = set()
+    prefixes: list[str] = []
+
+    def walk(node: wq.Query, negated: bool) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a, negated)
+            return
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.fieldname in TEXT_FIELDS:
+            stem = re.split(r"[*?]", str(node.text))[0]
+            if len(stem) >= 2:
+                prefixes.append(stem)
+            return
+        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            terms.add(str(node.text))
+            return
+        if isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
+            terms.update(str(w) for w in node.words)
+            return
+        for child in node.children():
+            walk(child, negated)
+
+    if q is not None:
+        walk(q, False)
+    return MatchTerms(frozenset(terms), tuple(prefixes))
+
+
+def _date_text(value: Any) -> str | None:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    return None
+
+
+def _hit(fields: dict[str, Any], score: float, passages) -> Hit:
+    return Hit(
+        id=fields["id"], title=fields.get("title", ""), date=_date_text(fields.get("date")),
+        source=fields.get("source", ""), url=fields.get("url", ""), score=score,
+        persons=stored_list(fields.get("person")), systems=stored_list(fields.get("system")),
+        orgs=stored_list(fields.get("org")), places=stored_list(fields.get("place")),
+        highlights=tuple(passages))
+
+
+def _stored(fields: dict[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""),
+        date=_date_text(fields.get("date")), source=fields.get("source", ""),
+        url=fields.get("url", ""), authors=stored_list(fields.get("authors")),
+        persons=stored_list(fields.get("person")), systems=stored_list(fields.get("system")),
+        orgs=stored_list(fields.get("org")), places=stored_list(fields.get("place")),
+        roles={k: tuple(v) for k, v in (fields.get("roles") or {}).items()},
+        origin=fields.get("origin", ""), extra=dict(fields.get("extra") or {}))

@@ -1,0 +1,128 @@
+"""Plain-text rendering of results for terminals and pipes."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import click
+
+from .indexer import IndexReport, Progress
+from .models import Highlight, SearchResults, StoredArticle
+
+FACET_TITLES = {"person": "People", "system": "Systems", "source": "Sources",
+                "org": "Organisations", "place": "Places", "year": "Years"}
+
+
+def highlight_text(h: Highlight, colour: bool) -> str:
+    """Matches in bold yellow on a terminal, in [brackets] otherwise."""
+    out = []
+    for text, is_match in h.segments():
+        text = " ".join(text.split()) if "\n" in text else text
+        if is_match:
+            out.append(click.style(text, fg="yellow", bold=True) if colour else f"[{text}]")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def results_text(results: SearchResults, colour: bool, explain: bool = False) -> str:
+    lines: list[str] = []
+    if explain:
+        lines.append(f"Parsed query: {results.parsed}")
+    for warning in results.warnings:
+        lines.append(f"Note: {warning}")
+    if results.suggestion:
+        lines.append(f"Did you mean: {results.suggestion}")
+    first = (results.page - 1) * results.per_page
+    shown = f"{first + 1}-{first + len(results.hits)}" if results.hits else "none"
+    lines.append(f"{results.total:,} articles ({shown} shown, page {results.page} of "
+                 f"{results.pages}) in {results.took_ms:.0f} ms")
+    lines.append("")
+    for rank, hit in enumerate(results.hits, start=first + 1):
+        title = click.style(hit.title, bold=True) if colour else hit.title
+        lines.append(f"{rank:>3}. {title}")
+        lines.append(f"     {hit.date or 'undated'} | {hit.source} | id {hit.id} | score {hit.score:.2f}")
+        for h in hit.highlights:
+            wrapped = textwrap.fill(highlight_text(h, False), width=96, initial_indent="     > ",
+                                    subsequent_indent="       ")
+            lines.append(_recolour(wrapped) if colour else wrapped)
+        lines.append("")
+    for facet in results.facets:
+        if facet.name not in FACET_TITLES or not facet.values:
+            continue
+        values = ", ".join(f"{v.value} ({v.count})" + ("*" if v.selected else "")
+                           for v in facet.values[:8])
+        lines.append(f"{FACET_TITLES[facet.name]}: {values}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _recolour(wrapped: str) -> str:
+    """Wrap on the bracketed text (so widths are right), then colour the brackets."""
+    out, depth = [], 0
+    for ch in wrapped:
+        if ch == "[" and depth == 0:
+            out.append("\x1b[1m\x1b[33m")
+            depth = 1
+        elif ch == "]" and depth == 1:
+            out.append("\x1b[0m")
+            depth = 0
+        else:
+            out.append(ch)
+    return "".join(out) + ("\x1b[0m" if depth else "")
+
+
+def article_text(article: StoredArticle) -> str:
+    lines = [article.title, "=" * min(len(article.title), 96), ""]
+    meta: list[tuple[str, Any]] = [
+        ("id", article.id), ("date", article.date or "undated"), ("source", article.source),
+        ("url", article.url), ("authors", ", ".join(article.authors)),
+        ("people", ", ".join(p + (f" ({'; '.join(article.roles[p])})" if article.roles.get(p) else "")
+                             for p in article.persons)),
+        ("systems", ", ".join(article.systems)), ("organisations", ", ".join(article.orgs)),
+        ("places", ", ".join(article.places)), ("from", article.origin)]
+    meta += sorted(article.extra.items())
+    for key, value in meta:
+        if value:
+            lines.append(f"{key + ':':<15}{value}")
+    lines.append("")
+    for paragraph in article.body.split("\n\n"):
+        lines.append(textwrap.fill(paragraph, width=96))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def stats_text(stats: dict[str, Any]) -> str:
+    lines = [f"Index:     {stats['index']}", f"Articles:  {stats['articles']:,}",
+             f"Size:      {stats['size_bytes'] / 1e6:.1f} MB",
+             f"Dates:     {stats['first_month'] or '-'} .. {stats['last_month'] or '-'}", ""]
+    lines.append("Years: " + ", ".join(f"{y['value']} ({y['count']})" for y in stats["years"]))
+    for name, facet in stats["facets"].items():
+        top = ", ".join(f"{v['value']} ({v['count']})" for v in facet["top"])
+        lines.append(f"{FACET_TITLES[name]} ({facet['distinct']} distinct): {top}")
+    return "\n".join(lines) + "\n"
+
+
+def progress_line(p: Progress) -> str:
+    eta = f"ETA {int(p.eta) // 60}:{int(p.eta) % 60:02d}" if p.eta is not None else "ETA --:--"
+    pct = f"{100 * p.bytes_done / p.bytes_total:3.0f}%" if p.bytes_total else ""
+    return f"\r  {p.articles:,} articles  {p.rate:,.0f}/s  {pct}  {eta}   "
+
+
+def report_text(report: IndexReport) -> str:
+    lines = [f"Indexed {report.added:,} new articles from {report.files_read:,} files "
+             f"in {report.seconds:.1f} s ({report.added / max(report.seconds, 1e-9):,.0f}/s); "
+             f"{report.total:,} articles in {report.index_dir}."]
+    if report.files_unchanged:
+        lines.append(f"{report.files_unchanged:,} files unchanged since the last run (not read).")
+    if report.duplicates:
+        lines.append(f"{report.duplicates:,} articles were already indexed (same content).")
+    if report.removed:
+        lines.append(f"{report.removed:,} articles removed (their files changed or are gone).")
+    if report.problems:
+        lines.append(f"Skipped {len(report.problems):,} inputs:")
+        for problem in report.problems[:50]:
+            lines.append(f"  {problem}")
+        if len(report.problems) > 50:
+            lines.append(f"  ... and {len(report.problems) - 50:,} more")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,119 @@
+"""The index schema, declared once, next to the one function that turns an article into
+a Whoosh document.
+
+Documents arrive at the writer already analysed (a ``{term: [positions]}`` mapping made in
+a worker process), so the single writer process does no text analysis of its own: that is
+what lets indexing use both cores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from whoosh import fields, query
+from whoosh.analysis import IDAnalyzer
+
+from .analysis import analyse, news_analyzer, surface_words
+from .models import UNDATED, Article, Entities
+
+TITLE_BOOST = 2.5  # BM25F field weight of the title relative to the body
+
+
+class AnalyzedText(fields.TEXT):
+    """A TEXT field that also accepts a pre-analysed ``{term: [positions]}`` mapping."""
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, dict):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for term, positions in value.items():
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+
+
+class FacetField(fields.FieldType):
+    """A multi-valued exact field (canonical names): indexed whole, stored as a list.
+
+    It parses its own query text, so ``person:"Lloyd Austin"`` is one term; the query
+    builder then maps whatever the user wrote to canonical names.
+    """
+
+    def __init__(self, stored: bool = True):
+        super().__init__(fields.formats.Existence(), IDAnalyzer(), stored=stored)
+
+    def index(self, value, **kwargs):
+        values = [value] if isinstance(value, str) else value
+        for v in dict.fromkeys(values):
+            if v:
+                yield v.encode("utf-8"), 1, 1.0, b""
+
+    def self_parsing(self) -> bool:
+        return True
+
+    def parse_query(self, fieldname, qstring, boost=1.0):
+        return query.Term(fieldname, qstring, boost=boost)
+
+    def parse_range(self, fieldname, start, end, startexcl, endexcl, boost=1.0):
+        return query.TermRange(fieldname, start, end, startexcl, endexcl, boost=boost)
+
+
+ENTITY_FIELDS = {"person": "persons", "system": "systems", "org": "orgs", "place": "places"}
+FACET_NAMES = ("person", "system", "source", "org", "place", "year", "month")
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=AnalyzedText(analyzer=news_analyzer(), stored=True, field_boost=TITLE_BOOST),
+        body=AnalyzedText(analyzer=news_analyzer(), stored=True),
+        words=FacetField(stored=False),  # unstemmed vocabulary, for "did you mean"
+        date=fields.DATETIME(stored=True, sortable=True),
+        year=FacetField(),
+        month=FacetField(),
+        source=FacetField(),
+        person=FacetField(),
+        system=FacetField(),
+        org=FacetField(),
+        place=FacetField(),
+        url=fields.STORED(),
+        authors=fields.STORED(),
+        roles=fields.STORED(),
+        origin=fields.STORED(),
+        extra=fields.STORED(),
+    )
+
+
+def _date_facets(date: dt.date | None) -> dict[str, Any]:
+    if date is None:
+        return {"year": UNDATED, "month": UNDATED}
+    return {"date": dt.datetime(date.year, date.month, date.day),
+            "year": f"{date.year:04d}", "month": f"{date.year:04d}-{date.month:02d}"}
+
+
+def to_document(article: Article, entities: Entities) -> dict[str, Any]:
+    """The keyword arguments of ``writer.add_document`` for one article (picklable)."""
+    doc = {
+        "id": article.id,
+        "title": analyse(article.title), "_stored_title": article.title,
+        "body": analyse(article.body), "_stored_body": article.body,
+        "words": sorted(surface_words(article.title + "\n" + article.body)),
+        "source": article.source,
+        "person": list(entities.persons), "system": list(entities.systems),
+        "org": list(entities.orgs), "place": list(entities.places),
+        "url": article.url, "authors": list(article.authors),
+        "roles": {k: list(v) for k, v in entities.roles.items()},
+        "origin": article.origin, "extra": dict(article.extra),
+    }
+    doc.update(_date_facets(article.date))
+    return doc
+
+
+def stored_list(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
