@@ -61,7 +61,7 @@ def _is_designator(parts: list[str]) -> bool:
     """``S-300``, ``MiG-29``, ``IRIS-T``, ``SAMP/T`` are names, not compounds."""
     if any(_HAS_DIGIT_RE.search(p) for p in parts):
         return True
-    return parts[0].isupper() and len(parts[-1]) <= 2 and parts[-1].isupper()
+    return parts[0][:1].isupper() and len(parts[-1]) <= 2 and parts[-1].isupper()
 
 
 class NewsTokenizer(Tokenizer):

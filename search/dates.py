@@ -18,7 +18,7 @@ _MONTH_DAY_YEAR_RE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?
 
 def _make(year: str, month: str | int, day: str) -> dt.date | None:
     if isinstance(month, str):
-        month = _MONTHS.get(month[:3].lower(), 0)
+        month = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower(), 0)
     try:
         date = dt.date(int(year), int(month), int(day))
     except ValueError:

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from . import storage
-from .analysis import fold_accents, stop_words
+from .analysis import fold_accents, query_terms, stop_words
 from .entities import resolve as resolve_entity
 from .entities import system_info
 from .errors import ArticleNotFoundError, InvalidParameterError
@@ -29,7 +29,7 @@ from .facets import FacetTable
 from .highlight import MatchTerms, best_passages, lead_passage
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
-from .query import RESOLVED_FIELDS, TEXT_FIELDS, ParsedQuery, date_range, parse_query
+from .query import TEXT_FIELDS, ParsedQuery, date_range, parse_query
 from .schema import stored_list
 from .sources import canonical_source
 
@@ -117,7 +117,7 @@ class SearchEngine:
             allowed = {name: facets.docs_with(name, values) for name, values in selected.items()}
             final = _intersect(base, allowed.values(), facets.live)
             facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-            hits = self._hits(searcher, base_query, final, request, parsed,
+            hits = self._hits(snap, base_query, final, request, parsed,
                               filtered=bool(allowed))
             suggestion = self._suggestion(searcher, parsed.text)
             explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -154,22 +154,25 @@ class SearchEngine:
             out.append(Facet(name, tuple(FacetValue(v, c) for v, c in sorted(counts.items()))))
         return out
 
-    def _hits(self, searcher: Searcher, base_query: wq.Query, final: set[int],
+    def _hits(self, snap: _Snapshot, base_query: wq.Query, final: set[int],
               request: SearchRequest, parsed: ParsedQuery, filtered: bool) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= len(final):
             return []
-        by_date = request.sort == "date" or parsed.query is None
-        results = searcher.search(
-            base_query, limit=first + request.per_page, filter=final if filtered else None,
-            sortedby="date" if by_date else None, reverse=by_date, terms=False)
+        searcher = snap.searcher
+        if request.sort == "date" or parsed.query is None:
+            page = [(d, 0.0) for d in snap.facets.by_date(final, first, request.per_page)]
+        else:
+            results = searcher.search(base_query, limit=first + request.per_page,
+                                      filter=final if filtered else None, terms=False)
+            page = [(r.docnum, r.score or 0.0) for r in list(results)[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
-        for result in list(results)[first:]:
-            fields = result.fields()
+        for docnum, score in page:
+            fields = searcher.stored_fields(docnum)
             body = fields.get("body", "")
             passages = best_passages(body, wanted, request.highlights) if wanted else ()
-            hits.append(_hit(fields, result.score or 0.0, passages or lead_passage(body)))
+            hits.append(_hit(fields, score, passages or lead_passage(body)))
         return hits
 
     def _suggestion(self, searcher: Searcher, text: str) -> str:
@@ -184,7 +187,8 @@ class SearchEngine:
             word = token.lstrip("+-")
             key = fold_accents(word).lower()
             if (not word.isalpha() or len(key) < 4 or key in stop_words() or word in ("AND", "OR", "NOT")
-                    or ("words", key) in reader):
+                    or ("words", key) in reader
+                    or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
                 out.append(token)
                 continue
             corrector = corrector or searcher.corrector("words")
@@ -312,6 +316,16 @@ class SearchEngine:
                 if len(words) >= 2000:
                     break
         return sorted(words, key=lambda w: (-w[1], w[0]))[:limit]
+
+    def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:
+        """[start, end) offsets in ``text`` of the words the (leniently parsed) query matches:
+        the article page highlights its full text with them."""
+        if not query_text.strip() or not text:
+            return []
+        from .highlight import match_spans
+
+        wanted = _match_terms(self.parse(query_text).query)
+        return match_spans(text, wanted) if wanted else []
 
 
 def _validate(request: SearchRequest) -> None:

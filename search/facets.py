@@ -10,11 +10,13 @@ set operations on top.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 from typing import Iterable
 
 from whoosh.reading import IndexReader
 
 from .analysis import fold_accents
+from .models import UNDATED
 from .schema import FACET_NAMES
 
 
@@ -47,6 +49,24 @@ class FacetTable:
             self.values[name] = [tuple(v) for v in per_doc]
             self.by_key[name] = keys
             self.totals[name] = totals
+
+    @cached_property
+    def newest_first(self) -> list[int]:
+        """Live docnums by date, newest first, undated last (Whoosh would put them first)."""
+        column = self.reader.column_reader("date", translate=False)
+        undated = self.values["year"]
+        return sorted(self.live, key=lambda d: (undated[d] == (UNDATED,),
+                                                 0 if undated[d] == (UNDATED,) else -column[d], d))
+
+    def by_date(self, docs: set[int], first: int, count: int) -> list[int]:
+        """A page of ``docs`` in date order, newest first."""
+        page: list[int] = []
+        for d in self.newest_first:
+            if d in docs:
+                page.append(d)
+                if len(page) >= first + count:
+                    break
+        return page[first:]
 
     def docs_with(self, name: str, values: Iterable[str]) -> set[int]:
         """Documents having any of ``values`` (an OR within one facet)."""

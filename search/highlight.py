@@ -16,7 +16,11 @@ from .models import Highlight
 MAX_CHARS = 60_000
 PASSAGE_CHARS = 240
 _ANALYZER = news_analyzer()
-_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at . ! ? followed by space, but not after an initial ("Lloyd J. Austin")
+# or a common abbreviation ("Gen. Milley", "U.S. officials").
+_SENTENCE_BREAK_RE = re.compile(
+    r"(?<=[.!?])(?<![\s(][A-Z]\.)(?<!Mr\.)(?<!Ms\.)(?<!Dr\.)(?<!St\.)(?<!Mrs\.)(?<!Gen\.)"
+    r"(?<!Lt\.)(?<!Col\.)(?<!Sgt\.)(?<!Rep\.)(?<!Sen\.)(?<!Gov\.)(?<!No\.)(?<!U\.S\.)\s+|\n+")
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,10 @@ class Format:
 def open_binary(path: str) -> BinaryIO:
     """The file's bytes, transparently gunzipped when it starts with the gzip magic."""
     raw = open(path, "rb")
-    if raw.peek(2)[:2] == GZIP_MAGIC:
-        return io.BufferedReader(gzip.GzipFile(fileobj=raw))  # type: ignore[arg-type]
-    return raw
+    if raw.peek(2)[:2] != GZIP_MAGIC:
+        return raw
+    raw.close()
+    return io.BufferedReader(gzip.open(path, "rb"))  # type: ignore[arg-type]
 
 
 def decoded_lines(stream: BinaryIO) -> Iterator[tuple[int, str | None]]:

@@ -1,0 +1,54 @@
+"""Shared fixtures: a real index over seeds/ (built once per session) and the CLI runner."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from search.engine import SearchEngine
+from search.indexer import index_paths
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> str:
+    """An index folder over the five seed articles (read-only for tests)."""
+    path = str(tmp_path_factory.mktemp("seed-index") / "index")
+    report = index_paths([str(SEEDS)], path, workers=1)
+    assert report.added == 5 and report.clean
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(seed_index) -> SearchEngine:
+    return SearchEngine(seed_index)
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    monkeypatch.delenv("SEARCH_INDEX", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner, seed_index):
+    """Run `search ARGS... --index <seed index>` in-process; returns the click Result."""
+    def run(*args: str, index: str | None = None):
+        return runner.invoke(main, [*args, "--index", index or seed_index], catch_exceptions=False)
+    return run
+
+
+def write(path: pathlib.Path, content: str | bytes) -> pathlib.Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+

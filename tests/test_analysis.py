@@ -1,0 +1,74 @@
+"""The analysis pipeline: designators, folding, possessives, stemming, spelling variants."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.analysis import analyse, query_terms, surface_words
+
+
+def same(a: str, b: str) -> bool:
+    return query_terms(a) == query_terms(b) and query_terms(a) != []
+
+
+def test_designators_are_one_query_term_and_indexed_with_their_parts():
+    assert query_terms("S-300") == ["s300"]
+    assert {"s300", "300"} <= set(analyse("the S-300 system"))  # one-letter parts are dropped
+    for designator, joined in [("F-16", "f16"), ("IRIS-T", "irist"), ("MiG-29", "mig29"),
+                               ("M142", "m142"), ("155mm", "155mm")]:
+        assert query_terms(designator) == [joined]
+        assert joined in analyse(f"they sent {designator} units")
+    assert {"155", "mm"} <= set(analyse("155mm shells"))
+    assert {"mig"} <= set(analyse("a MiG-29 jet"))
+
+
+def test_designator_spellings_meet():
+    assert same("F-16", "F16")
+    assert same("Iris-T", "IRIS-T")
+    assert same("MiG-29", "mig-29")
+
+
+def test_parts_share_the_designators_position_so_phrases_still_work():
+    postings = analyse("S-300 system")
+    assert postings["s300"] == postings["300"] == [0]
+    assert postings["system"] == [1]
+
+
+def test_case_accents_and_possessives_fold():
+    assert same("Türkiye", "turkiye")
+    assert same("Ukraine's", "Ukraine")
+    assert same("HIMARS's", "HIMARS")
+    assert same("Ukraine\u2019s", "ukraine")
+
+
+def test_snowball_stemming():
+    assert same("Patriots", "Patriot")
+    assert same("shelling", "shelled")
+
+
+def test_british_and_american_spellings_and_transliterations_meet():
+    for a, b in [("defence", "defense"), ("armour", "armor"), ("programme", "program"),
+                 ("Kiev", "Kyiv"), ("armoured", "armored")]:
+        assert same(a, b), (a, b)
+
+
+def test_stop_words_dropped_but_us_kept():
+    assert query_terms("the of and") == []
+    assert query_terms("US") == ["us"]
+    assert query_terms("U.S.") == ["us"]
+
+
+def test_hyphenated_compounds_split_and_join():
+    assert query_terms("counter-offensive") == ["counter", "offens"]
+    assert "counteroffens" in analyse("a counter-offensive")
+
+
+def test_surface_words_are_unstemmed():
+    assert "missiles" in surface_words("Russian missiles")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_no_text_crashes_the_analyzer(text):
+    analyse(text)
+    query_terms(text)
+    surface_words(text)

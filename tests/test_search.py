@@ -1,0 +1,171 @@
+"""Searching the seed index, through the library and through the CLI."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.errors import InvalidParameterError, InvalidQueryError
+from search.models import SearchRequest
+from search.query import parse_query
+
+AFP_RAMSTEIN = "73aa3b73bc940f29"
+DOD_NEWS = "ed9820256996eb55"
+RFERL = "d9cbacc0f2312712"
+
+
+def ids(engine, **kwargs) -> set[str]:
+    results = engine.search(SearchRequest(per_page=100, **kwargs))
+    return {h.id for h in results.hits}
+
+
+def test_patriot_json_finds_the_afp_ramstein_article_that_says_patriots(cli):
+    result = cli("query", "patriot", "--json")
+    data = json.loads(result.output)
+    assert [h["id"] for h in data["hits"]] == [AFP_RAMSTEIN]
+    hit = data["hits"][0]
+    assert hit["source"] == "AFP" and "Patriot" in hit["systems"]
+    text = hit["highlights"][0]["text"]
+    start, end = hit["highlights"][0]["matches"][0]
+    assert text[start:end] == "Patriots"
+
+
+def test_json_shape_is_stable(cli):
+    data = json.loads(cli("query", "austin", "--json").output)
+    assert {"query", "total", "page", "hits", "facets"} <= set(data)
+    assert set(data["hits"][0]) >= {"id", "title", "date", "source", "url", "score", "persons",
+                                    "systems", "orgs", "places", "highlights"}
+    assert set(data["facets"]) >= {"person", "system", "source", "org", "place", "year"}
+    assert all(set(v) >= {"value", "count"} for v in data["facets"]["source"])
+
+
+def test_air_defense_also_finds_air_defence(engine):
+    found = ids(engine, text='"air defense"')
+    assert AFP_RAMSTEIN in found  # writes "air defence"
+    assert {DOD_NEWS, RFERL} <= found
+
+
+def test_person_filter_merges_spellings_of_reznikov(engine):
+    both = ids(engine, persons=("Oleksii Reznikov",))
+    assert both == {DOD_NEWS, RFERL}  # "Oleksii" in DoD News, "Oleksiy" in RFE/RL
+    assert ids(engine, persons=("Oleksiy Reznikov",)) == both
+    assert ids(engine, persons=("Reznikov",)) == both
+
+
+def test_system_filter_s300_finds_the_dod_news_article(engine):
+    assert ids(engine, systems=("S-300",)) == {DOD_NEWS}
+
+
+def test_field_queries(engine):
+    assert ids(engine, text='person:"Lloyd Austin"') == ids(engine, persons=("Lloyd Austin",))
+    assert ids(engine, text="system:Patriot") == {AFP_RAMSTEIN}
+    assert ids(engine, text="source:AFP") == {AFP_RAMSTEIN}
+    assert ids(engine, text="source:afp") == {AFP_RAMSTEIN}
+
+
+def test_boolean_operators_phrases_and_prefixes(engine):
+    austin = ids(engine, text="austin")
+    assert len(austin) == 5
+    assert ids(engine, text="austin -patriot") == austin - {AFP_RAMSTEIN}
+    assert ids(engine, text="austin NOT patriot") == austin - {AFP_RAMSTEIN}
+    assert ids(engine, text="stinger OR patriot") == {DOD_NEWS, AFP_RAMSTEIN}
+    assert ids(engine, text="stinger AND patriot") == set()
+    assert ids(engine, text='"contact group"') >= {DOD_NEWS, RFERL, AFP_RAMSTEIN}
+    assert ids(engine, text="Stolten*") == ids(engine, text="Stoltenberg")
+    assert ids(engine, text="S-300") == {DOD_NEWS}
+    assert ids(engine, text="Türkiye") == ids(engine, text="Turkiye") != set()
+
+
+def test_title_weighs_more_than_body(engine):
+    hits = engine.search(SearchRequest(text="NATO Stoltenberg")).hits
+    assert hits[0].id == RFERL  # the one with both in its title
+
+
+def test_date_filters_and_ranges(engine):
+    assert ids(engine, since=__import__("datetime").date(2023, 1, 1)) == {"23dec30935bfbd88"}
+    assert ids(engine, text="date:[2022-10 TO 2022-12]") == {DOD_NEWS}
+    assert ids(engine, text="date:2023") == {"23dec30935bfbd88"}
+
+
+def test_facet_counts_and_disjunctive_selection(engine):
+    results = engine.search(SearchRequest(text="austin", sources=("AFP",)))
+    assert results.total == 1
+    sources = {v.value: v.count for v in results.facet("source").values}
+    assert sources["AFP"] == 1 and sources["RFE/RL"] == 1  # counted without its own selection
+    both = engine.search(SearchRequest(text="austin", sources=("AFP", "RFE/RL")))
+    assert both.total == 2
+
+
+def test_sort_by_date_and_pages(engine):
+    by_date = engine.search(SearchRequest(text="austin", sort="date", per_page=2))
+    assert [h.date for h in by_date.hits] == ["2023-02-15", "2022-10-22"]
+    page3 = engine.search(SearchRequest(text="austin", per_page=2, page=3))
+    assert len(page3.hits) == 1 and page3.total == 5
+    assert engine.search(SearchRequest(text="austin", page=9)).hits == ()
+
+
+def test_bad_parameters_have_clear_messages(engine):
+    with pytest.raises(InvalidParameterError, match="sort"):
+        engine.search(SearchRequest(sort="best"))
+    with pytest.raises(InvalidParameterError, match="after"):
+        import datetime as dt
+        engine.search(SearchRequest(since=dt.date(2024, 1, 1), until=dt.date(2023, 1, 1)))
+
+
+def test_query_problems_are_repaired_with_a_note_or_refused_with_their_position(cli):
+    lenient = cli("query", '"air defence')
+    assert lenient.exit_code == 0 and "unclosed quote" in lenient.output
+    strict = cli("query", "austin AND (", "--strict")
+    assert strict.exit_code == 1
+    assert "at character 12" in strict.output and "             ^" in strict.output
+    assert "Traceback" not in strict.output
+    bad_date = cli("query", "--since", "yesterday")
+    assert bad_date.exit_code == 1 and "YYYY-MM-DD" in bad_date.output
+
+
+def test_explain_prints_the_parsed_query(cli):
+    out = cli("query", "Patriots", "--system", "Patriot", "--explain").output
+    assert "Parsed query: (title:patriot^2.5 OR body:patriot) AND system:(Patriot)" in out
+
+
+def test_human_output_marks_matches_with_brackets_when_not_a_terminal(cli):
+    out = cli("query", "stinger").output
+    assert "[Stinger]" in out and "DoD News" in out and "Systems:" in out
+
+
+def test_show_and_stats(cli):
+    shown = cli("show", DOD_NEWS).output
+    assert "Jim Garamone" in shown and "S-300" in shown and "2022-10-22" in shown
+    missing = cli("show", "nope")
+    assert missing.exit_code == 1 and "No article with id 'nope'" in missing.output
+    stats = cli("stats").output
+    assert "Articles:  5" in stats and "AFP (1)" in stats
+
+
+def test_the_installed_entry_point_runs(seed_index):
+    exe = [sys.executable, "-c", "from search.cli import main; main()"]
+    out = subprocess.run([*exe, "query", "stinger", "--json", "--index", seed_index],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out)["total"] == 1
+    error = subprocess.run([*exe, "query", "x", "--index", seed_index + "-missing"],
+                           capture_output=True, text=True)
+    assert error.returncode == 1 and "No index at" in error.stderr and "Traceback" not in error.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_no_query_string_crashes_the_parser(text):
+    parse_query(text)  # lenient: never raises
+    try:
+        parse_query(text, strict=True)
+    except InvalidQueryError as exc:
+        assert exc.position is None or 0 <= exc.position <= len(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab "()*:-+ORNTAD[]date')), max_size=30))
+def test_no_query_crashes_a_search(engine, text):
+    engine.search(SearchRequest(text=text))
