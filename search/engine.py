@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.searching import Searcher
 
 from . import storage
@@ -31,6 +32,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_range, parse_query
 from .schema import stored_list
+from .settings import RANKING
 from .sources import canonical_source
 
 MAX_PER_PAGE = 100
@@ -59,7 +61,7 @@ class SearchEngine:
         toc = ix.latest_generation()
         snap = self._snap
         if snap is None or snap.generation != generation or snap.toc != toc:
-            searcher = ix.searcher()
+            searcher = ix.searcher(weighting=scoring.BM25F(B=RANKING.b, K1=RANKING.k1))
             snap = _Snapshot(generation, toc, searcher, FacetTable(searcher.reader()))
             self._snap = snap  # the old searcher is left to the GC: other calls may hold it
         return snap

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from whoosh import query
-from whoosh.qparser import MultifieldParser, PlusMinusPlugin
+from whoosh.qparser import MultifieldParser, OrGroup, PlusMinusPlugin
 
 from .dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
-from .schema import TITLE_BOOST, build_schema
+from .schema import build_schema
+from .settings import RANKING, Ranking
 
 TEXT_FIELDS = ("title", "body")
 RESOLVED_FIELDS = ("person", "system", "source", "org", "place")
@@ -152,15 +153,23 @@ def _repair(text: str, problem: Problem) -> str:
     return text[:i] + text[i + 1:]
 
 
-def _parser() -> MultifieldParser:
-    parser = MultifieldParser(list(TEXT_FIELDS), _SCHEMA, fieldboosts={"title": TITLE_BOOST})
+def _parser(ranking: Ranking, natural: bool) -> MultifieldParser:
+    group = OrGroup.factory(ranking.or_coordination) if natural else None
+    parser = MultifieldParser(list(TEXT_FIELDS), _SCHEMA, fieldboosts={"title": ranking.title_boost},
+                              **({"group": group} if group else {}))
     # Signs count only at the start of a word: "S-300" is a designator, not "S NOT 300".
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+(?=\S)",
                                       minusexpr=r"(?:^|(?<=[\s(]))-(?=\S)"))
     return parser
 
 
-_PARSER = _parser()
+_PARSERS = {natural: _parser(RANKING, natural) for natural in (False, True)}
+_SYNTAX_RE = re.compile(r'["()*?:]|(?:^|\s)[+-]\S|\b(?:AND|OR|NOT)\b')
+
+
+def is_natural_language(text: str, ranking: Ranking = RANKING) -> bool:
+    """A long query with no query syntax: rank by how many words match, not all-or-nothing."""
+    return not _SYNTAX_RE.search(text) and len(text.split()) >= ranking.long_query_words
 
 
 def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
@@ -194,13 +203,14 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     if not text:
         return ParsedQuery(None, "", tuple(warnings))
     try:
-        parsed = _PARSER.parse(_rewrite_dates(text))
+        parser = _PARSERS[is_natural_language(text)]
+        parsed = parser.parse(_rewrite_dates(text))
     except Exception as exc:  # Whoosh raises bare Exceptions for some inputs
         if strict:
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
         warnings.append(f"could not parse the query ({exc}); searched for its words instead")
         words = " ".join(re.findall(r"\w+", text))
-        parsed = _PARSER.parse(words) if words else query.NullQuery
+        parsed = _PARSERS[False].parse(words) if words else query.NullQuery
     if parsed is query.NullQuery:
         warnings.append("the query has only stop words or symbols, so it matches nothing")
     if resolve is not None:

@@ -17,9 +17,6 @@ from whoosh.analysis import IDAnalyzer
 from .analysis import analyse, news_analyzer, surface_words
 from .models import UNDATED, Article, Entities
 
-TITLE_BOOST = 2.5  # BM25F field weight of the title relative to the body
-
-
 class AnalyzedText(fields.TEXT):
     """A TEXT field that also accepts a pre-analysed ``{term: [positions]}`` mapping."""
 
@@ -66,7 +63,7 @@ FACET_NAMES = ("person", "system", "source", "org", "place", "year", "month")
 def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=AnalyzedText(analyzer=news_analyzer(), stored=True, field_boost=TITLE_BOOST),
+        title=AnalyzedText(analyzer=news_analyzer(), stored=True),
         body=AnalyzedText(analyzer=news_analyzer(), stored=True),
         words=FacetField(stored=False),  # unstemmed vocabulary, for "did you mean"
         date=fields.DATETIME(stored=True, sortable=True),
