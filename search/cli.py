@@ -14,7 +14,9 @@ from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
 from .indexer import index_paths
 from .models import SearchRequest
-from .render import article_text, progress_line, report_text, results_text, stats_text
+from .entity_views import entity_detail, list_entities, unknown_systems
+from .render import (article_text, entities_text, entity_text, progress_line, report_text,
+                     results_text, stats_text)
 from .storage import resolve_index_dir
 
 EXIT_SKIPPED = 3  # `search index`: indexed, but some inputs were skipped
@@ -171,3 +173,63 @@ def serve_command(host: str, port: int, threads: int, seed_paths, index_dir: str
 
     serve(resolve_index_dir(index_dir), host=host, port=port, threads=threads,
           seeds=list(seed_paths))
+
+
+@main.command("entities")
+@click.option("--type", "kind", type=click.Choice(["person", "system", "org", "place"]),
+              help="Only this kind of entity.")
+@click.option("--limit", type=click.IntRange(1, None), default=50, show_default=True)
+@click.option("--unknown", is_flag=True,
+              help="List designators that look like weapon systems but are not in the knowledge base.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index_option
+@handles_errors
+def entities_command(kind, limit, unknown, as_json, index_dir) -> None:
+    """People, weapon systems, organisations and places, with article counts, the aliases
+    seen in the text, roles and (for systems) the category."""
+    engine = SearchEngine(resolve_index_dir(index_dir))
+    if unknown:
+        rows = unknown_systems(engine)[:limit]
+        if as_json:
+            click.echo(_dumps([{"designator": d, "articles": c} for d, c in rows]))
+        else:
+            click.echo("\n".join(f"{c:>6}  {d}" for d, c in rows) or "No unknown designators.")
+        return
+    found = list_entities(engine, kind, limit)
+    if as_json:
+        click.echo(_dumps([e.to_dict() for e in found]))
+        return
+    click.echo(entities_text(found), nl=False)
+
+
+@main.command("entity")
+@click.argument("name")
+@click.option("--type", "kind", type=click.Choice(["person", "system", "org", "place"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index_option
+@handles_errors
+def entity_command(name, kind, as_json, index_dir) -> None:
+    """One entity (any alias): its articles, co-mentioned entities and mentions per month."""
+    detail = entity_detail(SearchEngine(resolve_index_dir(index_dir)), name, kind)
+    click.echo(_dumps(detail.to_dict()) if as_json else entity_text(detail), nl=as_json)
+
+
+@main.command("export")
+@click.argument("text", nargs=-1)
+@filter_options
+@click.option("--jsonl", is_flag=True, required=True,
+              help="One JSON object a line (the hit shape of `query --json` plus body).")
+@index_option
+@handles_errors
+def export_command(text, jsonl, index_dir, **filters) -> None:
+    """Stream the matching articles (all of them without a query) as JSON Lines."""
+    request = build_request(" ".join(text), **filters)
+    out = click.get_text_stream("stdout")
+    for article in SearchEngine(resolve_index_dir(index_dir)).iter_articles(request):
+        record = article.to_dict()
+        record = {"id": record["id"], "title": record["title"], "date": record["date"],
+                  "source": record["source"], "url": record["url"], "score": None,
+                  "persons": record["persons"], "systems": record["systems"],
+                  "orgs": record["orgs"], "places": record["places"], "highlights": [],
+                  "authors": record["authors"], "roles": record["roles"], "body": record["body"]}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -299,10 +299,18 @@ class SearchEngine:
         with self._lock:
             return self._snapshot().facets.count(name, docnums)
 
-    def hits_for_docnums(self, docnums: list[int]) -> list[Hit]:
+    def newest(self, docnums: set[int], limit: int) -> list[Hit]:
+        """The newest ``limit`` of these documents, as hits without highlights."""
         with self._lock:
-            searcher = self._snapshot().searcher
-            return [_hit(searcher.stored_fields(d), 0.0, ()) for d in docnums]
+            snap = self._snapshot()
+            return [_hit(snap.searcher.stored_fields(d), 0.0, ())
+                    for d in snap.facets.by_date(docnums, 0, limit)]
+
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        """Every value of an exact field with its document count (``alias``, ``role``...)."""
+        with self._lock:
+            reader = self._snapshot().searcher.reader()
+            return [(t.decode("utf-8"), reader.doc_frequency(field, t)) for t in reader.lexicon(field)]
 
     def vocabulary(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
         """Indexed words starting with ``prefix``, most frequent first (suggestions)."""

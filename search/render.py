@@ -126,3 +126,34 @@ def report_text(report: IndexReport) -> str:
         if len(report.problems) > 50:
             lines.append(f"  ... and {len(report.problems) - 50:,} more")
     return "\n".join(lines) + "\n"
+
+
+def entities_text(entities) -> str:
+    lines = []
+    for e in entities:
+        label = e.name + (f" [{e.category}]" if e.category else "")
+        lines.append(f"{e.articles:>6}  {e.kind:<7} {label}")
+        if e.roles:
+            lines.append(f"{'':16}roles: {'; '.join(e.roles)}")
+        if e.aliases:
+            lines.append(f"{'':16}also written: {', '.join(e.aliases[:8])}")
+    return "\n".join(lines) + "\n" if lines else "No entities.\n"
+
+
+def entity_text(detail) -> str:
+    s = detail.summary
+    lines = [f"{s.name} ({s.kind}{', ' + s.category if s.category else ''}): {s.articles} articles"]
+    if s.roles:
+        lines.append(f"Roles: {'; '.join(s.roles)}")
+    if s.aliases:
+        lines.append(f"Also written: {', '.join(s.aliases)}")
+    lines += ["", "Newest articles:"]
+    lines += [f"  {h.date or 'undated'}  {h.source:<16} {h.title}  ({h.id})" for h in detail.articles]
+    lines += ["", "Mentioned with:"]
+    for kind, values in detail.co_mentions.items():
+        if values:
+            lines.append(f"  {kind}: {', '.join(f'{v} ({c})' for v, c in values)}")
+    lines += ["", "Mentions per month:"]
+    peak = max((c for _, c in detail.per_month), default=1)
+    lines += [f"  {m:<8} {'#' * max(1, round(30 * c / peak))} {c}" for m, c in detail.per_month]
+    return "\n".join(lines) + "\n"

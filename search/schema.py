@@ -56,7 +56,7 @@ class FacetField(fields.FieldType):
         return query.TermRange(fieldname, start, end, startexcl, endexcl, boost=boost)
 
 
-ENTITY_FIELDS = {"person": "persons", "system": "systems", "org": "orgs", "place": "places"}
+SEP = "\x1f"  # joins the parts of alias and role terms
 FACET_NAMES = ("person", "system", "source", "org", "place", "year", "month")
 
 
@@ -74,6 +74,10 @@ def build_schema() -> fields.Schema:
         system=FacetField(),
         org=FacetField(),
         place=FacetField(),
+        # Not stored, counted from the term list: what `search entities` reports.
+        alias=FacetField(stored=False),  # "canonical\x1fsurface form seen"
+        role=FacetField(stored=False),  # "person\x1frole seen"
+        unknown_system=FacetField(stored=False),  # designators not in the knowledge base
         url=fields.STORED(),
         authors=fields.STORED(),
         roles=fields.STORED(),
@@ -99,6 +103,10 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         "source": article.source,
         "person": list(entities.persons), "system": list(entities.systems),
         "org": list(entities.orgs), "place": list(entities.places),
+        "alias": [f"{name}{SEP}{surface}" for name, forms in entities.aliases.items()
+                  for surface in forms],
+        "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
+        "unknown_system": list(entities.unknown_systems),
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
         "origin": article.origin, "extra": dict(article.extra),
