@@ -233,13 +233,39 @@ _NEWS = news_analyzer()
 _WORDS = word_analyzer()
 
 
+@lru_cache(maxsize=500_000)
+def word_tokens(word: str) -> tuple[tuple[tuple[int, str], ...], int]:
+    """The index tokens of one tokenizer match, as ``((relative position, term), ...)`` and
+    the number of positions it takes.
+
+    The pipeline treats each match independently (stop-word renumbering included), so the
+    analysis of a whole text is the concatenation of its words' analyses: cached per word,
+    that makes long texts cheap to index and to highlight.
+    """
+    tokens = [(t.pos, t.text) for t in _NEWS(word, positions=True, mode="index")]
+    width = tokens[-1][0] + 1 if tokens else 0
+    return tuple(tokens), width
+
+
+def iter_word_terms(text: str):
+    """``(start, end, position, terms)`` for each word of ``text`` that yields any term."""
+    position = 0
+    for match in _TOKEN_RE.finditer(text):
+        tokens, width = word_tokens(match.group())
+        if width:
+            yield match.start(), match.end(), position, tokens
+            position += width
+
+
 def analyse(text: str) -> dict[str, list[int]]:
-    """Index terms of ``text`` with their positions (what the writer stores)."""
+    """Index terms of ``text`` with their positions (what the writer stores); the same as
+    running the Whoosh analyzer over the text, computed word by word from a cache."""
     postings: dict[str, list[int]] = {}
-    for t in _NEWS(text, positions=True, mode="index"):
-        positions = postings.setdefault(t.text, [])
-        if not positions or positions[-1] != t.pos:
-            positions.append(t.pos)
+    for _, _, base, tokens in iter_word_terms(text):
+        for offset, term in tokens:
+            positions = postings.setdefault(term, [])
+            if not positions or positions[-1] != base + offset:
+                positions.append(base + offset)
     return postings
 
 
@@ -248,6 +274,11 @@ def query_terms(text: str) -> list[str]:
     return [t.text for t in _NEWS(text, mode="query")]
 
 
+@lru_cache(maxsize=500_000)
+def _surface(word: str) -> tuple[str, ...]:
+    return tuple(t.text for t in _WORDS(word, mode="query") if t.text.isalpha() and len(t.text) > 2)
+
+
 def surface_words(text: str) -> set[str]:
     """Folded, unstemmed words, the vocabulary for spelling suggestions."""
-    return {t.text for t in _WORDS(text, mode="query") if t.text.isalpha() and len(t.text) > 2}
+    return {w for match in _TOKEN_RE.finditer(text) for w in _surface(match.group())}

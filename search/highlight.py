@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import news_analyzer
+from .analysis import iter_word_terms
 from .models import Highlight
 
 MAX_CHARS = 60_000
 PASSAGE_CHARS = 240
-_ANALYZER = news_analyzer()
 # A sentence ends at . ! ? followed by space, but not after an initial ("Lloyd J. Austin")
 # or a common abbreviation ("Gen. Milley", "U.S. officials").
 _SENTENCE_BREAK_RE = re.compile(
@@ -39,15 +38,8 @@ class MatchTerms:
 
 def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
     """[start, end) character offsets of the words in ``text`` that the query matches."""
-    spans: list[tuple[int, int]] = []
-    for token in _ANALYZER(text[:MAX_CHARS], positions=True, chars=True, mode="index"):
-        if wanted.matches(token.text):
-            span = (token.startchar, token.endchar)
-            if spans and span[0] < spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], span[1]))
-            else:
-                spans.append(span)
-    return spans
+    return [(start, end) for start, end, _, tokens in iter_word_terms(text[:MAX_CHARS])
+            if any(wanted.matches(term) for _, term in tokens)]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from . import storage
+from .codec import NewsCodec
 from .entities import extract_entities
 from .errors import IndexLockedError
 from .formats import Problem, input_files, read_path
@@ -181,7 +182,7 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
 
     ix = whoosh_index.open_dir(generation)
     try:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256, codec=NewsCodec())
     except LockError:
         raise IndexLockedError(f"Another process is writing the index at {index_dir}. "
                                "Wait for it to finish, then run this again.") from None

@@ -1,0 +1,165 @@
+"""Recall of Reuters-21578's editor-assigned PEOPLE, PLACES and ORGS tags among our entities.
+
+    python -m bench.eval_entities [--limit N] [--folder PATH] [--json]
+
+Matching (the gold tags are lower-case slugs, our values canonical names):
+
+* **people** -- by surname: a gold tag (``james-baker``, ``volcker``, ``de-la-madrid``) is
+  found when an extracted person's last name token (accents and case folded) equals the
+  tag's last token.
+* **places** -- through the gazetteer: the tag (hyphens as spaces) is looked up as a place
+  alias (``usa``, ``uk``, ``west-germany``); a few tags the gazetteer spells differently are
+  mapped in ``PLACE_TAGS``. Historical states count their successor too (``ussr`` ->
+  Soviet Union or Russia, ``west-germany`` -> West Germany or Germany). The tag is found when
+  that place, or any extracted place lying in that country (a city, a region), was extracted.
+* **orgs** -- through aliases: the tag is looked up as an organisation alias (``ec`` ->
+  European Community, ``imf``, ``opec``, ``gatt``); tags that are not aliases are mapped in
+  ``ORG_TAGS`` (``worldbank`` -> World Bank, ``ico-coffee`` -> International Coffee
+  Organization).
+
+Stories without a tag of a type do not count towards that type's recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from typing import Any
+
+from search.entities import extract_entities
+from search.entities import kb
+from search.entities.names import name_key
+
+from .reuters import default_folder, iter_stories
+
+PLACE_TAGS = {
+    "ivory-coast": "Côte d'Ivoire", "trinidad-tobago": "Trinidad and Tobago", "uae": "United Arab Emirates",
+    "yemen-arab-republic": "Yemen", "yemen-demo-republic": "Yemen", "kampuchea": "Cambodia",
+    "burma": "Myanmar", "zaire": "Democratic Republic of the Congo", "macao": "Macau",
+    "vatican": "Vatican City", "us-virgin-islands": "United States", "guam": "United States",
+    "american-samoa": "United States", "british-virgin-islands": "United Kingdom",
+    "cayman-islands": "United Kingdom", "bermuda": "United Kingdom", "anguilla": "United Kingdom",
+    "gibraltar": "United Kingdom", "netherlands-antilles": "Netherlands", "aruba": "Netherlands",
+    "guadeloupe": "France", "martinique": "France", "french-guiana": "France", "new-caledonia": "France",
+    "western-samoa": "Samoa", "swaziland": "Eswatini", "czechoslovakia": "Czech Republic",
+}
+# Historical states: found when the state or its successor is.
+SUCCESSORS = {"Soviet Union": ("Russia",), "West Germany": ("Germany",), "East Germany": ("Germany",),
+              "Czechoslovakia": ("Czech Republic", "Slovakia"), "Yugoslavia": ("Serbia",),
+              "Czech Republic": ("Czechoslovakia",)}
+ORG_TAGS = {
+    "worldbank": "World Bank", "ico-coffee": "International Coffee Organization",
+    "ico-islam": "Organisation of Islamic Cooperation", "adb-asia": "Asian Development Bank",
+    "adb-africa": "African Development Bank", "iwc-whale": "International Whaling Commission",
+    "iwc-wheat": "International Wheat Council", "un": "United Nations", "ec": "European Community",
+    "itc": "International Tin Council", "isa": "International Sugar Organization",
+}
+
+
+def _place_targets(tag: str) -> set[str]:
+    names = set(kb.lookup("place", tag.replace("-", " "))) or set(kb.lookup("place", tag))
+    if tag in PLACE_TAGS:
+        names = {PLACE_TAGS[tag]}
+    for name in list(names):
+        names.update(SUCCESSORS.get(name, ()))
+    return names
+
+
+def _org_target(tag: str) -> str:
+    if tag in ORG_TAGS:
+        return ORG_TAGS[tag]
+    names = kb.lookup("org", tag) or kb.lookup("org", tag.replace("-", " "))
+    return names[0] if names else ""
+
+
+def _surname(tag_or_name: str) -> str:
+    key = name_key(tag_or_name.replace("-", " "))
+    return key.split()[-1] if key else ""
+
+
+def evaluate(limit: int | None = None, folder: str | None = None, sample: int = 15) -> dict[str, Any]:
+    """Run the extractor over the collection; per-type recall, volumes, samples and cost."""
+    country = kb.country_of_place()
+    stats = {t: {"stories": 0, "gold": 0, "found": 0, "extracted": 0, "misses": [], "unmatched": []}
+             for t in ("people", "places", "orgs")}
+    times: list[float] = []
+    n = 0
+    for story in iter_stories(folder or default_folder(), limit=limit):
+        n += 1
+        t0 = time.perf_counter()
+        ents = extract_entities(story.title, story.body)
+        times.append((time.perf_counter() - t0) * 1000)
+
+        surnames = {_surname(p): p for p in ents.persons}
+        places = set(ents.places)
+        place_countries = places | {country.get(p, "") for p in places}
+        orgs = set(ents.orgs)
+
+        def tally(kind: str, gold: tuple[str, ...], hit, extracted: tuple[str, ...], matched: set[str]) -> None:
+            s = stats[kind]
+            s["extracted"] += len(extracted)
+            if gold:
+                s["stories"] += 1
+            for tag in gold:
+                s["gold"] += 1
+                if hit(tag):
+                    s["found"] += 1
+                else:
+                    s["misses"].append(f"{story.newid}:{tag}")
+            if gold:
+                s["unmatched"] += [f"{story.newid}:{v}" for v in extracted if v not in matched]
+
+        matched_people = {surnames[_surname(t)] for t in story.people if _surname(t) in surnames}
+        tally("people", story.people, lambda t: _surname(t) in surnames, ents.persons, matched_people)
+        gold_places = {t: _place_targets(t) for t in story.places}
+        matched_places = {p for p in places if any(p in g or country.get(p) in g for g in gold_places.values())}
+        tally("places", story.places, lambda t: bool(gold_places[t] & place_countries), ents.places,
+              matched_places)
+        gold_orgs = {t: _org_target(t) for t in story.orgs}
+        tally("orgs", story.orgs, lambda t: gold_orgs[t] in orgs, ents.orgs, set(gold_orgs.values()))
+
+    rng = random.Random(0)
+    result: dict[str, Any] = {"stories": n}
+    for kind, s in stats.items():
+        result[kind] = {
+            "stories_with_gold": s["stories"], "gold_tags": s["gold"], "found": s["found"],
+            "recall": round(s["found"] / s["gold"], 4) if s["gold"] else None,
+            "extracted_per_story": round(s["extracted"] / n, 3) if n else 0.0,
+            "sample_misses": sorted(rng.sample(s["misses"], min(sample, len(s["misses"]))),
+                                    key=lambda x: int(x.split(":")[0])),
+            "sample_unmatched": sorted(rng.sample(s["unmatched"], min(sample, len(s["unmatched"]))),
+                                       key=lambda x: int(x.split(":")[0])),
+        }
+    result["ms_per_article"] = {"median": round(statistics.median(times), 3) if times else 0.0,
+                                "mean": round(statistics.fmean(times), 3) if times else 0.0}
+    return result
+
+
+def format_report(result: dict[str, Any]) -> str:
+    lines = [f"Reuters-21578: {result['stories']} stories"]
+    for kind in ("people", "places", "orgs"):
+        r = result[kind]
+        lines.append(f"\n{kind}: recall {r['recall']} ({r['found']}/{r['gold_tags']} gold tags in "
+                     f"{r['stories_with_gold']} stories); {r['extracted_per_story']} extracted per story")
+        lines.append("  misses (story:tag):     " + ", ".join(r["sample_misses"]))
+        lines.append("  unmatched (story:value): " + ", ".join(r["sample_unmatched"]))
+    ms = result["ms_per_article"]
+    lines.append(f"\nextraction: median {ms['median']} ms, mean {ms['mean']} ms per article")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="only the first N stories")
+    parser.add_argument("--folder", default=None, help="the Reuters-21578 folder (default: ../shared/...)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    result = evaluate(args.limit, args.folder)
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_report(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Entity extraction: people, weapon systems, organisations and places as canonical names.
+
+The public API (the index, the CLI and the web app use only these):
+
+* :func:`extract_entities` -- canonical entities of one article, each once, in order of
+  first mention; deterministic; never raises.
+* :func:`resolve` -- the canonical names a user's filter text may mean (any alias).
+* :func:`system_info`, :func:`entity_kinds`, :func:`canonical_person`.
+
+Modules, one job each: ``kb`` (the shipped JSON, loaded once), ``matcher`` (one
+Aho-Corasick pass for every alias), ``text`` (words and sentences), ``systems``,
+``places``, ``orgs`` (context rules), ``people`` (people without a closed list),
+``names`` (one canonical spelling per person), ``extract`` (putting them together).
+"""
+
+from __future__ import annotations
+
+from . import kb
+from .extract import extract
+from .names import canonical_person as _canonical_person
+from .names import name_key, people_by_surname, people_index
+from ..models import Entities
+
+__all__ = ["extract_entities", "resolve", "system_info", "entity_kinds", "canonical_person"]
+
+_KINDS = ("person", "system", "org", "place")
+
+
+def entity_kinds() -> tuple[str, ...]:
+    return _KINDS
+
+
+def extract_entities(title: str, body: str) -> Entities:
+    """Canonical entities of one article. Never raises: bad input gives empty results."""
+    try:
+        return extract(title if isinstance(title, str) else "", body if isinstance(body, str) else "")
+    except Exception:  # pragma: no cover - a last line of defence at index time
+        return Entities()
+
+
+def canonical_person(name: str) -> str:
+    """The normalisation rule applied to one full name (``Lloyd J. Austin III`` -> ``Lloyd Austin``)."""
+    return _canonical_person(name) if isinstance(name, str) else ""
+
+
+def _strip_plural(text: str) -> list[str]:
+    forms = [text]
+    low = text.lower()
+    for tail in ("'s", "\u2019s", "es", "s"):
+        if low.endswith(tail) and len(text) > len(tail) + 1:
+            forms.append(text[: -len(tail)])
+    return forms
+
+
+def resolve(kind: str, text: str) -> list[str]:
+    """The canonical names a filter value may mean, whatever alias, case or accents it uses.
+
+    Unknown text gives ``[canonical_person(text)]`` for people (so it can still be looked
+    up in the index) and ``[]`` for the other kinds.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    text = " ".join(text.split())
+    if kind == "person":
+        nk = name_key(text)
+        known = people_index().get(nk)
+        if known:
+            return [known]
+        if len(nk.split()) == 1:
+            by_surname = people_by_surname().get(nk, ())
+            if by_surname:
+                return list(by_surname)
+        return [_canonical_person(text)] if nk else []
+    if kind not in _KINDS:
+        return []
+    for form in _strip_plural(text):
+        names = kb.lookup(kind, form)
+        if names:
+            return list(names)
+    return []
+
+
+def system_info(name: str) -> dict | None:
+    """``{"name", "category", "country", "family", "aliases"}`` of a system (any alias), or None."""
+    if not isinstance(name, str):
+        return None
+    entry = kb.by_name("system").get(name)
+    if entry is None:
+        names = kb.lookup("system", name)
+        entry = kb.by_name("system").get(names[0]) if names else None
+    if entry is None:
+        return None
+    return {"name": entry.name, "category": entry.category, "country": entry.country,
+            "family": entry.family, "aliases": list(entry.aliases)}

@@ -1,0 +1,122 @@
+"""One canonical spelling per person: the normalisation rule and the people table.
+
+Two articles that spell a name differently must produce the same facet value, so a
+full name is reduced to a *name key* by a fixed rule:
+
+1. drop honorifics in front (``Mr``, ``Dr``, ``Gen.``), middle initials (``J.``) and
+   generational suffixes (``Jr``, ``Sr``, ``II``, ``III``);
+2. fold accents and case;
+3. fold each token through the transliteration table in ``spelling.tsv`` (``oleksiy`` ->
+   ``oleksii``, ``sergey`` -> ``sergei``, ``dmitri`` -> ``dmitry``, ``evgeny`` ->
+   ``yevgeny``) -- the same table the search analyser uses, so query and facet agree;
+4. fold adjectival surname endings ``-yy``/``-iy``/``-yi``/``-ii`` to ``-y``
+   (``Zelenskyy``, ``Zelenskiy`` -> ``zelensky``) for surnames of six letters or more.
+
+A name whose key matches a person (or alias) in ``people.json`` takes that canonical name;
+any other name is displayed as its folded tokens, capitalised (``Oleksiy Hrytsenko`` and
+``Oleksii Hrytsenko`` both become ``Oleksii Hrytsenko``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .kb import entries, key, name_spelling
+
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "gen", "lt", "col", "maj", "capt",
+                        "sgt", "adm", "gov", "sen", "rep", "amb", "president", "general", "minister"})
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
+PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "der", "den", "di", "du", "la", "le",
+                       "van", "von", "ter", "ten", "bin", "ibn", "al", "el", "ben", "zu", "y", "e"})
+_ENDING_RE = re.compile(r"(?<=\w{4})(?:yy|iy|yi|ii)$")
+_TOKEN_SPLIT_RE = re.compile(r"[\s,]+")
+
+
+def _clean_token(token: str) -> str:
+    return token.strip(".,;:'\u2019\"()[]")
+
+
+def name_tokens(name: str) -> list[str]:
+    """The meaningful tokens of a full name, surface spelling kept."""
+    tokens = [t for t in (_clean_token(t) for t in _TOKEN_SPLIT_RE.split(name.strip())) if t]
+    while len(tokens) > 1 and key(tokens[0]) in HONORIFICS:
+        tokens.pop(0)
+    while len(tokens) > 1 and key(tokens[-1]) in SUFFIXES:
+        tokens.pop()
+    if len(tokens) > 2:  # middle initials: "Lloyd J. Austin", "George H. W. Bush" keeps first+last
+        kept = [tokens[0]] + [t for t in tokens[1:-1] if len(t.rstrip(".")) > 1] + [tokens[-1]]
+        tokens = kept
+    return tokens
+
+
+def _fold_token(token: str, surname: bool) -> str:
+    k = key(token)
+    parts = k.split("-")
+    folded = []
+    for part in parts:
+        part = name_spelling().get(part, part)
+        if surname and len(part) >= 6:
+            part = _ENDING_RE.sub("y", part)
+        folded.append(part)
+    return "-".join(folded)
+
+
+def name_key(name: str) -> str:
+    """The comparison key of a person's name (see the module docstring)."""
+    tokens = name_tokens(name)
+    return " ".join(_fold_token(t, i == len(tokens) - 1) for i, t in enumerate(tokens))
+
+
+def _display(token: str, folded: str) -> str:
+    if key(token) == folded:  # unchanged by the fold: keep its own capitals, accents folded
+        from ..analysis import fold_accents
+        surface = fold_accents(token)
+        if surface.islower() or (surface.isupper() and len(surface) > 3):
+            return "-".join(p.capitalize() for p in surface.split("-"))
+        return surface
+    return "-".join(p.capitalize() for p in folded.split("-"))
+
+
+@lru_cache(maxsize=None)
+def people_index() -> dict[str, str]:
+    """``name_key`` of every people.json name and alias -> canonical name (first entry wins)."""
+    index: dict[str, str] = {}
+    for entry in entries("person"):
+        for form in entry.surface_forms:
+            index.setdefault(name_key(form), entry.name)
+    return index
+
+
+@lru_cache(maxsize=None)
+def people_by_surname() -> dict[str, tuple[str, ...]]:
+    """Folded surname -> people.json canonical names with that surname."""
+    index: dict[str, list[str]] = {}
+    for entry in entries("person"):
+        for form in entry.surface_forms:
+            tokens = name_key(form).split()
+            if tokens:
+                names = index.setdefault(tokens[-1], [])
+                if entry.name not in names:
+                    names.append(entry.name)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=65536)
+def canonical_person(name: str) -> str:
+    """The one spelling of a person's full name that every article maps to."""
+    if not isinstance(name, str):
+        return ""
+    nk = name_key(name)
+    if not nk:
+        return name.strip()
+    known = people_index().get(nk)
+    if known:
+        return known
+    tokens = name_tokens(name)
+    return " ".join(_display(t, f) for t, f in zip(tokens, nk.split(" ")))
+
+
+def surname_key(name: str) -> str:
+    tokens = name_key(name).split()
+    return tokens[-1] if tokens else ""

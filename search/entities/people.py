@@ -1,0 +1,420 @@
+"""People, found without a closed list.
+
+A *candidate* is a run of capitalised words (with initials, particles such as ``de`` or
+``von``, and suffixes such as ``III``). It becomes a person when something in the text
+says so:
+
+* a title or role just before it (``Defense Minister``, ``Army Gen.``, ``the US secretary
+  of defense``, ``NATO chief``), kept as the person's role;
+* a speech verb after it or ``said`` before it (``Austin said``, ``said Bogdan``);
+* an appositive after it (``Serhiy Popko, the head of the Kyiv military administration``);
+* its key is in people.json, or it starts with a common given name (two tokens or more);
+* a bare surname (or unique first name) of a person already found in the article.
+
+Places, organisations, weapon systems, weekdays, months and headline fragments are never
+people: a candidate overlapping an accepted gazetteer span, or containing a non-name word,
+is dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..analysis import stop_words
+from . import kb
+from .demonyms import demonyms
+from .names import PARTICLES, SUFFIXES, canonical_person, name_key, people_by_surname, people_index
+from .text import Doc
+
+_SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
+_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+TITLE_WORDS = frozenset("""
+president vice secretary minister ministers premier prime chancellor deputy press spokesman spokeswoman
+spokesperson general gen lt col colonel maj major capt captain sgt sergeant adm admiral army navy air force
+commander chief chairman chairwoman chair head governor gov mayor ambassador envoy senator sen rep
+representative congressman congresswoman speaker leader director adviser advisor counsellor counselor
+defense defence foreign finance economy economics trade agriculture energy oil interior justice health
+treasury state secretary-general under-secretary undersecretary assistant acting lieutenant marshal
+field king queen prince princess crown sheikh emir pope cardinal archbishop bishop pastor father
+mr mrs ms dr prof professor judge justice attorney exchequer treasurer ombudsman commissioner official officials spokesmen
+executive ceo cfo deputy-head first lady
+economist analyst negotiator delegate delegation representative coordinator administrator
+republican democrat democratic transport industry labour labor communications information
+""".split())
+# Nouns that make a phrase a role when they head it (``the region's military governor``).
+ROLE_NOUNS = frozenset("""
+president secretary minister premier chancellor spokesman spokeswoman spokesperson general commander chief
+chairman chairwoman head governor mayor ambassador envoy senator leader director adviser advisor official
+economist analyst serviceman soldier officer pilot commissioner negotiator delegate founder owner
+executive ceo manager dealer trader banker strategist professor researcher lawmaker deputy
+""".split())
+SPEECH_VERBS = frozenset("""
+said says say told tells added adds stressed noted tweeted wrote warned announced acknowledged urged asked
+explained insisted argued declared stated commented replied reiterated predicted estimated testified
+concluded confirmed denied claimed sees urges calls warns backs rejects wants expects predicts suggested emphasized emphasised believes believed reported recalled
+""".split())
+NON_NAME_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december ministry department agency council group forces force navy base
+staff committee party government administration bank fund union organization organisation association
+company corp corporation inc ltd co plc reserve board exchange market street house office court
+parliament senate congress assembly news times post journal telegram twitter facebook war act treaty
+plan university institute center centre service commission federation republic kingdom states region
+oblast city river sea ocean island islands airport station square avenue road hospital school church
+palace kremlin pentagon the a an and or but of in on at for with by from to as this that these those
+it its he she they we you i his her their our my briefing live source link contact defenders
+international national federal european western eastern northern southern central general staff
+allied armed alliance summit conference program programme initiative project operation mission
+billion million percent dlrs year years week weeks month months today tomorrow yesterday
+god lord christmas easter ramadan covid coronavirus internet republican republicans democrat democrats
+brokers traders analysts officials sources dealers economists bankers
+""".split()) - {"general"}
+GIVEN_NAMES = frozenset("""
+james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
+mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey
+ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory
+frank alexander raymond patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary
+peter kyle walter ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur
+lawrence jesse dylan bryan joe jordan billy bruce albert willie gabriel logan alan juan wayne roy
+ralph randy eugene vincent russell elijah louis bobby philip johnny mary patricia jennifer linda
+elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley kimberly emily
+donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen
+amy shirley angela helen anna brenda pamela nicole emma samantha katherine christine debra rachel
+catherine carolyn janet ruth maria heather diane virginia julie joyce victoria olivia kelly christina
+lauren joan evelyn judith megan cheryl andrea hannah martha jacqueline frances gloria ann teresa
+kathryn sara janice jean alice madison doris abigail julia judy grace denise amber marilyn beverly
+danielle theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla sabrina
+lloyd jens jim jake antony kamala nikki hillary bill tony boris olaf emmanuel angela ursula josep
+volodymyr oleksii oleksiy oleksandr olena dmytro serhiy serhii andriy andrii mykhailo mykola vitali
+vitaliy yuriy yurii ihor oleh denys kyrylo vadym vasyl iryna yulia petro viktor valerii valeriy taras
+bohdan bogdan roman ruslan maksym anton artem vladimir sergei sergey dmitry dmitri mikhail alexei
+alexey aleksei yevgeny evgeny nikolai ivan igor maria valentina vyacheslav alexander aleksandr ramzan
+andrei andrey konstantin grigory leonid kirill yuri gennady pavel denis anatoly elvira tatiana
+recep mevlut hakan hulusi kemal ahmet mehmet mustafa ali mohammed mohammad muhammad ahmed hassan hussein
+abdul abdullah omar khalid ibrahim yasser hosni saddam bashar hafez fidel raul jose luis carlos juan
+miguel pedro manuel jorge fernando francisco antonio javier emilio enrique rafael alfonso ernesto
+jacques francois pierre jean michel helmut gerhard hans karl otto wolfgang klaus dieter friedrich
+heinz juergen jurgen manfred horst norbert martin lothar jacques yasuhiro kiichi noboru toshiki
+satoshi masayoshi takeshi ryutaro keizo zhao deng li hu wang xi jiang lee kim park chun roh
+nigel margaret geoffrey norman michael neil denis brian malcolm gordon tony kenneth leon
+giulio bettino giovanni amintore ciriaco francesco luigi giuseppe mario carlo wim ruud onno gerrit
+rudolf franz jacques wilfried poul anker uffe ingvar kjell gro jan lars bengt mikhail eduard nikolai
+andreas constantine kostas andreas turgut adnan yusuf necmettin suleyman jaime corazon ferdinand
+fidel raul alan paul james william beryl clayton malcolm howard caspar edwin elizabeth
+""".split())
+CORPORATE_WORDS = frozenset("""
+corp corporation inc co ltd plc group bank motor motors industries international holdings systems airlines
+airways oil petroleum energy capital securities financial ag sa nv spa gmbh gas steel chemical chemicals
+electric electronics communications technologies technology resources mining savings trust pharmaceutical
+pharmaceuticals foods products partners investors fund insurance brothers bros computer software
+""".split())
+_COMPANY_RE = re.compile(r"\b([A-Z][\w&'-]*)\s+(?:%s)\b" % "|".join(
+    w.capitalize() if len(w) > 3 else w.capitalize() for w in sorted(CORPORATE_WORDS)))
+_SAID = frozenset({"said", "says", "told", "added"})
+_POSSESSIVES = ("'s", "\u2019s", "'", "\u2019")
+HEADLINE_VERBS = frozenset("""
+says said sees see urges urge warns warn calls call asks ask denies deny backs back rejects reject wants want
+expects expect predicts plans plan tells proposes propose opposes oppose supports support favors favours
+named names resigns quits meets meet visits visit confirms agrees agree to on in at for of and or the a an
+by with from as is are be was were will may could would should not no new over after before up down
+""".split())
+# Title words that head a role: a run is cut after the last of them ("Transport Minister Mustafa X").
+HEAD_TITLES = frozenset("""
+president secretary minister premier chancellor spokesman spokeswoman spokesperson commander chairman
+chairwoman governor mayor ambassador envoy senator leader director adviser advisor administrator
+secretary-general undersecretary under-secretary gen lt col adm sen rep gov mr mrs ms dr judge
+governor-general vice-president deputy chief king queen prince sheikh emir pope representative exchequer
+treasurer
+""".split())
+
+
+def _strip_possessive(w: str) -> str:
+    for tail in _POSSESSIVES:
+        if w.endswith(tail) and len(w) > len(tail):
+            return w[: -len(tail)]
+    return w
+
+
+def recase_shouted(text: str) -> str:
+    """Lines written in capitals (headlines) recased word by word, same length, so that
+    ``WHITE HOUSE'S BAKER SAYS REAGAN TO ...`` reads ``White House's Baker says Reagan to ...``."""
+    if not _SHOUTED_LINE_RE.search(text):
+        return text
+    out = []
+    changed = False
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.85 * len(letters):
+            new = _WORD_RE.sub(_recase_word, line)
+            if len(new) == len(line):
+                line, changed = new, True
+        out.append(line)
+    return "\n".join(out) if changed else text
+
+
+def _recase_word(m) -> str:
+    w = m.group()
+    low = w.lower()
+    if low in HEADLINE_VERBS or low in stop_words():
+        return low
+    if "." in w or (len(w) <= 4 and kb.key(w) in kb.all_alias_keys() and w.isupper()):
+        return w  # U.S., EC, IMF, OPEC
+    return "-".join(p[:1] + p[1:].lower() for p in w.split("-"))
+
+
+@dataclass
+class Person:
+    name: str  # canonical
+    start: int
+    end: int
+    roles: list[str]
+    surface: str
+
+
+def _is_cap_word(w: str) -> bool:
+    if not w[:1].isupper():
+        low = w.lower()
+        return low.startswith(("al-", "el-", "bin-")) and w[3:4].isupper()
+    return any(c.islower() for c in w) or (len(w) <= 3 and w in {"II", "III", "IV"})
+
+
+def _is_initial(doc: Doc, i: int) -> bool:
+    w = doc.words[i]
+    if not (len(w) == 1 and w.isupper() and doc.lower(i + 1) == "."):
+        return False
+    if i >= 2 and doc.words[i - 1] == "." and len(doc.words[i - 2]) == 1 and doc.starts[i] == doc.ends[i - 1]:
+        return False  # the second letter of "U.S."
+    if i + 3 < len(doc.words) and len(doc.words[i + 2]) == 1 and doc.words[i + 3] == "." and \
+            doc.starts[i + 2] == doc.ends[i + 1]:
+        return False  # the first letter of "U.S."
+    return i + 2 < len(doc.words) and _is_cap_word(doc.words[i + 2])
+
+
+@lru_cache(maxsize=1)
+def _non_name_keys() -> frozenset[str]:
+    return NON_NAME_WORDS | stop_words() | frozenset(demonyms()) | frozenset(d + "s" for d in demonyms())
+
+
+def _runs(doc: Doc) -> list[tuple[int, int]]:
+    """[first, last] token indices of capitalised runs (within one sentence)."""
+    runs = []
+    words = doc.words
+    n = len(words)
+    i = 0
+    cap = [w[:1].isupper() or w[:1] == "a" or w[:1] == "e" or w[:1] == "b" for w in words]
+    while i < n:
+        if not cap[i] or not (_is_cap_word(words[i]) or _is_initial(doc, i)):
+            i += 1
+            continue
+        j = i
+        last = i
+        while j < n:
+            w = words[j]
+            if _is_cap_word(w):
+                last = j
+                j += 1
+                if w.endswith(_POSSESSIVES):
+                    break
+            elif _is_initial(doc, j):
+                last = j + 1
+                j += 2
+            elif w.lower() in PARTICLES and j + 1 < n and _is_cap_word(words[j + 1]) and j > i:
+                j += 1
+            elif w == "." and j > i and words[j - 1].lower() in {"gen", "lt", "col", "mr", "mrs", "ms", "dr",
+                                                                   "sen", "rep", "gov", "adm", "maj", "capt",
+                                                                   "sgt", "jr", "sr", "st"}:
+                last = j
+                j += 1
+            else:
+                break
+            if j < n and doc.sentence[j] != doc.sentence[i]:
+                break
+        runs.append((i, last))
+        i = max(last + 1, i + 1)
+    return runs
+
+
+def _role_before(doc: Doc, first: int) -> tuple[int, str]:
+    """Walk back over title words from token ``first``; (index of the role's first token, role)."""
+    i = first - 1
+    start = first
+    titled = False
+    while i >= 0:
+        if "\n" in doc.text[doc.ends[i]:doc.starts[i + 1]]:
+            break  # a role does not run across lines (captions, credits)
+        w = doc.words[i]
+        low = w.lower()
+        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS:
+            titled = True
+            start = i
+        elif low == "." and i > 0 and doc.lower(i - 1) in {"gen", "lt", "col", "sen", "rep", "gov", "adm"}:
+            pass
+        elif low in {"of", "the"}:
+            pass
+        elif titled and (low in demonyms() or kb.lookup("place", w) or kb.lookup("org", w)) and w[:1].isupper():
+            start = i
+        elif low in {"'s", "\u2019s"}:
+            pass
+        else:
+            break
+        i -= 1
+    if not titled:
+        return first, ""
+    if doc.words[start - 1:start] == ["."] and start >= 4 and doc.text[doc.starts[start - 4]:doc.ends[start - 1]] \
+            in ("U.S.", "U.K.", "U.N."):
+        start -= 4
+    role = doc.text[doc.starts[start]:doc.ends[first - 1]].strip(" ,")
+    for prefix in ("the ", "of "):
+        if role.lower().startswith(prefix):
+            role = role[len(prefix):]
+    return start, role
+
+
+def _appositive(doc: Doc, last: int) -> str:
+    """``, the head of the Kyiv military administration,`` after a name -> the role phrase."""
+    i = last + 1
+    if doc.lower(i) != ",":
+        return ""
+    j = i + 1
+    words = []
+    while j < len(doc.words) and len(words) < 10 and doc.words[j] not in {",", ".", ";", "\u201d", '"', "(", ")"}:
+        words.append(j)
+        j += 1
+    lows = [doc.lower(k) for k in words]
+    if not lows or lows[0] not in {"the", "a", "an", "his", "her", "its"} and lows[0] not in TITLE_WORDS \
+            and lows[0] not in demonyms():
+        return ""
+    if not any(w in ROLE_NOUNS or w.rstrip("s") in ROLE_NOUNS for w in lows[:8]):
+        return ""
+    text = doc.text[doc.starts[words[0]]:doc.ends[words[-1]]]
+    for prefix in ("the ", "a ", "an "):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix):]
+    return text
+
+
+def _speech_cue(doc: Doc, first: int, last: int) -> bool:
+    after = doc.lower(last + 1)
+    if after in SPEECH_VERBS:
+        return True
+    if after == "," and doc.lower(last + 2) in SPEECH_VERBS:
+        return True
+    before = doc.lower(first - 1)
+    if before in _SAID and doc.lower(first - 2) in {",", "\u201d", '"', "'", "\u2019"}:
+        return True  # inverted attribution: '..., said Bogdan'
+    return False
+
+
+def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
+    """People in order of first mention (canonical names may repeat; the caller dedupes)."""
+    non_name = _non_name_keys()
+    index = people_index()
+    found: list[tuple[int, int, int, list[str], str, bool]] = []  # first, last, start, tokens, role, strong
+    blocked_sorted = sorted(blocked)
+    blocked_starts = [b[0] for b in blocked_sorted]
+    companies = {m.group(1) for m in _COMPANY_RE.finditer(doc.text)}
+
+    def is_blocked(s: int, e: int) -> bool:
+        # spans are sorted and disjoint: only the last one starting before ``e`` can overlap
+        i = bisect.bisect_left(blocked_starts, e) - 1
+        return i >= 0 and blocked_sorted[i][1] > s
+
+    for first, last in _runs(doc):
+        # strip leading title words and sentence-initial function words
+        tokens = list(range(first, last + 1))
+        role_start, role = _role_before(doc, first)
+        while tokens:
+            low = doc.lower(tokens[0]).rstrip(".")
+            if low in TITLE_WORDS or low in demonyms() or (low in non_name and doc.lower(tokens[0]) != "."):
+                tokens.pop(0)
+                while tokens and doc.words[tokens[0]] == ".":
+                    tokens.pop(0)
+            else:
+                break
+        heads = [k for k, t in enumerate(tokens[:-1]) if doc.lower(t).rstrip(".") in HEAD_TITLES]
+        if heads:
+            tokens = [t for t in tokens[heads[-1] + 1:] if doc.words[t] != "."]
+        if not tokens:
+            continue
+        if tokens[0] != first:
+            sub_role_start, sub_role = _role_before(doc, tokens[0])
+            if sub_role:
+                role = sub_role
+        # drop trailing non-name words ("Austin Monday")
+        while tokens and doc.lower(tokens[-1]) in non_name and doc.words[tokens[-1]] not in SUFFIXES:
+            tokens.pop()
+        if not tokens:
+            continue
+        s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
+        surface = doc.text[s:e]
+        words = [_strip_possessive(doc.words[t]) for t in tokens if doc.words[t] != "."]
+        if words and words[-1] != doc.words[tokens[-1]]:
+            e -= len(doc.words[tokens[-1]]) - len(words[-1])
+            surface = doc.text[s:e]
+        content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES and w.lower() not in PARTICLES]
+        if not content or len(content) > 4:
+            continue
+        if any(w.lower() in non_name for w in content):
+            continue
+        if is_blocked(s, e):
+            continue
+        nk = name_key(" ".join(words))
+        strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
+        appositive = ""
+        if not strong:
+            appositive = _appositive(doc, tokens[-1])
+            strong = bool(appositive)
+        if not strong and len(content) == 1 and _speech_cue(doc, tokens[0], tokens[-1]):
+            # "Gandhi announced", "TREASURY'S BAKER SAYS": a person unless the article shows
+            # the word as a company ("Ford Motor Co ... Ford said")
+            strong = content[0] not in companies
+        if nk in index:
+            strong = True
+        elif len(content) >= 2 and content[0].lower() in GIVEN_NAMES:
+            strong = True
+        if len(content) == 1 and (doc.sentence_start[tokens[0]] and not role) and \
+                content[0].lower() in stop_words():
+            continue
+        roles = [r for r in (role, appositive or _appositive(doc, tokens[-1])) if r]
+        found.append((tokens[0], tokens[-1], s, e, words, "|".join(roles), strong))
+
+    # Resolve: full names first, then bare surnames/first names to a full name in the article.
+    full: dict[str, str] = {}  # surname key -> canonical
+    firsts: dict[str, set[str]] = {}
+    validated_keys: set[str] = set()
+    for first, last, s, e, words, role, strong in found:
+        if strong and len([w for w in words if len(w) > 1]) >= 2:
+            canon = canonical_person(" ".join(words))
+            validated_keys.add(name_key(" ".join(words)))
+            k = name_key(" ".join(words)).split()
+            if k:
+                full.setdefault(k[-1], canon)
+                firsts.setdefault(k[0], set()).add(canon)
+    people: list[Person] = []
+    for first, last, s, e, words, role, strong in found:
+        text = " ".join(words)
+        content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
+        nk = name_key(text)
+        if len(content) >= 2:
+            if not strong and nk not in validated_keys:
+                continue
+            canon = canonical_person(text)
+        else:
+            k = nk.split()[-1] if nk else ""
+            if k in full:
+                canon = full[k]
+            elif k in firsts and len(firsts[k]) == 1:
+                canon = next(iter(firsts[k]))
+            elif nk in index:
+                canon = index[nk]
+            elif not strong:
+                continue
+            else:
+                known = people_by_surname().get(k, ())
+                canon = known[0] if len(known) == 1 else canonical_person(text)
+        roles = [r for r in role.split("|") if r]
+        people.append(Person(canon, s, e, roles, " ".join(doc.text[s:e].split())))
+    return people

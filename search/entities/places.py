@@ -1,0 +1,51 @@
+"""Places: which gazetteer hits are really the place.
+
+Unambiguous names (``Kyiv``, ``Germany``) are accepted wherever the matcher finds them
+with the right case (so ``US`` but never ``us``). An ambiguous one (``Georgia``,
+``Jordan``, ``Washington``, ``Nice``, ``Maryinka``) needs context: a dateline, a
+location preposition before it (``in Jordan``), a following ``, <place>``, or its
+country (or another place in its country) named elsewhere in the article; and it is
+never a place right after a capitalised word that could be a first name (``Michael
+Jordan``) or a title (``Gen. Washington``), or right before a capitalised word
+(``Washington Post``, ``Jordan Peterson``).
+"""
+
+from __future__ import annotations
+
+from . import kb
+from .matcher import Match, in_caps_context
+from .text import Doc
+
+PREPOSITIONS = frozenset("""
+in to from near of at into across outside inside around via toward towards between visit visited visiting
+visits through throughout over within left reached entered capital city town village region province
+""".split())
+TITLES = frozenset({"gen", "general", "mr", "mrs", "ms", "dr", "president", "george", "st", "saint", "lake",
+                    "mount", "fort", "port", "cape"})
+
+
+def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]) -> bool:
+    before_i = doc.token_before(match.start)
+    after_i = doc.token_at(match.tail_end)
+    before = doc.lower(before_i).rstrip(".")
+    prev = doc.words[before_i] if before_i >= 0 else ""
+    if before in TITLES:
+        return False
+    if prev[:1].isupper() and prev.isalpha() and not doc.sentence_start[before_i] and \
+            not kb.lookup("place", prev) and not prev.isupper():
+        return False
+    nxt = doc.words[after_i] if after_i < len(doc.words) else ""
+    if nxt[:1].isupper() and nxt.isalpha() and not doc.sentence_start[after_i] and not kb.lookup("place", nxt) \
+            and match.tail_end == match.end:
+        return False
+    if in_caps_context(doc.text, match.start, match.end) and not doc.text[
+            doc.text.rfind("\n", 0, match.start) + 1:match.start].strip():
+        return True  # dateline
+    if before in PREPOSITIONS:
+        return True
+    if before == "," and before_i > 0 and doc.words[before_i - 1][:1].isupper():
+        return True  # "Richmond, Va.", "Kingston, Jamaica"
+    if nxt == "," and after_i + 1 < len(doc.words) and kb.lookup("place", doc.words[after_i + 1]):
+        return True
+    country = kb.country_of_place().get(name, "")
+    return bool(country and country != name and country in countries_seen)

@@ -1,0 +1,197 @@
+"""Entity extraction on the real seeds and data files (no mocks)."""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.entities import canonical_person, entity_kinds, extract_entities, resolve, system_info
+from search.formats import read_path
+from search.models import Article, Entities
+
+SEEDS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds")
+
+
+def _seed(prefix: str) -> Entities:
+    (path,) = glob.glob(os.path.join(SEEDS, f"{prefix}_*.txt"))
+    (article,) = [r for r in read_path(path) if isinstance(r, Article)]
+    return extract_entities(article.title, article.body)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Entities]:
+    return {p: _seed(p) for p in ("000", "001", "002", "003", "004")}
+
+
+def _no_duplicates(ents: Entities) -> None:
+    for values in (ents.persons, ents.systems, ents.orgs, ents.places):
+        assert len(values) == len(set(values))
+
+
+# The lists an analyst would write for each seed. Exact sets: nothing missing, nothing spurious.
+# Jim Garamone (seed 004) is the byline author: the reader moves him to Article.authors, and a
+# byline is not a mention, so he is not among the persons.
+EXPECTED = {
+    "000": dict(persons={"Lloyd Austin", "Joe Biden"}, systems=set(),
+                orgs={"Ukraine Defense Contact Group", "Anadolu Agency"},
+                places={"Russia", "Ukraine", "United States", "Ankara", "Ramstein", "Germany", "Kyiv"}),
+    "001": dict(persons={"Lloyd Austin", "Volodymyr Zelensky", "Jens Stoltenberg", "Vladimir Putin", "Bogdan"},
+                systems={"Patriot", "IRIS-T", "F-16"}, orgs={"NATO", "AFP"},
+                places={"Ukraine", "United States", "Luhansk Oblast", "United Kingdom", "Germany", "Kyiv",
+                        "Russia", "Ramstein", "Moscow", "Bakhmut", "Crimea", "Belgorod"}),
+    "002": dict(persons={"Lloyd Austin"}, systems=set(), orgs={"NATO"},
+                places={"United States", "Ukraine", "Russia", "Brussels", "Vilnius", "Lithuania", "Turkey"}),
+    "003": dict(persons={"Jens Stoltenberg", "Lloyd Austin", "Oleksii Reznikov", "Serhiy Popko", "Dmytro Lunin"},
+                systems={"Abrams", "Shahed-136"},
+                orgs={"NATO", "Ukraine Defense Contact Group", "General Staff of the Armed Forces of Ukraine",
+                      "Reuters", "Associated Press"},
+                places={"Ukraine", "United States", "Kyiv", "Germany", "Russia", "Ramstein", "Bakhmut", "Iran",
+                        "Poltava Oblast", "Poltava", "Donetsk", "Avdiivka", "Maryinka", "Lyman"}),
+    "004": dict(persons={"Sabrina Singh", "Lloyd Austin", "Oleksii Reznikov", "Sergei Shoigu", "Mark Milley"},
+                systems={"Stinger", "S-300"},
+                orgs={"US Department of Defense", "Ukraine Defense Contact Group", "Joint Chiefs of Staff"},
+                places={"United States", "Ukraine", "Washington", "Russia", "Iran", "Brussels", "Slovakia"}),
+}
+
+
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+@pytest.mark.parametrize("field", ["persons", "systems", "orgs", "places"])
+def test_seed_entities_are_what_an_analyst_lists(seeds, seed, field):
+    ents = seeds[seed]
+    _no_duplicates(ents)
+    assert set(getattr(ents, field)) == EXPECTED[seed][field]
+
+
+def test_seed_roles_are_kept(seeds):
+    assert "Ukrainian Defense Minister" in seeds["004"].roles["Oleksii Reznikov"]
+    assert "Pentagon Deputy Press Secretary" in seeds["004"].roles["Sabrina Singh"]
+    assert "Russian Defense Minister" in seeds["004"].roles["Sergei Shoigu"]
+    assert "US Defence Secretary" in seeds["001"].roles["Lloyd Austin"]
+    assert "head of the Kyiv military administration" in seeds["003"].roles["Serhiy Popko"]
+
+
+def test_transliteration_variants_meet_across_articles(seeds):
+    # seed 003 writes "Oleksiy Reznikov", seed 004 "Oleksii Reznikov"
+    assert "Oleksii Reznikov" in seeds["003"].persons and "Oleksii Reznikov" in seeds["004"].persons
+    assert "Oleksiy Reznikov" in seeds["003"].aliases["Oleksii Reznikov"]
+    # seed 004 writes "Lloyd J. Austin III" and "Sergey Shoigu"
+    assert "Lloyd J. Austin III" in seeds["004"].aliases["Lloyd Austin"]
+    assert "Sergey Shoigu" in seeds["004"].aliases["Sergei Shoigu"]
+
+
+def test_first_mention_order(seeds):
+    assert seeds["004"].persons[0] == "Sabrina Singh"
+    assert seeds["001"].systems == ("F-16", "Patriot", "IRIS-T")
+
+
+# --- disambiguation -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, systems", [
+    ("He was a patriot who loved his country.", ()),
+    ("Congress renewed the Patriot Act on Tuesday.", ()),
+    ("The New England Patriots won the game.", ()),
+    ("Germany sent two Patriots missile batteries to Ukraine.", ("Patriot",)),
+    ("The Patriot system shot down a Kinzhal missile.", ("Patriot", "Kinzhal")),
+    ("Abrams said the plan would work.", ()),
+    ("Gen. Abrams visited the troops.", ()),
+    ("Stacey Abrams spoke in Atlanta.", ()),
+    ("The first Abrams tanks arrived in Ukraine.", ("Abrams",)),
+    ("She won gold in the javelin throw.", ()),
+    ("She won the Javelin throw at the games.", ()),
+    ("The US delivered Javelin missiles and HIMARS launchers.", ("Javelin", "HIMARS")),
+    ("HIMARS's range worries Moscow; more Leopard 2s will be sent.", ("HIMARS", "Leopard 2")),
+    ("The Stinger was a popular cocktail.", ()),
+])
+def test_system_disambiguation(text, systems):
+    assert extract_entities("", text).systems == systems
+
+
+def test_unknown_designators_near_cue_words():
+    ents = extract_entities("", "Russia fired a new XZ-77 missile at the city. The KB-3000 vacuum is on sale.")
+    assert ents.unknown_systems == ("XZ-77",)
+    assert extract_entities("", "The S-300 missile system.").unknown_systems == ()
+
+
+def test_places_need_case_and_context():
+    assert "United States" not in extract_entities("", "Let us go home now.").places
+    assert extract_entities("", "The U.S. and the US agree.").places == ("United States",)
+    assert "Jordan" not in extract_entities("", "Michael Jordan played well.").places
+    assert "Jordan" in extract_entities("", "The minister flew to Jordan on Monday.").places
+
+
+def test_people_are_not_places_months_or_systems():
+    ents = extract_entities("Monday Briefing", "On Monday, Kyiv said Bakhmut held. Patriot batteries fired, "
+                                               "officials said in March.")
+    assert ents.persons == ()
+
+
+def test_bare_surname_is_the_full_name_in_the_article():
+    ents = extract_entities("", "Finance Minister Taras Petrenko arrived. Petrenko said talks went well. "
+                                "Later Taras left.")
+    assert ents.persons == ("Taras Petrenko",)
+    assert ents.roles["Taras Petrenko"] == ("Finance Minister",)
+
+
+def test_names_with_initials_suffixes_and_said():
+    ents = extract_entities("", "Secretary of State John Q. Public Jr. met Maria Kovalenko, "
+                                "a spokeswoman for the ministry. \u201cNo,\u201d said Ivan Draho.")
+    assert ents.persons == ("John Public", "Maria Kovalenko", "Ivan Draho")
+
+
+def test_shouted_headlines():
+    ents = extract_entities("TREASURY'S BAKER SAYS DOLLAR IS STABLE", "")
+    assert ents.persons == ("James Baker",)
+
+
+# --- resolve() and the normalisation rule -------------------------------------------------
+
+def test_resolve():
+    assert resolve("person", "Zelenskyy") == ["Volodymyr Zelensky"]
+    assert resolve("person", "zelenskiy") == ["Volodymyr Zelensky"]
+    assert resolve("system", "MIM-104") == ["Patriot"]
+    assert resolve("system", "patriots") == ["Patriot"]
+    assert resolve("system", "himars") == ["HIMARS"]
+    assert resolve("person", "Oleksiy Reznikov") == resolve("person", "Oleksii Reznikov") == ["Oleksii Reznikov"]
+    assert resolve("person", "Austin") == ["Lloyd Austin"]
+    assert resolve("place", "Türkiye") == resolve("place", "turkiye") == ["Turkey"]
+    assert resolve("place", "Kiev") == ["Kyiv"]
+    assert resolve("org", "nato") == ["NATO"]
+    assert resolve("org", "no such org") == [] and resolve("system", "") == []
+    assert resolve("person", "Oleksiy Hrytsenko") == resolve("person", "Oleksii Hrytsenko") == ["Oleksii Hrytsenko"]
+
+
+def test_canonical_person_rule():
+    assert canonical_person("Lloyd J. Austin III") == "Lloyd Austin"
+    assert canonical_person("Sergey Lavrov") == "Sergei Lavrov"
+    assert canonical_person("Dmitri Petrov") == canonical_person("Dmitry Petrov") == "Dmitry Petrov"
+    assert canonical_person("Yevgeniy Orlov") == canonical_person("Evgeny Orlov") == "Yevgeny Orlov"
+    assert canonical_person("Andriy Kovalskyy") == canonical_person("Andriy Kovalskiy") == "Andriy Kovalsky"
+    assert canonical_person("José Pérez") == "Jose Perez"
+
+
+def test_system_info_and_kinds():
+    assert entity_kinds() == ("person", "system", "org", "place")
+    info = system_info("Patriot")
+    assert info["category"] == "air defence" and "MIM-104" in info["aliases"]
+    assert system_info("MIM-104")["name"] == "Patriot"
+    assert system_info("nonsense") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=600))
+def test_extract_never_raises(title, body):
+    ents = extract_entities(title, body)
+    assert isinstance(ents, Entities)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Patriot", "U.S.", "Gen.", "Abrams", "said", ",", ".", "J.", "III", "Kyiv",
+                                 "HIMARS's", "\u2019s", "Oleksiy", "Reznikov", "S-300", "missile", "\n", "Jordan",
+                                 "Mr", "de", "la", "-", "ÉTÉ", "İstanbul"]), max_size=40))
+def test_extract_never_raises_on_entity_soup(words):
+    ents = extract_entities("", " ".join(words))
+    assert len(ents.persons) == len(set(ents.persons))
