@@ -224,7 +224,6 @@ def entity_command(name, kind, as_json, index_dir) -> None:
 def export_command(text, jsonl, index_dir, **filters) -> None:
     """Stream the matching articles (all of them without a query) as JSON Lines."""
     request = build_request(" ".join(text), **filters)
-    out = click.get_text_stream("stdout")
     for article in SearchEngine(resolve_index_dir(index_dir)).iter_articles(request):
         record = article.to_dict()
         record = {"id": record["id"], "title": record["title"], "date": record["date"],
@@ -232,4 +231,4 @@ def export_command(text, jsonl, index_dir, **filters) -> None:
                   "persons": record["persons"], "systems": record["systems"],
                   "orgs": record["orgs"], "places": record["places"], "highlights": [],
                   "authors": record["authors"], "roles": record["roles"], "body": record["body"]}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        click.echo(json.dumps(record, ensure_ascii=False))
