@@ -51,8 +51,8 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
     for facet in results.facets:
         if facet.name not in FACET_TITLES or not facet.values:
             continue
-        values = ", ".join(f"{v.value} ({v.count})" + ("*" if v.selected else "")
-                           for v in facet.values[:8])
+        values = ", ".join(f"{v.value}" + (f" [{v.category}]" if v.category else "")
+                           + f" ({v.count})" + ("*" if v.selected else "") for v in facet.values[:8])
         lines.append(f"{FACET_TITLES[facet.name]}: {values}")
     return "\n".join(lines).rstrip() + "\n"
 
