@@ -1,0 +1,420 @@
+"""The web app through Flask's test client, over a real index (seeds + synthetic + hostile)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.webcorpus import HOSTILE_BODY, HOSTILE_TITLE, SOURCES, build_index
+from web import create_app
+from web.server import ensure_index
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    return build_index(str(tmp_path_factory.mktemp("web")))
+
+
+@pytest.fixture(scope="module")
+def app(index_dir):
+    return create_app({"SEARCH_INDEX": index_dir, "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def api(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.data[:500])
+    assert response.content_type.startswith("application/json")
+    return response.get_json()
+
+
+def hit_ids(html: str) -> list[str]:
+    return re.findall(r'class="hit-title"><a href="/article/([^"?]+)', html)
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+def test_search_page_renders_results_facets_timeline(client):
+    response = client.get("/?q=HIMARS")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert 'value="HIMARS"' in html  # the box keeps the query
+    assert "<mark>HIMARS</mark>" in html
+    assert 'class="skip-link"' in html and '<label class="visually-hidden" for="q">' in html
+    for facet in ("person", "system", "source", "org", "place"):
+        assert f'id="facet-{facet}"' in html
+    assert 'class="timeline-chart"' in html and 'class="timeline-bar"' in html
+    assert re.search(r"of <strong>\d+</strong> articles", html)
+    assert re.search(r"in \d+ ms", html)
+    assert hit_ids(html)
+
+
+def test_security_headers_on_every_kind_of_response(client):
+    for url in ("/", "/api/search", "/article/nope", "/api/nope", "/static/app.js"):
+        response = client.get(url)
+        response.close()  # static files are streamed
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"]
+
+
+def test_no_inline_script_or_style_in_pages(client):
+    article = hit_ids(client.get("/?q=Austin").get_data(as_text=True))[0]
+    for url in ("/", "/?q=Austin", f"/article/{article}?q=Austin", "/nope"):
+        html = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert " style=" not in html and "<style" not in html, url
+        assert not re.search(r"\son\w+=", html), url
+
+
+def test_article_page(client):
+    html = client.get("/article/synthetic-03?q=Leopard").get_data(as_text=True)
+    assert "<mark>Leopard</mark>" in html
+    assert 'class="mention mention-person" href="/search?person=Volodymyr+Zelensky"' in html
+    assert 'class="mention mention-system"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html and "https://example.org/news/3" in html
+    assert "Test Desk" in html and "2022-02-27" in html
+    assert "Related articles" in html and "Sharing the same names" in html
+    related = re.findall(r'<li><a href="/article/([^"]+)">', html)
+    assert related and "synthetic-03" not in related
+    assert client.get(f"/article/{related[0]}").status_code == 200
+
+
+def test_article_link_carries_the_search_and_back_link_restores_it(client):
+    html = client.get("/?q=Leopard&source=AFP").get_data(as_text=True)
+    link = re.search(r'class="hit-title"><a href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "q=Leopard" in link and "source=AFP" in link
+    article = client.get(link).get_data(as_text=True)
+    back = re.search(r'class="back"><a href="([^"]+)"', article).group(1).replace("&amp;", "&")
+    assert back.startswith("/search?") and "q=Leopard" in back and "source=AFP" in back
+
+
+def test_unknown_article_is_404_html_and_json(client):
+    assert client.get("/article/does-not-exist").status_code == 404
+    body = api(client, "/api/article/does-not-exist", 404)
+    assert "does-not-exist" in body["error"]
+
+
+def test_404_and_405(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and b"Page not found" in response.data
+    assert "error" in api(client, "/api/no-such", 404)
+    response = client.post("/api/search")
+    assert response.status_code == 405 and "error" in response.get_json()
+    assert client.post("/").status_code == 405
+
+
+# -- hostile content --------------------------------------------------------------------------
+
+DANGEROUS = ("<script>alert", "<img src=x", '"><img', "<b onmouseover", "javascript:alert(1)\"",
+             'href="javascript:', "onmouseover='alert(1)")
+
+
+def _assert_escaped(html: str) -> None:
+    for needle in DANGEROUS:
+        assert needle not in html, needle
+
+
+def test_hostile_article_is_escaped_everywhere(client):
+    pages = ["/?q=Hostile", "/?q=alert", "/?q=script+img", "/?person=Lloyd+Austin&q=hostile",
+             "/article/hostile-1", "/article/hostile-1?q=script+img+onerror",
+             "/?q=%3Cscript%3Ealert(1)%3C/script%3E", '/?q="><img+src=x+onerror=alert(1)>',
+             "/?source=%3Cscript%3Ealert(1)%3C/script%3E", "/?since=%3Cscript%3E",
+             "/nope?q=%3Cscript%3Ealert(1)"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        _assert_escaped(response.get_data(as_text=True))
+    html = client.get("/article/hostile-1").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
+    assert "javascript:alert(1)" in html and 'href="javascript' not in html  # as text, not a link
+    assert hit_ids(client.get("/?q=Hostile").get_data(as_text=True)) == ["hostile-1"]
+
+
+def test_hostile_article_json_is_data(client):
+    body = api(client, "/api/article/hostile-1")
+    assert body["title"] == HOSTILE_TITLE and body["body"] == HOSTILE_BODY
+
+
+# -- parameters -------------------------------------------------------------------------------
+
+BAD_PARAMS = ["page=0", "page=-1", "page=abc", "page=1e3", "page=99999999", "page=50000&limit=100",
+              "limit=0", "limit=101", "limit=x", "sort=score", "since=yesterday", "until=2023-13",
+              "since=2023-05-01&until=2023-01-01", "since=%00", "more=nonsense", "q=" + "x" * 1001]
+
+
+@pytest.mark.parametrize("params", BAD_PARAMS)
+def test_bad_parameters_give_400(client, params):
+    body = api(client, f"/api/search?{params}", 400)
+    assert body["error"] and len(body["error"]) > 10
+    response = client.get(f"/?{params}")
+    assert response.status_code == 400
+    assert b'class="error-message"' in response.data
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "(open", "close)", "AND", "foo OR", "nosuchfield:x",
+                                   "date:[2023 TO", "date:notadate", "person:", "***", "-", '""',
+                                   "\x00\x01", "🙂 emoji", "a" * 1000, "NOT NOT NOT", "title:"])
+def test_odd_queries_never_fail(client, query):
+    body = api(client, "/api/search?" + _qs(q=query))
+    assert isinstance(body["total"], int)
+    assert client.get("/?" + _qs(q=query)).status_code == 200
+
+
+def test_unclosed_quote_is_repaired_and_warned(client):
+    body = api(client, "/api/search?" + _qs(q='"Lloyd Austin'))
+    assert body["total"] > 0 and any("quote" in w for w in body["warnings"])
+    html = client.get("/?" + _qs(q='"Lloyd Austin')).get_data(as_text=True)
+    assert "Your query was adjusted" in html and "unclosed quote" in html
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["q", "page", "limit", "sort", "since", "until", "person",
+                                        "source", "more", "system"]),
+                       st.text(max_size=30), max_size=5))
+def test_garbage_parameters_never_give_500(client, params):
+    for url in ("/api/search?", "/?"):
+        assert client.get(url + _qs(**params)).status_code in (200, 400)
+    assert client.get("/api/suggest?" + _qs(q=params.get("q", ""))).status_code == 200
+    assert client.get("/article/" + _qs(x=params.get("q", "x"))[2:] or "x").status_code in (200, 404)
+
+
+def _qs(**params) -> str:
+    from urllib.parse import urlencode
+    return urlencode(params)
+
+
+# -- facets -----------------------------------------------------------------------------------
+
+def _facet(body, name):
+    return {v["value"]: v for v in body["facets"][name]}
+
+
+def test_two_sources_are_ored(client):
+    alone = {s: api(client, f"/api/search?source={s}")["total"] for s in ("AP", "Reuters")}
+    both = api(client, "/api/search?source=AP&source=Reuters&limit=100")
+    assert both["total"] == alone["AP"] + alone["Reuters"]
+    assert {h["source"] for h in both["hits"]} == {"AP", "Reuters"}
+
+
+def test_person_and_source_are_anded(client):
+    body = api(client, "/api/search?" + _qs(person="Lloyd Austin", source="Reuters") + "&limit=100")
+    assert body["total"] > 0
+    for hit in body["hits"]:
+        assert hit["source"] == "Reuters" and "Lloyd Austin" in hit["persons"]
+    assert body["total"] < api(client, "/api/search?source=Reuters")["total"]
+
+
+def test_facet_counts_ignore_their_own_selection(client):
+    plain = _facet(api(client, "/api/search?q=deliveries"), "source")
+    chosen = api(client, "/api/search?q=deliveries&source=AP")
+    counts = _facet(chosen, "source")
+    assert {v: c["count"] for v, c in counts.items()} == {v: c["count"] for v, c in plain.items()}
+    assert counts["AP"].get("selected") is True
+    assert chosen["total"] == plain["AP"]["count"]
+    # ... while other facets are narrowed by it
+    person_all = _facet(api(client, "/api/search?q=deliveries"), "person")
+    person_ap = _facet(chosen, "person")
+    assert sum(v["count"] for v in person_ap.values()) < sum(v["count"] for v in person_all.values())
+
+
+def test_facet_links_toggle_and_chips_remove(client):
+    html = client.get("/?q=deliveries&source=AP").get_data(as_text=True)
+    assert 'aria-label="Remove filter Source: AP"' in html
+    chip = re.search(r'class="chip chip-source chip-removable" href="([^"]+)"', html).group(1)
+    assert "source=AP" not in chip.replace("&amp;", "&") and "q=deliveries" in chip
+    reuters = re.search(r'class="facet-value" href="([^"]+)"\s+data-facet="source" data-value="Reuters"',
+                        html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(reuters).query)["source"] == ["AP", "Reuters"]
+    selected = re.search(r'class="facet-value is-selected" href="([^"]+)"\s+data-facet="source" '
+                         r'data-value="AP"', html)
+    assert selected and 'aria-checked="true"' in html
+
+
+def test_systems_grouped_by_category(client):
+    html = client.get("/").get_data(as_text=True)
+    section = html[html.index('id="facet-system"'):html.index('id="facet-source"')]
+    assert '<h3 class="facet-group">MLRS</h3>' in section
+    assert '<h3 class="facet-group">air defence</h3>' in section
+
+
+def test_show_more_without_javascript(client):
+    html = client.get("/").get_data(as_text=True)
+    more = re.search(r'class="facet-more" href="([^"]+)">Show more people', html).group(1)
+    expanded = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    section = lambda page: page[page.index('id="facet-person"'):page.index('id="facet-system"')]
+    assert section(expanded).count('data-facet="person"') > section(html).count('data-facet="person"')
+    assert "Show fewer" in section(expanded)
+
+
+def test_entity_chip_on_hit_adds_filter(client):
+    html = client.get("/?q=HIMARS").get_data(as_text=True)
+    href = re.search(r'class="chip chip-person" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    params = parse_qs(urlsplit(href).query)
+    assert params["q"] == ["HIMARS"] and params["person"]
+    assert client.get(href).status_code == 200
+
+
+# -- paging, sorting, dates, did-you-mean -------------------------------------------------------
+
+def test_pagination(client):
+    first = client.get("/?q=deliveries").get_data(as_text=True)
+    second = client.get("/?q=deliveries&page=2").get_data(as_text=True)
+    assert set(hit_ids(first)).isdisjoint(hit_ids(second))
+    assert 'rel="next" href="/search?q=deliveries&amp;page=2"' in first
+    assert 'aria-current="page">2<' in second and 'rel="prev"' in second
+    total = api(client, "/api/search?q=deliveries")["total"]
+    assert total >= 40
+    pages = -(-total // 10)
+    last = client.get(f"/?q=deliveries&page={pages}").get_data(as_text=True)
+    assert len(hit_ids(last)) == total - (pages - 1) * 10
+    assert 'class="page-link page-next is-disabled"' in last
+    beyond = client.get("/?q=deliveries&page=400")
+    assert beyond.status_code == 200 and b"past the last result" in beyond.data
+    body = api(client, f"/api/search?q=deliveries&limit=7&page={-(-total // 7)}")
+    assert body["pages"] == -(-total // 7) and len(body["hits"]) == total - (body["pages"] - 1) * 7
+
+
+def test_sort_by_date(client):
+    body = api(client, "/api/search?q=deliveries&sort=date&limit=40")
+    dates = [h["date"] for h in body["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    html = client.get("/?q=deliveries&sort=date").get_data(as_text=True)
+    assert 'class="sort-option is-current" aria-current="true">Newest first' in html
+
+
+def test_date_range_and_timeline_links(client):
+    body = api(client, "/api/search?since=2022-03&until=2022-05&limit=100")
+    assert body["total"] > 0
+    assert all("2022-03-01" <= h["date"] <= "2022-05-31" for h in body["hits"])
+    html = client.get("/?q=deliveries").get_data(as_text=True)
+    bar = re.search(r'class="timeline-bar" href="([^"]+)" data-month="2022-06"', html).group(1)
+    params = parse_qs(urlsplit(bar.replace("&amp;", "&")).query)
+    assert params["since"] == ["2022-06"] and params["until"] == ["2022-06"]
+    page = client.get(bar.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Dates</span> 2022-06 – 2022-06" in page
+
+
+def test_did_you_mean_is_a_link(client):
+    html = client.get("/?q=Stoltenbreg").get_data(as_text=True)
+    link = re.search(r'Did you mean <a href="([^"]+)" class="suggestion-link"><strong>Stoltenberg', html)
+    assert link
+    followed = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert hit_ids(followed)
+    assert api(client, "/api/search?q=Stoltenbreg")["suggestion"] == "Stoltenberg"
+
+
+# -- API ----------------------------------------------------------------------------------------
+
+def test_api_search_shape(client):
+    body = api(client, "/api/search?q=Austin&person=Lloyd+Austin")
+    assert {"query", "total", "page", "hits", "facets", "took_ms", "suggestion", "warnings"} <= set(body)
+    assert {"person", "system", "source", "org", "place", "year", "month"} == set(body["facets"])
+    hit = body["hits"][0]
+    assert {"id", "title", "date", "source", "url", "highlights", "persons"} <= set(hit)
+    h = hit["highlights"][0]
+    start, end = h["matches"][0]
+    assert h["text"][start:end].lower().startswith("austin")
+
+
+def test_api_article(client):
+    body = api(client, "/api/article/synthetic-01")
+    assert body["id"] == "synthetic-01" and body["body"]
+    assert body["related"] and body["sharing_entities"][0]["shared"]
+
+
+def test_api_suggest_entities_first_then_words(client):
+    suggestions = api(client, "/api/suggest?q=stolt")["suggestions"]
+    assert suggestions[0] == {"type": "person", "value": "Jens Stoltenberg", "count": 12,
+                              "replaces": "stolt"}
+    kinds = [s["type"] for s in suggestions]
+    assert "word" in kinds and kinds.index("word") > 0
+    assert all(k == "word" for k in kinds[kinds.index("word"):])
+    multi = api(client, "/api/suggest?q=" + _qs(x="speech by lloyd aus")[2:])["suggestions"][0]
+    assert multi["value"] == "Lloyd Austin" and multi["replaces"] == "lloyd aus"
+    words = api(client, "/api/suggest?q=the+delive")["suggestions"]
+    assert any(s["value"] == "the deliveries" for s in words)
+    assert api(client, "/api/suggest?q=")["suggestions"] == []
+    assert "error" in api(client, "/api/suggest?q=" + "x" * 201, 400)
+
+
+def test_api_entities(client):
+    body = api(client, "/api/entities")
+    assert set(body) == {"person", "system", "source", "org", "place"}
+    people = api(client, "/api/entities?type=person&limit=2")
+    assert list(people) == ["person"] and len(people["person"]) == 2
+    assert people["person"][0] == {"value": "Lloyd Austin", "count": 16}
+    assert api(client, "/api/entities?type=system&q=leo")["system"][0]["value"] == "Leopard 2"
+    assert "error" in api(client, "/api/entities?type=weapon", 400)
+    assert "error" in api(client, "/api/entities?limit=0", 400)
+    assert set(SOURCES) <= {v["value"] for v in api(client, "/api/entities?type=source")["source"]}
+
+
+def test_openapi_paths_answer_and_reject_bad_parameters(client):
+    spec = api(client, "/api/openapi.json")
+    assert spec["openapi"].startswith("3.")
+    bad_value = {"integer": "not-a-number", "string": "%%bad%%"}
+    for path, operations in spec["paths"].items():
+        operation = operations["get"]
+        url = path.replace("{id}", "synthetic-01")
+        assert client.get(url).status_code == 200, url
+        if "404" in operation["responses"]:
+            assert client.get(path.replace("{id}", "no-such-id")).status_code == 404
+        for param in operation.get("parameters", []):
+            if param["in"] != "query":
+                continue
+            schema = param["schema"].get("items", param["schema"])
+            constrained = {"enum", "pattern", "minimum", "maxLength"} & set(schema)
+            if not constrained:
+                continue
+            value = "x" * (schema["maxLength"] + 1) if "maxLength" in schema else \
+                bad_value[schema["type"]]
+            response = client.get(url + "?" + _qs(**{param["name"]: value}))
+            assert response.status_code == 400, (url, param["name"], value)
+            assert "error" in response.get_json()
+        for status in operation["responses"]:
+            assert status in ("200", "400", "404")
+
+
+# -- serving ------------------------------------------------------------------------------------
+
+def test_ensure_index_builds_from_seeds_once(tmp_path):
+    from tests.webcorpus import SEEDS
+    target = str(tmp_path / "idx")
+    assert ensure_index(target, None) is False
+    assert ensure_index(target, SEEDS) is True
+    assert ensure_index(target, SEEDS) is False
+    client = create_app({"SEARCH_INDEX": target}).test_client()
+    assert api(client, "/api/search")["total"] == 5
+
+
+def test_missing_index_is_a_clear_error_not_a_500(tmp_path):
+    client = create_app({"SEARCH_INDEX": str(tmp_path / "none")}).test_client()
+    response = client.get("/")
+    assert response.status_code == 503 and b"search index" in response.data
+    assert "No index" in api(client, "/api/search", 503)["error"]
+
+
+def test_reindex_is_picked_up_without_restart(tmp_path):
+    import json
+    from search.indexer import index_paths
+    from tests.webcorpus import SEEDS
+    target = str(tmp_path / "idx")
+    index_paths([SEEDS], target)
+    client = create_app({"SEARCH_INDEX": target}).test_client()
+    assert api(client, "/api/search")["total"] == 5
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"title": "Fresh news", "body": "Brand new article text.",
+                                 "date": "2024-01-01"}) + "\n")
+    index_paths([str(extra)], target)
+    assert api(client, "/api/search")["total"] == 6
