@@ -142,6 +142,62 @@ def test_names_with_initials_suffixes_and_said():
     assert ents.persons == ("John Public", "Maria Kovalenko", "Ivan Draho")
 
 
+@pytest.mark.parametrize("text, persons", [
+    # a subject word ("Defense", "First", "Information") is a role only before a head title
+    ("Sign up to First Edition, our free daily newsletter. First Thing: talks resume.", ()),
+    ("Daniel Davis is a fellow at Defense Priorities. The Centre for Information Security tweeted.",
+     ("Daniel Davis",)),
+    ("The US first lady Jill Biden visited. Defence Secretary Ben Wallace said so.", ("Jill Biden", "Ben Wallace")),
+    # the object of a role, or a name introduced or followed by an institution noun, is not a person
+    ("Yury Borisov, the new head of Roscosmos, spoke. In 2015, Roscosmos said it would leave.", ("Yuri Borisov",)),
+    ("China's Ministry of Foreign Affairs said the call was productive.", ()),
+    ("Oleksandr Kamyshin, the chair of the board of Ukrainian Railways, said the claims were false.",
+     ("Oleksandr Kamyshin",)),
+    ("The governor of the Zaporizhizhia has said that 170 people are held.", ()),
+    ("Minister of Defence Oleksii Reznikov said the tanks had arrived.", ("Oleksii Reznikov",)),
+    ("He hailed the leader of the Conservative party. Research firm Cornwall Insight said prices rise. "
+     "The Finnish daily Iltalehti said on Monday that talks went well.", ()),
+    ("Dr John Logsdon, a former director at George Washington University, said the ISS is at risk. "
+     "The Rose Garden ceremony echoed a state visit.", ("John Logsdon",)),
+    ("The chairman of the Vantaa Reservists Association spoke to the state BelTA news agency.", ()),
+    # sentence openers, plural nouns and acronyms are not people on their own
+    ("However, the business secretary, Kwasi Kwarteng, said no. Critics said it was propaganda. "
+     "MPs said the cap was too high. Overnight, the prime minister said more. Meanwhile, the mayor spoke. "
+     "Prosecutors from the court said the defendants were charged, and prosecutors said more.", ("Kwasi Kwarteng",)),
+    ("U.S. Lacks a Clear Picture of the War, Officials Say", ()),
+    ("Similarly, a leader of the community told the paper. The State Bureau of Investigations said no.", ()),
+    # glued "Read more" links, photo credits and line breaks do not make names
+    ("Nato needs a permanent force, says EstoniaRead more Kaja Kallas said Nato would act.", ("Kaja Kallas",)),
+    ("A destroyed building in Popasna. Photograph: Alexander Ermochenko/Reuters\n\nThe shelling went on.", ()),
+    ("Cases in Victoria\nDeaths: 11\nCases: 6,862", ()),
+])
+def test_non_people_in_war_news(text, persons):
+    assert extract_entities("", text).persons == persons
+
+
+def test_glued_read_more_link_ends_the_word():
+    ents = extract_entities("", "Nato needs a permanent force, says EstoniaRead more The talks went on.")
+    assert "Estonia" in ents.places and ents.persons == ()
+
+
+def test_full_name_validated_by_its_surname_and_particles():
+    ents = extract_entities("", "He met his Australian counterpart, Penny Wong, in Kuala Lumpur. Wong said the "
+                                "talks were useful. The US senators Lindsey Graham and Richard Roe visited Kyiv. "
+                                "\u201cWe will help,\u201d Graham said.")
+    assert ents.persons == ("Penny Wong", "Lindsey Graham", "Richard Roe")
+    ents = extract_entities("", "European Commission president Ursula von der Leyen visited Kyiv on Friday.")
+    assert ents.persons == ("Ursula von der Leyen",)
+    # a misspelt full name does not split a known person whose surname is cued
+    ents = extract_entities("", "We met Mihaylo Podolyak at length. Podolyak said talks had stalled.")
+    assert ents.persons == ("Mykhailo Podolyak",)
+
+
+def test_transliterations_of_one_person_meet():
+    for spelling in ("Oleh Synyehubov", "Oleh Syniehubov", "Oleg Sinegubov"):
+        ents = extract_entities("", f"The Kharkiv governor, {spelling}, said shelling continued.")
+        assert ents.persons == ("Oleh Syniehubov",), spelling
+
+
 def test_shouted_headlines():
     ents = extract_entities("TREASURY'S BAKER SAYS DOLLAR IS STABLE", "")
     assert ents.persons == ("James Baker",)

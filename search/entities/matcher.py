@@ -185,8 +185,8 @@ def find(text: str, folded: str | None = None) -> list[Match]:
                     tail_end = stop
                     break
             else:
-                if _is_word_char(text[end]):
-                    continue
+                if _is_word_char(text[end]) and not (text.startswith("Read more", end) and text[end - 1].islower()):
+                    continue  # (a glued "Read more" link ends the word: "... says EstoniaRead more")
         if text[end - 1:end].isdigit() and end < n and text[end:end + 1] == "-" and end + 1 < n \
                 and text[end + 1].isdigit():
             continue  # "F-16" inside "F-16-2" or a number range

@@ -121,6 +121,53 @@ expects expect predicts plans plan tells proposes propose opposes oppose support
 named names resigns quits meets meet visits visit confirms agrees agree to on in at for of and or the a an
 by with from as is are be was were will may could would should not no new over after before up down
 """.split())
+# Title words that only qualify a following title ("Defence Secretary", "First Lady", "State
+# Department spokesman"): right before a name they are not a role ("First Edition", "Defense
+# Priorities", "Information Security").
+MODIFIER_TITLES = frozenset("""
+first press air force navy army field crown acting assistant defense defence foreign finance economy
+economics trade agriculture energy oil interior health transport industry labour labor communications
+information
+""".split())
+# Nouns naming an institution: a capitalised run ending in one ("Vantaa Reservists Association",
+# "George Washington University") or followed by one in lower case ("the Conservative party",
+# "the DreamWorks animation studio") is that institution, not a person.
+INSTITUTION_NOUNS = frozenset("""
+ministry department agency council group forces force base staff committee party government administration
+bank fund union organization organisation association company corp corporation inc ltd co plc board
+exchange market street house office court parliament senate congress assembly news times post journal
+university institute center centre service commission federation republic kingdom region oblast river sea
+ocean island islands airport station square avenue road hospital school church palace alliance summit
+conference program programme initiative project operation mission act treaty plan studio studios network
+channel magazine newspaper daily foundation society club league regiment brigade battalion movement
+""".split())
+# Common nouns that introduce a name of an organisation, outlet or firm ("research firm Cornwall
+# Insight", "the Finnish daily Iltalehti", "media organization German Welt").
+INSTITUTION_INTROS = frozenset("""
+firm company agency newspaper daily weekly tabloid outlet broadcaster channel magazine network thinktank
+think-tank charity organization organisation group brand website publication publisher studio carrier
+airline maker manufacturer operator giant conglomerate bank lender insurer fund party movement station
+""".split())
+# Words that open a sentence and are followed by a comma or a verb; never a name alone.
+SENTENCE_OPENERS = frozenset("""
+however meanwhile overnight separately nevertheless nonetheless moreover furthermore instead still yet
+also besides otherwise therefore thus hence indeed earlier later afterwards today tonight yesterday
+tomorrow elsewhere next finally first second third lastly again now then here there ultimately overall
+perhaps maybe only even just unlike like despite many critics prosecutors officials analysts residents witnesses experts investigators sources observers
+authorities police protesters demonstrators lawmakers legislators diplomats supporters opponents
+""".split())
+_OBJECT_HEADS = frozenset("""
+chair board member members ministry department bureau agency council committee commission university
+institute school academy founder owner
+""".split())
+_INSTITUTION_MODIFIERS = frozenset("""
+news animation film media research political ruling opposition press private military security consulting
+law investment mercenary
+""".split())
+_PLURAL_ACRONYM_RE = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "NGOs"
+_CREDIT_WORDS = frozenset({"photograph", "photographs", "photo", "photos", "illustration", "composite",
+                           "video", "graphic", "credit"})
+
 # Title words that head a role: a run is cut after the last of them ("Transport Minister Mustafa X").
 HEAD_TITLES = frozenset("""
 president secretary minister premier chancellor spokesman spokeswoman spokesperson commander chairman
@@ -213,6 +260,8 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
         last = i
         while j < n:
             w = words[j]
+            if j > i and j + 1 < n and words[j + 1] == ":" and "\n" in doc.text[doc.ends[j - 1]:doc.starts[j]]:
+                break  # a name does not run into the label of the next line ("Victoria\nDeaths: 11")
             if _is_cap_word(w):
                 last = j
                 j += 1
@@ -223,6 +272,9 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
                 j += 2
             elif w.lower() in PARTICLES and j + 1 < n and _is_cap_word(words[j + 1]) and j > i:
                 j += 1
+            elif w.lower() in PARTICLES and j + 2 < n and words[j + 1].lower() in PARTICLES and \
+                    _is_cap_word(words[j + 2]) and j > i:
+                j += 2  # "von der Leyen", "de la Madrid"
             elif w == "." and j > i and words[j - 1].lower() in {"gen", "lt", "col", "mr", "mrs", "ms", "dr",
                                                                    "sen", "rep", "gov", "adm", "maj", "capt",
                                                                    "sgt", "jr", "sr", "st"}:
@@ -247,7 +299,9 @@ def _role_before(doc: Doc, first: int) -> tuple[int, str]:
             break  # a role does not run across lines (captions, credits)
         w = doc.words[i]
         low = w.lower()
-        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS:
+        if not titled and low in MODIFIER_TITLES:
+            break  # "First Edition", "Defense Priorities": a modifier needs a head title after it
+        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low[-1:] == "s" and low[:-1] in HEAD_TITLES:
             titled = True
             start = i
         elif low == "." and i > 0 and doc.lower(i - 1) in {"gen", "lt", "col", "sen", "rep", "gov", "adm"}:
@@ -296,6 +350,41 @@ def _appositive(doc: Doc, last: int) -> str:
     return text
 
 
+def _institution_context(doc: Doc, first: int, name_first: int, last: int, titled: bool) -> str:
+    """Why the run [first, last] names an institution or is not a mention, or "".
+
+    * ``object``: the object of a role (``head of Roscosmos``, ``governor of the Zaporizhzhia``,
+      ``Ministry of Foreign Affairs``);
+    * ``intro``: introduced by a common noun (``research firm Cornwall Insight``);
+    * ``noun``: followed by a lower-case institution noun (``the Conservative party``);
+    * ``the``: right after ``the`` with no title (``the Rose Garden ceremony``);
+    * ``credit``: a photo credit (``Photograph: Jane Doe/Reuters``).
+    """
+    i = first - 1
+    if doc.lower(i) in {":", "–", "-"} and doc.lower(i - 1) in _CREDIT_WORDS or doc.lower(last + 1) == "/":
+        return "credit"
+    if doc.lower(name_first - 1) == "the" and doc.lower(name_first - 2) != "of" and not titled and \
+            not doc.words[last].endswith(_POSSESSIVES):
+        return "the"
+    if doc.lower(i) == "the" and doc.lower(i - 1) == "of":
+        i -= 1
+    if doc.lower(i) == "of" and i > 0:
+        head = doc.lower(i - 1)
+        if head in TITLE_WORDS or head in ROLE_NOUNS or head.rstrip("s") in ROLE_NOUNS or head in _OBJECT_HEADS:
+            return "object"
+    j = i
+    while j >= 0 and (doc.lower(j) in demonyms() or doc.lower(j) in {"state", "state-run", "state-owned"}):
+        j -= 1
+    if doc.lower(j) in INSTITUTION_INTROS and doc.words[j].islower():
+        return "intro"
+    if not doc.words[last].endswith(_POSSESSIVES):
+        nxt = doc.words[last + 1] if last + 1 < len(doc.words) else ""
+        if nxt in INSTITUTION_NOUNS or nxt in _INSTITUTION_MODIFIERS and last + 2 < len(doc.words) and \
+                doc.words[last + 2] in INSTITUTION_NOUNS:
+            return "noun"
+    return ""
+
+
 def _speech_cue(doc: Doc, first: int, last: int) -> bool:
     after = doc.lower(last + 1)
     if after in SPEECH_VERBS:
@@ -308,6 +397,54 @@ def _speech_cue(doc: Doc, first: int, last: int) -> bool:
     return False
 
 
+def _validate_by_surname(found: list) -> list:
+    """A full name with no cue of its own ("his counterpart, Penny Wong") is a person when its
+    surname alone has one elsewhere in the article ("Wong said")."""
+    cued = {name_key(" ".join(f[4])) for f in found if f[6] and len([w for w in f[4] if len(w) > 1]) == 1}
+    if not cued:
+        return found
+    weak: dict[str, set[str]] = {}
+    named = set()  # surnames with a cued full name in the article already
+    for f in found:
+        if len([w for w in f[4] if len(w) > 1]) >= 2:
+            parts = name_key(" ".join(f[4])).split()
+            if f[6] and parts:
+                named.add(parts[-1])
+            elif parts and parts[-1] in cued and (" ".join(parts) in people_index() or
+                                                 parts[-1] not in people_by_surname()):
+                weak.setdefault(parts[-1], set()).add(" ".join(parts))
+    for surname in named:
+        weak.pop(surname, None)
+    if not weak:
+        return found
+    out = []
+    for f in found:
+        if not f[6] and len([w for w in f[4] if len(w) > 1]) >= 2:
+            parts = name_key(" ".join(f[4])).split()
+            if parts and len(weak.get(parts[-1], ())) == 1:
+                f = (*f[:6], True)
+        out.append(f)
+    return out
+
+
+def _common_word(doc: Doc, i: int, word: str) -> bool:
+    """Is a one-word candidate a common word rather than a name (``However``, ``Critics said``,
+    ``MPs said``, ``Officials Say``)?"""
+    low = word.lower()
+    if low in SENTENCE_OPENERS or low in stop_words() or low in SPEECH_VERBS or low in HEADLINE_VERBS or \
+            _PLURAL_ACRONYM_RE.match(word):
+        return True
+    if doc.lower(i + 1) == "of" and doc.words[i + 2:i + 3] and doc.words[i + 2][:1].isupper():
+        return True  # "the State Bureau of Investigations": one word, then "of" and a name
+    if 0 <= i < len(doc.sentence_start) and doc.sentence_start[i]:
+        if low.endswith("ly") and doc.lower(i + 1) == ",":
+            return True  # "Similarly, ...", "Separately, ..."
+        if doc.lowercase_words is None:
+            doc.lowercase_words = {w for w in doc.words if w.islower()}
+        return low in doc.lowercase_words  # "Prosecutors said ..." where "prosecutors" also occurs
+    return False
+
+
 def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     """People in order of first mention (canonical names may repeat; the caller dedupes)."""
     non_name = _non_name_keys()
@@ -316,6 +453,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     blocked_sorted = sorted(blocked)
     blocked_starts = [b[0] for b in blocked_sorted]
     companies = {m.group(1) for m in _COMPANY_RE.finditer(doc.text)}
+    institutions: set[str] = set()  # keys of names this article uses as an institution ("head of X")
 
     def is_blocked(s: int, e: int) -> bool:
         # spans are sorted and disjoint: only the last one starting before ``e`` can overlap
@@ -326,9 +464,17 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
         # strip leading title words and sentence-initial function words
         tokens = list(range(first, last + 1))
         role_start, role = _role_before(doc, first)
+        titles_popped = False
+        modifier_popped = False  # "Defense Priorities", "Information Security": a subject, then a noun
         while tokens:
             low = doc.lower(tokens[0]).rstrip(".")
-            if low in TITLE_WORDS or low in demonyms() or (low in non_name and doc.lower(tokens[0]) != "."):
+            plural_title = low[-1:] == "s" and low[:-1] in HEAD_TITLES
+            if low in TITLE_WORDS or low in demonyms() or (low in non_name and doc.lower(tokens[0]) != ".") or \
+                    plural_title or (low in SENTENCE_OPENERS and doc.sentence_start[tokens[0]]):
+                if low in TITLE_WORDS or plural_title:
+                    titles_popped = True
+                    nxt = doc.lower(tokens[0] + 1).rstrip(".")
+                    modifier_popped = low in MODIFIER_TITLES and nxt not in TITLE_WORDS and nxt != "."
                 tokens.pop(0)
                 while tokens and doc.words[tokens[0]] == ".":
                     tokens.pop(0)
@@ -343,11 +489,20 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             sub_role_start, sub_role = _role_before(doc, tokens[0])
             if sub_role:
                 role = sub_role
+        if doc.lower(last) in INSTITUTION_NOUNS:
+            continue  # "George Washington University", "Vantaa Reservists Association"
         # drop trailing non-name words ("Austin Monday")
         while tokens and doc.lower(tokens[-1]) in non_name and doc.words[tokens[-1]] not in SUFFIXES:
             tokens.pop()
         if not tokens:
             continue
+        context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
+        if context:
+            if context == "object" and tokens[0] == first:
+                institutions.add(name_key(" ".join(_strip_possessive(doc.words[t]) for t in tokens)))
+            if context != "object" or len(tokens) == 1 or tokens[0] == first:
+                if name_key(" ".join(_strip_possessive(doc.words[t]) for t in tokens)) not in index:
+                    continue
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
         surface = doc.text[s:e]
         words = [_strip_possessive(doc.words[t]) for t in tokens if doc.words[t] != "."]
@@ -355,7 +510,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             e -= len(doc.words[tokens[-1]]) - len(words[-1])
             surface = doc.text[s:e]
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES and w.lower() not in PARTICLES]
-        if not content or len(content) > 4:
+        if not content or len(content) > 4 or modifier_popped and len(content) == 1:
             continue
         if any(w.lower() in non_name for w in content):
             continue
@@ -385,6 +540,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     full: dict[str, str] = {}  # surname key -> canonical
     firsts: dict[str, set[str]] = {}
     validated_keys: set[str] = set()
+    found = _validate_by_surname(found)
     for first, last, s, e, words, role, strong in found:
         if strong and len([w for w in words if len(w) > 1]) >= 2:
             canon = canonical_person(" ".join(words))
@@ -410,7 +566,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 canon = next(iter(firsts[k]))
             elif nk in index:
                 canon = index[nk]
-            elif not strong:
+            elif not strong or nk in institutions or _common_word(doc, first, words[0] if words else ""):
                 continue
             else:
                 known = people_by_surname().get(k, ())

@@ -10,7 +10,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*|[^\w\s]")
+# A "Read more" link glued to the text before it ("... says EstoniaRead more") is split off
+# the word it is glued to, and starts a new sentence.
+_TOKEN_RE = re.compile(r"[^\W_]*[^\W\d_](?=Read more\b)|"
+                       r"[^\W_]+(?:['\u2019\-\u2010\u2011][^\W_]+)*|[^\w\s]")
 _PARAGRAPH_RE = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
 ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "gov",
                            "sen", "rep", "st", "no", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
@@ -25,6 +28,7 @@ class Doc:
     ends: list[int] = field(default_factory=list)
     sentence: list[int] = field(default_factory=list)  # sentence number of each token
     sentence_start: list[bool] = field(default_factory=list)  # first word of its sentence
+    lowercase_words: set[str] | None = None  # the words written in lower case (computed on demand)
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
@@ -77,6 +81,9 @@ def parse(text: str) -> Doc:
                 sentence += 1
                 new_sentence = True
         w = m.group()
+        if w == "Read" and words and ends[-1] == s and text.startswith(" more", m.end()) and not new_sentence:
+            sentence += 1  # a glued "Read more" link
+            new_sentence = True
         words.append(w)
         starts.append(s)
         ends.append(m.end())
