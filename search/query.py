@@ -164,12 +164,22 @@ def _parser(ranking: Ranking, natural: bool) -> MultifieldParser:
 
 
 _PARSERS = {natural: _parser(RANKING, natural) for natural in (False, True)}
-_SYNTAX_RE = re.compile(r'["()*?:]|(?:^|\s)[+-]\S|\b(?:AND|OR|NOT)\b')
+_SYNTAX_RE = re.compile(r'["*]|\w:|\b(?:AND|OR|NOT)\b')
+_PLAIN_WORD_RE = re.compile(r"\w+(?:[-/.'\u2019]\w+)*")
 
 
 def is_natural_language(text: str, ranking: Ranking = RANKING) -> bool:
-    """A long query with no query syntax: rank by how many words match, not all-or-nothing."""
+    """A long query without quotes, fields, wildcards or operators: a sentence, ranked by how
+    many of its words match rather than all-or-nothing. Its parentheses, question marks and
+    dashes are punctuation, not syntax."""
     return not _SYNTAX_RE.search(text) and len(text.split()) >= ranking.long_query_words
+
+
+def _natural(text: str, ranking: Ranking = RANKING) -> query.Query:
+    parsed = _PARSERS[True].parse(" ".join(_PLAIN_WORD_RE.findall(text)))
+    if isinstance(parsed, query.Or):
+        parsed.scale = ranking.or_coordination  # Whoosh drops the group's scale when flattening
+    return parsed
 
 
 def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
@@ -203,8 +213,10 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     if not text:
         return ParsedQuery(None, "", tuple(warnings))
     try:
-        parser = _PARSERS[is_natural_language(text)]
-        parsed = parser.parse(_rewrite_dates(text))
+        if is_natural_language(text):
+            parsed = _natural(text)
+        else:
+            parsed = _PARSERS[False].parse(_rewrite_dates(text))
     except Exception as exc:  # Whoosh raises bare Exceptions for some inputs
         if strict:
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
