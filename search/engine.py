@@ -167,7 +167,8 @@ class SearchEngine:
         else:
             results = searcher.search(base_query, limit=first + request.per_page,
                                       filter=final if filtered else None, terms=False)
-            page = [(r.docnum, r.score or 0.0) for r in list(results)[first:]]
+            # top_n, not list(results): iterating Results counts every match again.
+            page = [(docnum, score or 0.0) for score, docnum in results.top_n[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
         for docnum, score in page:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property
+from itertools import chain
 from typing import Iterable
 
 from whoosh.reading import IndexReader
@@ -80,11 +81,8 @@ class FacetTable:
         """Counts of each value of facet ``name`` over ``docs`` (None: the whole index)."""
         if docs is None:
             return self.totals[name]
-        table = self.values[name]
-        counts: Counter[str] = Counter()
-        for d in docs:
-            counts.update(table[d])
-        return counts
+        # One C-level pass over all the values of all the documents.
+        return Counter(chain.from_iterable(map(self.values[name].__getitem__, docs)))
 
     def lookup(self, name: str, text: str) -> list[str]:
         """Indexed values of ``name`` equal to ``text`` up to case, accents, dots and spaces."""
