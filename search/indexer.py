@@ -1,14 +1,13 @@
 """Building and updating the index from files.
 
-The work is split so both cores are busy: this process reads files and writes the index
-(one Whoosh writer); worker processes extract entities and analyse text, which is most of
-the cost. Nothing becomes visible until the single commit at the end, so a crash or
-Ctrl-C leaves the previous index as it was.
+The work is split so both cores are busy: this process reads files and skips known ids;
+worker processes (:mod:`search.parallel`) extract entities, analyse text and each write a
+segment of their own. Nothing becomes visible until the single commit at the end, so a
+crash or Ctrl-C leaves the previous index as it was.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import time
@@ -19,12 +18,11 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from . import storage
-from .codec import NewsCodec
-from .entities import extract_entities
-from .errors import IndexLockedError
+from .errors import IndexLockedError, SearchError
 from .formats import Problem, input_files, read_path
 from .models import Article
-from .schema import to_document
+from .parallel import (WORKER_LIMIT_MB, SegmentWorkers, add_articles, commit_with_segments,
+                       new_segment_writer)
 
 BATCH_SIZE = 64
 #: Below this many files' worth of bytes, worker start-up costs more than it saves.
@@ -70,9 +68,20 @@ class IndexReport:
         return not self.problems
 
 
-def analyse_batch(articles: list[Article]) -> list[dict]:
-    """Worker side: entities and analysed text for a batch of articles."""
-    return [to_document(a, extract_entities(a.title, a.body)) for a in articles]
+def _new_articles(batches: Iterator[list[Article]], known: set[str],
+                  report: IndexReport) -> Iterator[list[Article]]:
+    """The batches without articles whose id is already indexed (or seen earlier in this run):
+    checked here, before any analysis is spent on them."""
+    for batch in batches:
+        fresh = []
+        for article in batch:
+            if article.id in known:
+                report.duplicates += 1
+            else:
+                known.add(article.id)
+                fresh.append(article)
+        if fresh:
+            yield fresh
 
 
 def _file_key(path: str) -> str:
@@ -141,24 +150,6 @@ class _Run:
         return old - still_provided
 
 
-def _documents(batches: Iterator[list[Article]], workers: int) -> Iterator[dict]:
-    if workers <= 1:
-        for batch in batches:
-            yield from analyse_batch(batch)
-        return
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pool = context.Pool(workers)
-    try:
-        for docs in pool.imap(analyse_batch, batches):
-            yield from docs
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
 def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
                 workers: int | None = None,
                 on_progress: Callable[[Progress], None] | None = None) -> IndexReport:
@@ -182,27 +173,33 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
 
     ix = whoosh_index.open_dir(generation)
     try:
-        writer = ix.writer(limitmb=256, codec=NewsCodec())
+        writer = new_segment_writer(ix, lock=True, limitmb=WORKER_LIMIT_MB)
     except LockError:
         raise IndexLockedError(f"Another process is writing the index at {index_dir}. "
                                "Wait for it to finish, then run this again.") from None
+    pool = None
     try:
+        pool = SegmentWorkers(generation, workers) if workers > 1 else None
         with ix.reader() as reader:
             known = {t.decode("utf-8") for t in reader.lexicon("id")}
-        for doc in _documents(run.batches(progress), workers):
-            if doc["id"] in known:
-                report.duplicates += 1
-                continue
-            known.add(doc["id"])
-            writer.add_document(**doc)
-            report.added += 1
-            progress.articles += 1
-            if on_progress and progress.articles % 50 == 0:
+        for batch in _new_articles(run.batches(progress), known, report):
+            if pool:
+                pool.send(batch)
+            else:
+                add_articles(writer, batch)
+            progress.articles += len(batch)
+            if on_progress:
                 on_progress(progress)
+        segments, report.added = pool.finish() if pool else ([], progress.articles)
+        if report.added != progress.articles:
+            raise SearchError(f"Only {report.added} of {progress.articles} articles were indexed; "
+                              "the index was left as it was. Run the command again.")
         for stale in run.stale_ids():
             report.removed += writer.delete_by_term("id", stale)
-        writer.commit()
+        commit_with_segments(writer, segments)
     except BaseException:
+        if pool:
+            pool.terminate()
         writer.cancel()
         if fresh:
             shutil.rmtree(generation, ignore_errors=True)

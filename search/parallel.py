@@ -1,0 +1,150 @@
+"""Worker processes that each write a Whoosh segment of their own.
+
+Whoosh is pure Python: one writer process fed by analysing workers could not keep up with
+them (adding postings and flushing them at commit is as much work as the analysis). So
+each worker extracts entities, analyses and *writes* its share of the articles into a
+segment of its own, in the index folder but listed in no table of contents. The parent
+reads files, skips ids already indexed and hands out batches; at the end it lists the
+workers' segments in one commit (:func:`commit_with_segments`). Until then no reader can
+see them, and a crash leaves only unlisted files that Whoosh removes at its next commit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import traceback
+from typing import Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
+from whoosh.writing import SegmentWriter
+
+from .codec import NewsCodec, WritingLengths
+from .entities import extract_entities
+from .errors import SearchError
+from .models import Article
+from .schema import to_document
+
+#: Memory for each worker's posting buffer before it spills a sorted run to disk.
+WORKER_LIMIT_MB = 96
+_POLL_S = 0.5
+
+
+class _Writer(SegmentWriter):
+    def per_document_reader(self):
+        """What the flush asks for every posting's field length: read from memory."""
+        if not self.perdocwriter.is_closed:
+            raise RuntimeError("Per-doc writer is still open")
+        return WritingLengths(self.storage, self.get_segment())
+
+
+def new_segment_writer(ix: whoosh_index.Index, *, lock: bool, limitmb: int) -> SegmentWriter:
+    """A writer with our codec; only the parent takes the index lock."""
+    return _Writer(ix, _lk=lock, limitmb=limitmb, codec=NewsCodec())
+
+
+def add_articles(writer: SegmentWriter, articles: Iterable[Article]) -> int:
+    """Extract, analyse and add ``articles``; returns how many were added."""
+    count = 0
+    for article in articles:
+        writer.add_document(**to_document(article, extract_entities(article.title, article.body)))
+        count += 1
+    return count
+
+
+def _work(index_path: str, jobs, results) -> None:
+    """Worker main loop: batches in, one finished segment (and its document count) out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    try:
+        writer = new_segment_writer(whoosh_index.open_dir(index_path), lock=False,
+                                    limitmb=WORKER_LIMIT_MB)
+        count = 0
+        for batch in iter(jobs.get, None):
+            count += add_articles(writer, batch)
+        if count:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        results.put(("done", segment, count))
+    except BaseException:
+        results.put(("error", traceback.format_exc(), 0))
+        sys.exit(1)  # a quiet exit: the parent reports the traceback
+
+
+class SegmentWorkers:
+    """A pool of segment-writing processes fed through a bounded queue."""
+
+    def __init__(self, index_path: str, count: int):
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        self.jobs = context.Queue(maxsize=2 * count)
+        self.results = context.Queue()
+        self.procs = [context.Process(target=_work, args=(index_path, self.jobs, self.results),
+                                      daemon=True) for _ in range(count)]
+        for proc in self.procs:
+            proc.start()
+
+    def send(self, batch: list[Article]) -> None:
+        """Queue a batch, waiting while the workers are busy (and noticing if one died)."""
+        while True:
+            try:
+                self.jobs.put(batch, timeout=_POLL_S)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def finish(self) -> tuple[list[Segment], int]:
+        """Wait for every worker's segment; returns them and the documents they hold."""
+        for _ in self.procs:
+            self.send(None)  # type: ignore[arg-type]
+        segments, added, pending = [], 0, len(self.procs)
+        while pending:
+            try:
+                status, payload, count = self.results.get(timeout=_POLL_S)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if status == "error":
+                raise SearchError(f"An indexing worker failed:\n{payload}")
+            pending -= 1
+            added += count
+            if payload is not None:
+                segments.append(payload)
+        for proc in self.procs:
+            proc.join()
+        return segments, added
+
+    def _check_alive(self) -> None:
+        if any(proc.exitcode not in (None, 0) for proc in self.procs):
+            try:
+                status, payload, _ = self.results.get(timeout=_POLL_S)
+            except queue.Empty:
+                payload = "(no message)"
+            raise SearchError(f"An indexing worker stopped unexpectedly:\n{payload}")
+
+    def terminate(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join()
+
+
+def commit_with_segments(writer: SegmentWriter, segments: list[Segment]) -> None:
+    """Commit ``writer`` (its deletions, its own documents, Whoosh's usual merging of small
+    existing segments) with the workers' finished ``segments`` added to the table of contents.
+
+    The same steps as ``SegmentWriter.commit``, with the extra segments listed: the one
+    atomic moment at which the new documents become visible.
+    """
+    final = writer._merge_segments(None, None, None)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + segments)
+    writer._finish()
