@@ -2,8 +2,10 @@
 
 One ``SearchEngine`` per index folder. It opens a searcher once per index generation and
 notices a re-index (a new commit or a rebuilt generation) on the next call, so a server
-never needs a restart. Calls are serialised per engine: Whoosh searchers are not
-guaranteed thread-safe, and each call is short.
+never needs a restart. Whoosh searchers are not thread-safe (their readers seek and read
+shared file handles), so each thread gets its own searcher on the current generation
+instead of all calls queueing on one lock; the per-generation facet table is read-only
+and shared.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from whoosh.searching import Searcher
 
 from . import storage
 from .analysis import fold_accents, query_terms, stop_words
+from .docsets import matching_docs
 from .entities import resolve as resolve_entity
 from .entities import system_info
 from .errors import ArticleNotFoundError, InvalidParameterError
@@ -40,44 +43,71 @@ MAX_RESULT_WINDOW = 100_000  # page * per_page
 
 
 @dataclass
-class _Snapshot:
+class _Generation:
+    """One committed state of the index, shared by all threads."""
+
     generation: str
     toc: int
+    index: Any
+    facets: FacetTable
+
+
+@dataclass
+class _Snapshot:
+    """A thread's view of a generation: its own searcher, the shared facet table."""
+
+    generation: str
     searcher: Searcher
     facets: FacetTable
+    source: _Generation
+
+
+def _open_searcher(index: Any) -> Searcher:
+    return index.searcher(weighting=scoring.BM25F(B=RANKING.b, K1=RANKING.k1))
 
 
 class SearchEngine:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
-        self._lock = threading.RLock()
-        self._snap: _Snapshot | None = None
+        self._lock = threading.Lock()  # guards only the switch to a new generation
+        self._current: _Generation | None = None
+        self._local = threading.local()
 
     # -- index generations -------------------------------------------------------------
 
     def _snapshot(self) -> _Snapshot:
+        """This thread's searcher on the live generation (opened again after a re-index)."""
         ix = storage.open_live(self.index_dir)
         generation = storage.current_generation(self.index_dir) or ""
         toc = ix.latest_generation()
-        snap = self._snap
-        if snap is None or snap.generation != generation or snap.toc != toc:
-            searcher = ix.searcher(weighting=scoring.BM25F(B=RANKING.b, K1=RANKING.k1))
-            snap = _Snapshot(generation, toc, searcher, FacetTable(searcher.reader()))
-            self._snap = snap  # the old searcher is left to the GC: other calls may hold it
-        return snap
+        built = None
+        with self._lock:  # one thread builds the facet table of a new generation
+            current = self._current
+            if current is None or current.generation != generation or current.toc != toc:
+                built = _open_searcher(ix)
+                current = _Generation(generation, toc, ix, FacetTable(built.reader()))
+                self._current = current  # older searchers go with the GC: calls may hold them
+        mine: _Snapshot | None = getattr(self._local, "snap", None)
+        if mine is None or mine.source is not current:
+            mine = _Snapshot(generation, built or _open_searcher(current.index), current.facets,
+                             current)
+            self._local.snap = mine
+        return mine
 
     def close(self) -> None:
+        """Close this thread's searcher (other threads' searchers go with the GC)."""
+        mine = getattr(self._local, "snap", None)
+        if mine is not None:
+            mine.searcher.close()
+            self._local.snap = None
         with self._lock:
-            if self._snap:
-                self._snap.searcher.close()
-                self._snap = None
+            self._current = None
 
     # -- resolving what users type to canonical facet values ---------------------------
 
     def resolve(self, field: str, text: str) -> list[str]:
         """Indexed values of facet ``field`` that ``text`` may mean (any alias, any case)."""
-        with self._lock:
-            return self._resolve(self._snapshot().facets, field, text)
+        return self._resolve(self._snapshot().facets, field, text)
 
     @staticmethod
     def _resolve(facets: FacetTable, field: str, text: str) -> list[str]:
@@ -97,34 +127,32 @@ class SearchEngine:
     # -- search --------------------------------------------------------------------------
 
     def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
-        with self._lock:
-            facets = self._snapshot().facets
-            return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict)
+        facets = self._snapshot().facets
+        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
         _validate(request)
         started = time.perf_counter()
-        with self._lock:
-            snap = self._snapshot()
-            searcher, facets = snap.searcher, snap.facets
-            parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
-                                 strict=strict)
-            dates = date_range(request.since, request.until)
-            parts = [q for q in (parsed.query, dates) if q is not None]
-            base_query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
-            base = None if not parts else set(searcher.docs_for_query(base_query))
+        snap = self._snapshot()
+        searcher, facets = snap.searcher, snap.facets
+        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
+                             strict=strict)
+        dates = date_range(request.since, request.until)
+        parts = [q for q in (parsed.query, dates) if q is not None]
+        base_query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
+        base = None if not parts else matching_docs(base_query, searcher, facets.live)
 
-            selected = {name: self._selection(facets, name, values)
-                        for name, values in request.filters().items() if values}
-            allowed = {name: facets.docs_with(name, values) for name, values in selected.items()}
-            final = _intersect(base, allowed.values(), facets.live)
-            facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-            hits = self._hits(snap, base_query, final, request, parsed,
-                              filtered=bool(allowed))
-            suggestion = self._suggestion(searcher, parsed.text)
-            explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
-            for name, values in selected.items():
-                explained += f" AND {name}:({' OR '.join(values)})"
+        selected = {name: self._selection(facets, name, values)
+                    for name, values in request.filters().items() if values}
+        allowed = {name: facets.docs_with(name, values) for name, values in selected.items()}
+        final = _intersect(base, allowed.values(), facets.live)
+        facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
+        hits = self._hits(snap, base_query, final, request, parsed,
+                          filtered=bool(allowed))
+        suggestion = self._suggestion(searcher, parsed.text)
+        explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
+        for name, values in selected.items():
+            explained += f" AND {name}:({' OR '.join(values)})"
         return SearchResults(
             query=request.text, total=len(final), page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=tuple(facet_list),
@@ -207,9 +235,8 @@ class SearchEngine:
     # -- single articles ---------------------------------------------------------------
 
     def article(self, article_id: str) -> StoredArticle:
-        with self._lock:
-            searcher = self._snapshot().searcher
-            fields = searcher.document(id=article_id)
+        searcher = self._snapshot().searcher
+        fields = searcher.document(id=article_id)
         if fields is None:
             raise ArticleNotFoundError(f"No article with id {article_id!r}. "
                                        "Ids are shown by `search query` and `search export`.")
@@ -217,115 +244,104 @@ class SearchEngine:
 
     def more_like(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Articles whose text is most like this one (Whoosh more-like-this on the body)."""
-        with self._lock:
-            searcher = self._snapshot().searcher
-            docnum = searcher.document_number(id=article_id)
-            if docnum is None:
-                raise ArticleNotFoundError(f"No article with id {article_id!r}.")
-            body = searcher.stored_fields(docnum).get("body", "")
-            results = searcher.more_like(docnum, "body", text=body, top=limit, numterms=25)
-            return [_hit(r.fields(), r.score or 0.0, ()) for r in results]
+        searcher = self._snapshot().searcher
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(f"No article with id {article_id!r}.")
+        body = searcher.stored_fields(docnum).get("body", "")
+        results = searcher.more_like(docnum, "body", text=body, top=limit, numterms=25)
+        return [_hit(r.fields(), r.score or 0.0, ()) for r in results]
 
     def sharing_entities(self, article_id: str, limit: int = 5) -> list[tuple[Hit, list[str]]]:
         """Articles that mention the most of this article's people, systems, orgs, places."""
-        with self._lock:
-            snap = self._snapshot()
-            docnum = snap.searcher.document_number(id=article_id)
-            if docnum is None:
-                raise ArticleNotFoundError(f"No article with id {article_id!r}.")
-            mine = {(name, v) for name in ("person", "system", "org")
-                    for v in snap.facets.values[name][docnum]}
-            shared: Counter[int] = Counter()
-            for name, value in mine:
-                for other in snap.facets.docs_with(name, [value]):
-                    if other != docnum:
-                        shared[other] += 1
-            out = []
-            for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
-                fields = snap.searcher.stored_fields(other)
-                common = [v for name, v in sorted(mine) if v in snap.facets.values[name][other]]
-                out.append((_hit(fields, float(shared[other]), ()), common))
-            return out
+        snap = self._snapshot()
+        docnum = snap.searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(f"No article with id {article_id!r}.")
+        mine = {(name, v) for name in ("person", "system", "org")
+                for v in snap.facets.values[name][docnum]}
+        shared: Counter[int] = Counter()
+        for name, value in mine:
+            for other in snap.facets.docs_with(name, [value]):
+                if other != docnum:
+                    shared[other] += 1
+        out = []
+        for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+            fields = snap.searcher.stored_fields(other)
+            common = [v for name, v in sorted(mine) if v in snap.facets.values[name][other]]
+            out.append((_hit(fields, float(shared[other]), ()), common))
+        return out
 
     def iter_articles(self, request: SearchRequest | None = None) -> Iterator[StoredArticle]:
         """Every matching article, one at a time (``search export``): memory stays flat."""
         request = request or SearchRequest()
-        with self._lock:
-            snap = self._snapshot()
-            searcher, facets = snap.searcher, snap.facets
-            parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
-            dates = date_range(request.since, request.until)
-            parts = [q for q in (parsed.query, dates) if q is not None]
-            base = set(searcher.docs_for_query(wq.And(parts))) if parts else None
-            allowed = [facets.docs_with(name, self._selection(facets, name, values))
-                       for name, values in request.filters().items() if values]
-            docnums = sorted(_intersect(base, allowed, facets.live))
+        snap = self._snapshot()
+        searcher, facets = snap.searcher, snap.facets
+        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
+        dates = date_range(request.since, request.until)
+        parts = [q for q in (parsed.query, dates) if q is not None]
+        base = matching_docs(wq.And(parts), searcher, facets.live) if parts else None
+        allowed = [facets.docs_with(name, self._selection(facets, name, values))
+                   for name, values in request.filters().items() if values]
+        docnums = sorted(_intersect(base, allowed, facets.live))
         for docnum in docnums:
-            with self._lock:
-                fields = searcher.stored_fields(docnum)
+            fields = searcher.stored_fields(docnum)
             yield _stored(fields)
 
     # -- describing the index ------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        with self._lock:
-            snap = self._snapshot()
-            facets = snap.facets
-            generation = snap.generation
-            dated = sorted(v for v in facets.totals["month"] if v != UNDATED)
-            size = sum(os.path.getsize(os.path.join(generation, f)) for f in os.listdir(generation))
-            return {
-                "index": self.index_dir,
-                "articles": len(facets.live),
-                "size_bytes": size,
-                "first_month": dated[0] if dated else None,
-                "last_month": dated[-1] if dated else None,
-                "facets": {name: {"distinct": len(facets.totals[name]),
-                                  "top": [{"value": v, "count": c} for v, c in
-                                          sorted(facets.totals[name].items(),
-                                                 key=lambda kv: (-kv[1], kv[0]))[:10]]}
-                           for name in FACET_FIELDS},
-                "years": [{"value": v, "count": c} for v, c in sorted(facets.totals["year"].items())],
-            }
+        snap = self._snapshot()
+        facets = snap.facets
+        generation = snap.generation
+        dated = sorted(v for v in facets.totals["month"] if v != UNDATED)
+        size = sum(os.path.getsize(os.path.join(generation, f)) for f in os.listdir(generation))
+        return {
+            "index": self.index_dir,
+            "articles": len(facets.live),
+            "size_bytes": size,
+            "first_month": dated[0] if dated else None,
+            "last_month": dated[-1] if dated else None,
+            "facets": {name: {"distinct": len(facets.totals[name]),
+                              "top": [{"value": v, "count": c} for v, c in
+                                      sorted(facets.totals[name].items(),
+                                             key=lambda kv: (-kv[1], kv[0]))[:10]]}
+                       for name in FACET_FIELDS},
+            "years": [{"value": v, "count": c} for v, c in sorted(facets.totals["year"].items())],
+        }
 
     def facet_totals(self, name: str) -> Counter[str]:
-        with self._lock:
-            return Counter(self._snapshot().facets.totals[name])
+        return Counter(self._snapshot().facets.totals[name])
 
     def docs_for(self, name: str, value: str) -> set[int]:
-        with self._lock:
-            return self._snapshot().facets.docs_with(name, [value])
+        return self._snapshot().facets.docs_with(name, [value])
 
     def facet_values_of(self, name: str, docnums: set[int]) -> Counter[str]:
-        with self._lock:
-            return self._snapshot().facets.count(name, docnums)
+        return self._snapshot().facets.count(name, docnums)
 
     def newest(self, docnums: set[int], limit: int) -> list[Hit]:
         """The newest ``limit`` of these documents, as hits without highlights."""
-        with self._lock:
-            snap = self._snapshot()
-            return [_hit(snap.searcher.stored_fields(d), 0.0, ())
-                    for d in snap.facets.by_date(docnums, 0, limit)]
+        snap = self._snapshot()
+        return [_hit(snap.searcher.stored_fields(d), 0.0, ())
+                for d in snap.facets.by_date(docnums, 0, limit)]
 
     def terms(self, field: str) -> list[tuple[str, int]]:
         """Every value of an exact field with its document count (``alias``, ``role``...)."""
-        with self._lock:
-            reader = self._snapshot().searcher.reader()
-            return [(t.decode("utf-8"), reader.doc_frequency(field, t)) for t in reader.lexicon(field)]
+        reader = self._snapshot().searcher.reader()
+        return [(t.decode("utf-8"), reader.doc_frequency(field, t)) for t in reader.lexicon(field)]
 
     def vocabulary(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
         """Indexed words starting with ``prefix``, most frequent first (suggestions)."""
         key = fold_accents(prefix).lower()
         if len(key) < 2:
             return []
-        with self._lock:
-            reader = self._snapshot().searcher.reader()
-            words = []
-            for term in reader.expand_prefix("words", key):
-                words.append((term.decode("utf-8") if isinstance(term, bytes) else term,
-                              reader.doc_frequency("words", term)))
-                if len(words) >= 2000:
-                    break
+        reader = self._snapshot().searcher.reader()
+        words = []
+        for term in reader.expand_prefix("words", key):
+            words.append((term.decode("utf-8") if isinstance(term, bytes) else term,
+                          reader.doc_frequency("words", term)))
+            if len(words) >= 2000:
+                break
         return sorted(words, key=lambda w: (-w[1], w[0]))[:limit]
 
     def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:

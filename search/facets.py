@@ -5,12 +5,15 @@ slow on broad queries. Instead, for each facet field we walk its terms' posting 
 (when a searcher is opened) into a docnum -> values table; counting a result set is then a
 loop over integers. Disjunctive counts (each facet counted without its own selection) are
 set operations on top.
+
+The table is built once per generation and then only read, by every thread at once: so it
+keeps no reader (Whoosh readers are not thread-safe) and holds what it needs in memory,
+including each value's documents and the date order.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from functools import cached_property
 from itertools import chain
 from typing import Iterable
 
@@ -33,28 +36,32 @@ class FacetTable:
         self.values: dict[str, list[tuple[str, ...]]] = {}
         self.by_key: dict[str, dict[str, list[str]]] = {}
         self.totals: dict[str, Counter[str]] = {}
-        self.reader = reader
+        self.postings: dict[str, dict[str, list[int]]] = {}
         self.has_deletions = has_deletions = reader.has_deletions()
         for name in FACET_NAMES:
             per_doc: list[list[str]] = [[] for _ in range(self.doc_count_all)]
             keys: dict[str, list[str]] = {}
             totals: Counter[str] = Counter()
+            postings: dict[str, list[int]] = {}
             for term in reader.lexicon(name):
                 value = term.decode("utf-8")
                 keys.setdefault(value_key(value), []).append(value)
-                for docnum in reader.postings(name, term).all_ids():
-                    if has_deletions and docnum not in self.live:
-                        continue
+                docs = [d for d in reader.postings(name, term).all_ids()
+                        if not has_deletions or d in self.live]
+                for docnum in docs:
                     per_doc[docnum].append(value)
-                    totals[value] += 1
+                postings[value] = docs
+                if docs:
+                    totals[value] = len(docs)
             self.values[name] = [tuple(v) for v in per_doc]
             self.by_key[name] = keys
             self.totals[name] = totals
+            self.postings[name] = postings
+        self.newest_first = self._newest_first(reader)
 
-    @cached_property
-    def newest_first(self) -> list[int]:
+    def _newest_first(self, reader: IndexReader) -> list[int]:
         """Live docnums by date, newest first, undated last (Whoosh would put them first)."""
-        column = self.reader.column_reader("date", translate=False)
+        column = reader.column_reader("date", translate=False)
         undated = self.values["year"]
         return sorted(self.live, key=lambda d: (undated[d] == (UNDATED,),
                                                  0 if undated[d] == (UNDATED,) else -column[d], d))
@@ -72,10 +79,10 @@ class FacetTable:
     def docs_with(self, name: str, values: Iterable[str]) -> set[int]:
         """Documents having any of ``values`` (an OR within one facet)."""
         docs: set[int] = set()
+        postings = self.postings[name]
         for value in values:
-            if (name, value) in self.reader:
-                docs.update(self.reader.postings(name, value).all_ids())
-        return docs & self.live if self.has_deletions else docs
+            docs.update(postings.get(value, ()))
+        return docs
 
     def count(self, name: str, docs: Iterable[int] | None) -> Counter[str]:
         """Counts of each value of facet ``name`` over ``docs`` (None: the whole index)."""
