@@ -3,17 +3,16 @@
     python -m bench.tune
 
 Builds the product's index of Cranfield once, then for each ``Ranking`` runs the same
-parse (``search.query._parser`` + ``is_natural_language``) and BM25F scorer the engine
-uses, so one setting costs seconds instead of minutes. ``bench.relevance`` then confirms
+parse (``search.query.parse_query``) and BM25F scorer the engine uses, so one setting costs seconds instead of minutes. ``bench.relevance`` then confirms
 the chosen defaults end to end through ``SearchEngine``.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import itertools
 import os
-import re
 import sys
 import tempfile
 
@@ -25,27 +24,18 @@ from .metrics import evaluate
 
 
 def run_config(ix, ranking, queries, depth=1000):
-    from search import query as q
+    """Ranked ids per query, parsed and scored exactly as the engine does with ``ranking``."""
+    from search.query import parse_query, with_feedback
 
-    parsers = {n: q._parser(ranking, n) for n in (False, True)}
     run = {}
     with ix.searcher(weighting=scoring.BM25F(B=ranking.b, K1=ranking.k1)) as s:
         for qid, text in queries.items():
-            parsed = q.parse_query(text)  # repairs, as the engine does
-            t = parsed.text
-            if not t:
+            parsed = parse_query(text, ranking=ranking)
+            if parsed.query is None:
                 run[qid] = {}
                 continue
-            try:
-                natural = q.is_natural_language(t, ranking)
-                if os.environ.get("TUNE_PLAIN_WORDS"):  # experiment: read every query as plain words
-                    t = " ".join(re.findall(r"\w+", t))
-                    natural = len(t.split()) >= ranking.long_query_words
-                pq = parsers[natural].parse(q._rewrite_dates(t))
-            except Exception:
-                pq = parsed.query
-            res = s.search(pq, limit=depth)
-            run[qid] = {s_["id"]: -(i + 1.0) for i, s_ in enumerate(res)}
+            res = s.search(with_feedback(parsed, s, ranking), limit=depth)
+            run[qid] = {hit["id"]: -(i + 1.0) for i, hit in enumerate(res)}
     return run
 
 
@@ -59,7 +49,7 @@ def main(argv=None):
     path = write_cranfield(os.path.join(tmp, "corpus"))
     index_paths([path], os.path.join(tmp, "ix"), rebuild=True, workers=1)
     ix = storage.open_live(os.path.join(tmp, "ix"))
-    grid = eval(argv[0]) if argv else {}
+    grid = ast.literal_eval(argv[0]) if argv else {}
     keys = list(grid)
     for values in itertools.product(*(grid[k] for k in keys)) if keys else [()]:
         r = dataclasses.replace(RANKING, **dict(zip(keys, values)))

@@ -48,6 +48,12 @@ def stop_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def query_stop_words() -> frozenset[str]:
+    """Words dropped from natural-language queries only (``search/data/query_stopwords.txt``)."""
+    return frozenset(_data_lines("query_stopwords.txt"))
+
+
+@lru_cache(maxsize=None)
 def spelling_variants() -> dict[str, str]:
     """British/American and transliteration variants, folded to one form."""
     table = {}

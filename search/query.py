@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from whoosh import query
 from whoosh.qparser import MultifieldParser, OrGroup, PlusMinusPlugin
+from whoosh.searching import Searcher
 
 from .dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
 from .schema import build_schema
+from .analysis import query_stop_words
 from .settings import RANKING, Ranking
 
 TEXT_FIELDS = ("title", "body")
@@ -48,6 +51,7 @@ class ParsedQuery:
     query: query.Query | None  # None: no text query (match everything)
     text: str  # the text actually parsed (after repairs)
     warnings: tuple[str, ...]
+    natural: bool = False  # read as natural language (any word may match)
 
     def explain(self) -> str:
         return str(self.query) if self.query is not None else "<every article>"
@@ -153,6 +157,7 @@ def _repair(text: str, problem: Problem) -> str:
     return text[:i] + text[i + 1:]
 
 
+@lru_cache(maxsize=32)
 def _parser(ranking: Ranking, natural: bool) -> MultifieldParser:
     group = OrGroup.factory(ranking.or_coordination) if natural else None
     parser = MultifieldParser(list(TEXT_FIELDS), _SCHEMA, fieldboosts={"title": ranking.title_boost},
@@ -163,7 +168,6 @@ def _parser(ranking: Ranking, natural: bool) -> MultifieldParser:
     return parser
 
 
-_PARSERS = {natural: _parser(RANKING, natural) for natural in (False, True)}
 _SYNTAX_RE = re.compile(r'["*]|\w:|\b(?:AND|OR|NOT)\b')
 _PLAIN_WORD_RE = re.compile(r"\w+(?:[-/.'\u2019]\w+)*")
 
@@ -175,10 +179,14 @@ def is_natural_language(text: str, ranking: Ranking = RANKING) -> bool:
     return not _SYNTAX_RE.search(text) and len(text.split()) >= ranking.long_query_words
 
 
-def _natural(text: str, ranking: Ranking = RANKING) -> query.Query:
-    parsed = _PARSERS[True].parse(" ".join(_PLAIN_WORD_RE.findall(text)))
-    if isinstance(parsed, query.Or):
-        parsed.scale = ranking.or_coordination  # Whoosh drops the group's scale when flattening
+def _natural(text: str, ranking: Ranking) -> query.Query:
+    words = _PLAIN_WORD_RE.findall(text)
+    if ranking.drop_query_stop_words:
+        words = [w for w in words if w.lower() not in query_stop_words()] or words
+    parsed = _parser(ranking, True).parse(" ".join(words))
+    if not isinstance(parsed, query.Or):
+        return parsed
+    parsed.scale = ranking.or_coordination  # Whoosh drops the group's scale when flattening
     return parsed
 
 
@@ -194,7 +202,8 @@ def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
     return q.accept(visit)
 
 
-def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = False) -> ParsedQuery:
+def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = False,
+                ranking: Ranking = RANKING) -> ParsedQuery:
     """The Whoosh query for ``text``; see the module docstring for the syntax."""
     original = text
     warnings: list[str] = []
@@ -213,21 +222,47 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     if not text:
         return ParsedQuery(None, "", tuple(warnings))
     try:
-        if is_natural_language(text):
-            parsed = _natural(text)
+        natural = is_natural_language(text, ranking)
+        if natural:
+            parsed = _natural(text, ranking)
         else:
-            parsed = _PARSERS[False].parse(_rewrite_dates(text))
+            parsed = _parser(ranking, False).parse(_rewrite_dates(text))
     except Exception as exc:  # Whoosh raises bare Exceptions for some inputs
         if strict:
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
+        natural = False
         warnings.append(f"could not parse the query ({exc}); searched for its words instead")
         words = " ".join(re.findall(r"\w+", text))
-        parsed = _PARSERS[False].parse(words) if words else query.NullQuery
+        parsed = _parser(ranking, False).parse(words) if words else query.NullQuery
     if parsed is query.NullQuery:
         warnings.append("the query has only stop words or symbols, so it matches nothing")
     if resolve is not None:
         parsed = _resolve_facets(parsed, resolve)
-    return ParsedQuery(parsed, text, tuple(warnings))
+    return ParsedQuery(parsed, text, tuple(warnings), natural)
+
+
+def with_feedback(parsed: ParsedQuery, searcher: Searcher, ranking: Ranking = RANKING) -> query.Query | None:
+    """A natural-language query expanded with pseudo-relevance feedback.
+
+    The most informative body terms of the first ``feedback_docs`` results (Bo1, the
+    divergence-from-randomness model Terrier uses for query expansion) are added to the
+    query with a weight below the user's own words: a sentence about "flutter of heated
+    panels" also finds the papers that say "thermal buckling". Short keyword queries are
+    left alone: their user chose every word.
+    """
+    q = parsed.query
+    if not (parsed.natural and ranking.feedback_docs and isinstance(q, query.Or)):
+        return q
+    top = searcher.search(q, limit=ranking.feedback_docs, terms=False)
+    docnums = [docnum for _, docnum in top.top_n]
+    if len(docnums) < ranking.feedback_docs:
+        return q
+    terms = searcher.key_terms(docnums, "body", numterms=ranking.feedback_terms,
+                               normalize=False)
+    top = max((weight for _, weight in terms), default=0.0)
+    extra = [query.Term("body", term, boost=ranking.feedback_weight * weight / top)
+             for term, weight in terms if weight > 0]
+    return query.Or(list(q.subqueries) + extra, scale=q.scale) if extra else q
 
 
 def date_range(since: dt.date | None, until: dt.date | None) -> query.Query | None:
