@@ -25,7 +25,8 @@ from .metrics import evaluate
 
 def run_config(ix, ranking, queries, depth=1000):
     """Ranked ids per query, parsed and scored exactly as the engine does with ``ranking``."""
-    from search.query import parse_query, with_feedback
+    from search.feedback import top_documents
+    from search.query import parse_query
 
     run = {}
     with ix.searcher(weighting=scoring.BM25F(B=ranking.b, K1=ranking.k1)) as s:
@@ -34,8 +35,8 @@ def run_config(ix, ranking, queries, depth=1000):
             if parsed.query is None:
                 run[qid] = {}
                 continue
-            res = s.search(with_feedback(parsed, s, ranking), limit=depth)
-            run[qid] = {hit["id"]: -(i + 1.0) for i, hit in enumerate(res)}
+            top = top_documents(s, parsed.query, parsed, limit=depth, ranking=ranking)
+            run[qid] = {s.stored_fields(d)["id"]: -(i + 1.0) for i, (_, d) in enumerate(top)}
     return run
 
 

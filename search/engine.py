@@ -33,7 +33,8 @@ from .facets import FacetTable
 from .highlight import MatchTerms, best_passages, lead_passage
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
-from .query import TEXT_FIELDS, ParsedQuery, date_range, parse_query, with_feedback
+from .feedback import top_documents
+from .query import TEXT_FIELDS, ParsedQuery, date_range, parse_query
 from .schema import stored_list
 from .settings import RANKING
 from .sources import canonical_source
@@ -147,14 +148,7 @@ class SearchEngine:
         allowed = {name: facets.docs_with(name, values) for name, values in selected.items()}
         final = _intersect(base, allowed.values(), facets.live)
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        # Pseudo-relevance feedback reorders the matches of what the user typed; it adds
-        # no matches of its own, so totals and facets describe the user's words only.
-        expanded = with_feedback(parsed, searcher) if request.sort == "relevance" else parsed.query
-        ranking = base_query
-        if expanded is not parsed.query:
-            ranking = wq.And([expanded, dates]) if dates is not None else expanded
-        hits = self._hits(snap, ranking, final, request, parsed,
-                          filtered=bool(allowed) or ranking is not base_query)
+        hits = self._hits(snap, base_query, final, request, parsed, filtered=bool(allowed))
         suggestion = self._suggestion(searcher, parsed.text)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
@@ -199,10 +193,9 @@ class SearchEngine:
         if request.sort == "date" or parsed.query is None:
             page = [(d, 0.0) for d in snap.facets.by_date(final, first, request.per_page)]
         else:
-            results = searcher.search(base_query, limit=first + request.per_page,
-                                      filter=final if filtered else None, terms=False)
-            # top_n, not list(results): iterating Results counts every match again.
-            page = [(docnum, score or 0.0) for score, docnum in results.top_n[first:]]
+            top = top_documents(searcher, base_query, parsed, limit=first + request.per_page,
+                                allowed=final if filtered else None)
+            page = [(docnum, score or 0.0) for score, docnum in top[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
         for docnum, score in page:

@@ -19,7 +19,6 @@ from typing import Callable
 
 from whoosh import query
 from whoosh.qparser import MultifieldParser, OrGroup, PlusMinusPlugin
-from whoosh.searching import Searcher
 
 from .dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
@@ -239,30 +238,6 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     if resolve is not None:
         parsed = _resolve_facets(parsed, resolve)
     return ParsedQuery(parsed, text, tuple(warnings), natural)
-
-
-def with_feedback(parsed: ParsedQuery, searcher: Searcher, ranking: Ranking = RANKING) -> query.Query | None:
-    """A natural-language query expanded with pseudo-relevance feedback.
-
-    The most informative body terms of the first ``feedback_docs`` results (Bo1, the
-    divergence-from-randomness model Terrier uses for query expansion) are added to the
-    query with a weight below the user's own words: a sentence about "flutter of heated
-    panels" also finds the papers that say "thermal buckling". Short keyword queries are
-    left alone: their user chose every word.
-    """
-    q = parsed.query
-    if not (parsed.natural and ranking.feedback_docs and isinstance(q, query.Or)):
-        return q
-    top = searcher.search(q, limit=ranking.feedback_docs, terms=False)
-    docnums = [docnum for _, docnum in top.top_n]
-    if len(docnums) < ranking.feedback_docs:
-        return q
-    terms = searcher.key_terms(docnums, "body", numterms=ranking.feedback_terms,
-                               normalize=False)
-    top = max((weight for _, weight in terms), default=0.0)
-    extra = [query.Term("body", term, boost=ranking.feedback_weight * weight / top)
-             for term, weight in terms if weight > 0]
-    return query.Or(list(q.subqueries) + extra, scale=q.scale) if extra else q
 
 
 def date_range(since: dt.date | None, until: dt.date | None) -> query.Query | None:

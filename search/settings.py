@@ -29,12 +29,12 @@ class Ranking:
     #: Drop the words of ``data/query_stopwords.txt`` (can, must, whether...) from
     #: natural-language queries.
     drop_query_stop_words: bool = True
-    #: Pseudo-relevance feedback for natural-language queries: the best ``feedback_terms``
-    #: terms of the top ``feedback_docs`` results join the query at ``feedback_weight``
-    #: (times their Bo1 score over the best one's). 0 documents: off.
+    #: Pseudo-relevance feedback for natural-language queries (see ``feedback.py``): the
+    #: best ``feedback_terms`` body terms of the top ``feedback_docs`` results rescore the
+    #: first ``feedback_window`` results, the best term at ``feedback_weight``. 0 docs: off.
     feedback_docs: int = 10
     feedback_terms: int = 10
     feedback_weight: float = 1.0
-
+    feedback_window: int = 100
 
 RANKING = Ranking()

@@ -172,28 +172,33 @@ def test_no_query_crashes_a_search(engine, text):
     engine.search(SearchRequest(text=text))
 
 
-def test_feedback_expands_natural_language_queries_only(seed_index):
-    """Pseudo-relevance feedback adds body terms of the top results, weighted, to a
-    sentence-like query; a keyword query is searched as typed."""
+def test_feedback_reorders_natural_language_results_without_adding_any(seed_index):
+    """Pseudo-relevance feedback rescores the matches of a sentence-like query with
+    weighted body terms of its top results; keyword queries are ranked as typed."""
     import dataclasses
 
     from search import storage
-    from search.query import with_feedback
+    from search.feedback import feedback_terms, top_documents
     from search.settings import RANKING
 
-    ranking = dataclasses.replace(RANKING, feedback_docs=2, feedback_terms=5)
+    on = dataclasses.replace(RANKING, feedback_docs=2, feedback_terms=5)
+    off = dataclasses.replace(RANKING, feedback_docs=0)
     with storage.open_live(seed_index).searcher() as searcher:
-        sentence = parse_query("which air defence systems did allies send to Ukraine",
-                               ranking=ranking)
+        sentence = parse_query("which air defence systems did allies send to Ukraine", ranking=on)
         assert sentence.natural
-        expanded = with_feedback(sentence, searcher, ranking)
-        added = [q for q in expanded.subqueries if q not in sentence.query.subqueries]
-        assert 0 < len(added) <= 5
-        assert all(q.fieldname == "body" and 0 < q.boost <= ranking.feedback_weight
-                   for q in added)
-        keywords = parse_query("air defence", ranking=ranking)
+        plain = top_documents(searcher, sentence.query, sentence, limit=10, ranking=off)
+        rescored = top_documents(searcher, sentence.query, sentence, limit=10, ranking=on)
+        assert {d for _, d in rescored} == {d for _, d in plain}  # same matches
+        assert [s for s, _ in rescored] == sorted((s for s, _ in rescored), reverse=True)
+        assert sum(s for s, _ in rescored) > sum(s for s, _ in plain)  # the terms scored
+        terms = feedback_terms(searcher, [d for _, d in plain[:2]], on)
+        assert 0 < len(terms) <= 5
+        assert max(t.boost for t in terms) == pytest.approx(on.feedback_weight)
+        assert all(t.fieldname == "body" for t in terms)
+        keywords = parse_query("air defence", ranking=on)
         assert not keywords.natural
-        assert with_feedback(keywords, searcher, ranking) is keywords.query
+        assert (top_documents(searcher, keywords.query, keywords, limit=10, ranking=on)
+                == top_documents(searcher, keywords.query, keywords, limit=10, ranking=off))
 
 
 def test_natural_language_queries_drop_question_words():

@@ -1,0 +1,71 @@
+"""Ranking the top of a result list: BM25F, then pseudo-relevance feedback for sentences.
+
+A query typed as a sentence ("what are the structural problems of high speed aircraft")
+rarely uses the words of the best articles. The most informative body terms of its first
+results (Bo1, the divergence-from-randomness model Terrier uses for query expansion) tell
+what those articles are about; rescoring the first ``feedback_window`` results with them
+moves up the ones that share that vocabulary. Like Elasticsearch's ``rescore``, it only
+reorders a window of what the user's words matched, so totals and facets are unchanged
+and the cost stays bounded. Keyword queries are left alone: their user chose every word.
+"""
+
+from __future__ import annotations
+
+from whoosh import query
+from whoosh.searching import Searcher
+
+from .query import ParsedQuery
+from .settings import RANKING, Ranking
+
+Ranked = list[tuple[float, int]]  # (score, docnum), best first
+
+
+def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, limit: int,
+                  allowed: set[int] | None = None, ranking: Ranking = RANKING) -> Ranked:
+    """The best ``limit`` matches of ``q`` (restricted to ``allowed`` docnums if given)."""
+    rescore = parsed.natural and ranking.feedback_docs > 0
+    window = max(limit, ranking.feedback_window) if rescore else limit
+    # top_n, not list(results): iterating Results counts every match again.
+    top = searcher.search(q, limit=window, filter=allowed, terms=False).top_n
+    if not rescore or len(top) < ranking.feedback_docs:
+        return top[:limit]
+    terms = feedback_terms(searcher, [d for _, d in top[:ranking.feedback_docs]], ranking)
+    if not terms:
+        return top[:limit]
+    head = top[:ranking.feedback_window]
+    bonus = _scores(searcher, terms, sorted(d for _, d in head))
+    head = sorted(((s + bonus.get(d, 0.0), d) for s, d in head), key=lambda sd: (-sd[0], sd[1]))
+    return (head + top[len(head):])[:limit]
+
+
+def feedback_terms(searcher: Searcher, docnums: list[int],
+                   ranking: Ranking = RANKING) -> list[query.Term]:
+    """The best ``feedback_terms`` body terms of ``docnums``, weighted relative to the best
+    one (which gets ``feedback_weight``, against 1.0 for each of the user's words)."""
+    scored = searcher.key_terms(docnums, "body", numterms=ranking.feedback_terms,
+                                normalize=False)
+    best = max((weight for _, weight in scored), default=0.0)
+    return [query.Term("body", term, boost=ranking.feedback_weight * weight / best)
+            for term, weight in scored if weight > 0]
+
+
+def _scores(searcher: Searcher, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:
+    """Summed scores of ``terms`` in the (sorted) ``docnums`` only: each posting list is
+    skipped through to the window's documents instead of read whole, so a common term
+    costs no more than a rare one."""
+    scores = dict.fromkeys(docnums, 0.0)
+    for leaf, offset in searcher.leaf_searchers():
+        end = offset + leaf.doc_count_all()
+        local = [d - offset for d in docnums if offset <= d < end]
+        if not local:
+            continue
+        for term in terms:
+            matcher = term.matcher(leaf)
+            for d in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < d:
+                    matcher.skip_to(d)
+                if matcher.is_active() and matcher.id() == d:
+                    scores[d + offset] += matcher.score()
+    return scores
