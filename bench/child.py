@@ -37,11 +37,9 @@ class EntityTable:
 
 
 def _extract(rec: dict) -> dict:
-    from search.entities import extract_entities
+    from .corpus import entity_values
 
-    e = extract_entities(rec.get("title", ""), rec.get("body", ""))
-    return {"key": rec["id"].split("-", 1)[-1], "person": e.persons, "system": e.systems,
-            "org": e.orgs, "place": e.places}
+    return {"key": rec["id"].split("-", 1)[-1], **entity_values(rec)}
 
 
 def entities(corpus: str, sidecar: str) -> dict:

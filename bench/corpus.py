@@ -7,11 +7,13 @@ Every engine reads the same file, so all three index exactly the same documents:
   so the five copies of a story are five documents with the same text.
 * ``write_cranfield(folder)``: Cranfield's 1,400 abstracts as ``{id, title, body}``.
 
-``read_jsonl`` streams the records back for the stock set-ups (Whoosh, FTS5).
+``read_jsonl`` streams the records back for the stock set-ups (Whoosh, FTS5), and
+``facet_values`` gives them the same facet values our engine indexes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from typing import Iterator
@@ -57,3 +59,27 @@ def read_jsonl(path: str) -> Iterator[dict]:
         for line in f:
             if line.strip():
                 yield json.loads(line)
+
+
+ENTITY_FACETS = ("person", "system", "org", "place")
+FACETS = ENTITY_FACETS + ("source", "year", "month")
+
+
+def entity_values(rec: dict) -> dict[str, list[str]]:
+    """Our extracted entities of one record, by facet name."""
+    from search.entities import extract_entities
+
+    e = extract_entities(rec.get("title", ""), rec.get("body", ""))
+    return {"person": e.persons, "system": e.systems, "org": e.orgs, "place": e.places}
+
+
+def facet_values(rec: dict, entities=None) -> dict[str, list[str]]:
+    """The anchors' facet values for one record: entities (extracted here, unless an
+    ``entities`` table from the sidecar has them), source, year and month."""
+    ents = entity_values(rec) if entities is None else entities.get(rec["id"], {})
+    date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
+    values = {name: list(ents.get(name, ())) for name in ENTITY_FACETS}
+    values["source"] = [rec.get("source", "unknown")]
+    values["year"] = [f"{date.year:04d}" if date else "undated"]
+    values["month"] = [f"{date.year:04d}-{date.month:02d}" if date else "undated"]
+    return values

@@ -3,18 +3,18 @@ facet counts by ``GROUP BY`` over a (docid, name, value) table."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sqlite3
 import time
 from typing import Iterable
 
-FACETS = ("person", "system", "org", "place", "source", "year", "month")
+from .corpus import FACETS, facet_values
+
 _WORD_RE = re.compile(r"\w+")
 
 
 def build(records: Iterable[dict], path: str, entities: dict[str, dict] | None = None) -> dict:
-    from search.entities import extract_entities
+    import search.entities  # noqa: F401  (imported before the clock starts, as before)
 
     started = time.perf_counter()
     db = sqlite3.connect(path)
@@ -26,19 +26,10 @@ def build(records: Iterable[dict], path: str, entities: dict[str, dict] | None =
     rows = []
     with db:
         for rec in records:
-            if entities is None:
-                e = extract_entities(rec.get("title", ""), rec.get("body", ""))
-                ents = {"person": e.persons, "system": e.systems, "org": e.orgs, "place": e.places}
-            else:
-                ents = entities.get(rec["id"], {})
             cur = db.execute("INSERT INTO docs(id, title, body) VALUES (?, ?, ?)",
                              (rec["id"], rec.get("title", ""), rec.get("body", "")))
             docid = cur.lastrowid
-            date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
-            values = {"source": [rec.get("source", "unknown")],
-                      "year": [f"{date.year:04d}" if date else "undated"],
-                      "month": [f"{date.year:04d}-{date.month:02d}" if date else "undated"]}
-            values.update({k: list(ents.get(k, ())) for k in ("person", "system", "org", "place")})
+            values = facet_values(rec, entities)
             rows += [(docid, name, v) for name, vs in values.items() for v in dict.fromkeys(vs)]
             if len(rows) > 10_000:
                 db.executemany("INSERT INTO facet VALUES (?, ?, ?)", rows)
