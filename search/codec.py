@@ -30,14 +30,14 @@ class WritingLengths(_PerDocReader):
         self._lengths: dict[str, bytes | None] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._lengths.get(fieldname, b"")
-        if lengths == b"":
+        if fieldname not in self._lengths:
             reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            lengths = self._lengths[fieldname] = None if reader is None else bytes(reader)
+            self._lengths[fieldname] = None if reader is None else bytes(reader)
+        lengths = self._lengths[fieldname]
         if lengths is None:
             return default
         lbyte = lengths[docnum]
-        return byte_to_length(lbyte) if lbyte else None
+        return byte_to_length(lbyte) if lbyte else None  # as W3PerDocReader does
 
 
 class NewsCodec(W3Codec):

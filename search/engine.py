@@ -30,10 +30,10 @@ from .entities import resolve as resolve_entity
 from .entities import system_info
 from .errors import ArticleNotFoundError, InvalidParameterError
 from .facets import FacetTable
+from .feedback import top_documents
 from .highlight import MatchTerms, best_passages, lead_passage
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
-from .feedback import top_documents
 from .query import TEXT_FIELDS, ParsedQuery, date_range, parse_query
 from .schema import stored_list
 from .settings import RANKING
@@ -78,13 +78,15 @@ class SearchEngine:
 
     def _snapshot(self) -> _Snapshot:
         """This thread's searcher on the live generation (opened again after a re-index)."""
-        ix = storage.open_live(self.index_dir)
         generation = storage.current_generation(self.index_dir) or ""
-        toc = ix.latest_generation()
         built = None
         with self._lock:  # one thread builds the facet table of a new generation
             current = self._current
-            if current is None or current.generation != generation or current.toc != toc:
+            # Opening the index reads its schema: only when the generation changed.
+            same = current is not None and current.generation == generation
+            ix = current.index if same else storage.open_live(self.index_dir)
+            toc = ix.latest_generation()
+            if not same or current.toc != toc:
                 built = _open_searcher(ix)
                 current = _Generation(generation, toc, ix, FacetTable(built.reader()))
                 self._current = current  # older searchers go with the GC: calls may hold them
