@@ -37,7 +37,7 @@ class FacetTable:
         self.by_key: dict[str, dict[str, list[str]]] = {}
         self.totals: dict[str, Counter[str]] = {}
         self.postings: dict[str, dict[str, list[int]]] = {}
-        self.has_deletions = has_deletions = reader.has_deletions()
+        has_deletions = reader.has_deletions()
         for name in FACET_NAMES:
             per_doc: list[list[str]] = [[] for _ in range(self.doc_count_all)]
             keys: dict[str, list[str]] = {}

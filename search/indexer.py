@@ -143,8 +143,9 @@ class _Run:
             old.update(self.manifest_files.get(key, {}).get("ids", []))
         for key in gone:
             del self.manifest_files[key]
+        stats = {_file_key(path): stat for path, stat in self.to_read}
         for key, ids in self.ids_by_file.items():
-            stat = next(s for p, s in self.to_read if _file_key(p) == key)
+            stat = stats[key]
             self.manifest_files[key] = {"size": stat.st_size, "mtime": stat.st_mtime_ns, "ids": ids}
         still_provided = {i for entry in self.manifest_files.values() for i in entry["ids"]}
         return old - still_provided
