@@ -6,13 +6,15 @@ column on disk (a seek and a read), and for fields that keep no lengths (our fac
 vocabulary fields) checks the disk for a column that is never there (an ``os.stat``).
 :class:`_PerDocReader` remembers absent columns; :class:`WritingLengths`, used only by
 the writer while it flushes, reads each length column once into memory. The files
-written are the standard Whoosh 3 format.
+written are the standard Whoosh 3 format, plus the impact file of ``impacts.py``.
 """
 
 from __future__ import annotations
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from .impacts import ImpactFieldWriter
 
 
 class _PerDocReader(W3PerDocReader):
@@ -43,6 +45,9 @@ class WritingLengths(_PerDocReader):
 class NewsCodec(W3Codec):
     # (W3Codec's inlinelimit must stay 1: inlining is broken in whoosh-reloaded 2.7.5,
     # W3TermInfo has no set_inline.)
+
+    def field_writer(self, storage, segment):
+        return ImpactFieldWriter(self, storage, segment)
 
     def per_document_reader(self, storage, segment):
         return _PerDocReader(storage, segment)

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
@@ -31,11 +32,14 @@ from .entities import system_info
 from .errors import ArticleNotFoundError, InvalidParameterError
 from .facets import FacetTable
 from .feedback import top_documents
+from .impacts import Impacts
+from .impacts import load as load_impacts
 from .highlight import MatchTerms, best_passages, lead_passage
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
-from .query import TEXT_FIELDS, ParsedQuery, date_range, parse_query
+from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .schema import stored_list
+from .scorer import Matches, Scorer
 from .settings import RANKING
 from .sources import canonical_source
 
@@ -51,6 +55,7 @@ class _Generation:
     toc: int
     index: Any
     facets: FacetTable
+    impacts: Impacts | None  # None: an index written before impact files (Whoosh scores)
 
 
 @dataclass
@@ -88,7 +93,8 @@ class SearchEngine:
             toc = ix.latest_generation()
             if not same or current.toc != toc:
                 built = _open_searcher(ix)
-                current = _Generation(generation, toc, ix, FacetTable(built.reader()))
+                current = _Generation(generation, toc, ix, FacetTable(built.reader()),
+                                      load_impacts(ix.storage.folder, built.reader()))
                 self._current = current  # older searchers go with the GC: calls may hold them
         mine: _Snapshot | None = getattr(self._local, "snap", None)
         if mine is None or mine.source is not current:
@@ -140,26 +146,45 @@ class SearchEngine:
         searcher, facets = snap.searcher, snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
                              strict=strict)
-        dates = date_range(request.since, request.until)
-        parts = [q for q in (parsed.query, dates) if q is not None]
-        base_query = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
-        base = None if not parts else matching_docs(base_query, searcher, facets.live)
-
+        base, matches = self._matching(snap, parsed, request)
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
-        allowed = {name: facets.docs_with(name, values) for name, values in selected.items()}
-        final = _intersect(base, allowed.values(), facets.live)
+        allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
+        final = _intersect(base, allowed.values(), facets.live_mask)
+        total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, base_query, final, request, parsed, filtered=bool(allowed))
+        hits = self._hits(snap, final, total, request, parsed, matches)
         suggestion = self._suggestion(searcher, parsed.text)
+        dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
             explained += f" AND {name}:({' OR '.join(values)})"
         return SearchResults(
-            query=request.text, total=len(final), page=request.page, per_page=request.per_page,
+            query=request.text, total=total, page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=tuple(facet_list),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
             warnings=parsed.warnings, suggestion=suggestion)
+
+    def _matching(self, snap: _Snapshot, parsed: ParsedQuery,
+                  request: SearchRequest) -> tuple[np.ndarray | None, Matches | None]:
+        """The documents the query text and dates match (None: no restriction), and the
+        scorer's matches of the text (None without impact lists or text)."""
+        facets = snap.facets
+        scorer = self._scorer(snap)
+        matches = None
+        base = None
+        if parsed.query is not None:
+            if scorer is not None:
+                matches = scorer.match(parsed.query)
+                base = matches.mask
+            else:
+                base = _mask(matching_docs(parsed.query, snap.searcher, facets.live),
+                             facets.doc_count_all)
+        bounds = date_bounds(request.since, request.until)
+        if bounds is not None:
+            in_range = facets.date_mask(*bounds)
+            base = in_range if base is None else base & in_range
+        return base, matches
 
     def _selection(self, facets: FacetTable, name: str, values: tuple[str, ...]) -> list[str]:
         out: list[str] = []
@@ -167,13 +192,14 @@ class SearchEngine:
             out += self._resolve(facets, name, value) or [value]
         return list(dict.fromkeys(out))
 
-    def _facets(self, facets: FacetTable, base: set[int] | None, allowed: dict[str, set[int]],
-                final: set[int], selected: dict[str, list[str]], limit: int) -> list[Facet]:
+    def _facets(self, facets: FacetTable, base: np.ndarray | None, allowed: dict[str, np.ndarray],
+                final: np.ndarray, selected: dict[str, list[str]], limit: int) -> list[Facet]:
         out = []
         for name in FACET_FIELDS:
             others = [docs for other, docs in allowed.items() if other != name]
-            scope = None if base is None and not others else _intersect(base, others, facets.live)
-            counts = facets.count(name, scope)
+            scope = (None if base is None and not others
+                     else _intersect(base, others, facets.live_mask))
+            counts = facets.count_mask(name, scope)
             chosen = selected.get(name, [])
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             top = [v for v, _ in ranked[:limit]]
@@ -182,21 +208,21 @@ class SearchEngine:
                 FacetValue(v, counts.get(v, 0), v in chosen, _category(name, v)) for v in top)))
         scope = None if base is None and not allowed else final
         for name in ("year", "month"):
-            counts = facets.count(name, scope)
+            counts = facets.count_mask(name, scope)
             out.append(Facet(name, tuple(FacetValue(v, c) for v, c in sorted(counts.items()))))
         return out
 
-    def _hits(self, snap: _Snapshot, base_query: wq.Query, final: set[int],
-              request: SearchRequest, parsed: ParsedQuery, filtered: bool) -> list[Hit]:
+    def _hits(self, snap: _Snapshot, final: np.ndarray, total: int, request: SearchRequest,
+              parsed: ParsedQuery, matches: Matches | None) -> list[Hit]:
         first = (request.page - 1) * request.per_page
-        if first >= len(final):
+        if first >= total:
             return []
         searcher = snap.searcher
         if request.sort == "date" or parsed.query is None:
-            page = [(d, 0.0) for d in snap.facets.by_date(final, first, request.per_page)]
+            page = [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
         else:
-            top = top_documents(searcher, base_query, parsed, limit=first + request.per_page,
-                                allowed=final if filtered else None)
+            top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
+                                allowed=final, scorer=self._scorer(snap), matches=matches)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
@@ -206,6 +232,15 @@ class SearchEngine:
             passages = best_passages(body, wanted, request.highlights) if wanted else ()
             hits.append(_hit(fields, score, passages or lead_passage(body)))
         return hits
+
+    @staticmethod
+    def _scorer(snap: _Snapshot) -> Scorer | None:
+        impacts = snap.source.impacts
+        if impacts is None:
+            return None
+        postings = snap.facets.postings
+        return Scorer(impacts, snap.searcher, RANKING,
+                      lambda name, value: postings[name].get(value) if name in postings else None)
 
     def _suggestion(self, searcher: Searcher, text: str) -> str:
         """"Did you mean": unknown words replaced by the closest indexed word (unstemmed)."""
@@ -279,12 +314,10 @@ class SearchEngine:
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
-        dates = date_range(request.since, request.until)
-        parts = [q for q in (parsed.query, dates) if q is not None]
-        base = matching_docs(wq.And(parts), searcher, facets.live) if parts else None
-        allowed = [facets.docs_with(name, self._selection(facets, name, values))
+        base, _ = self._matching(snap, parsed, request)
+        allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
-        docnums = sorted(_intersect(base, allowed, facets.live))
+        docnums = np.flatnonzero(_intersect(base, allowed, facets.live_mask)).tolist()
         for docnum in docnums:
             fields = searcher.stored_fields(docnum)
             yield _stored(fields)
@@ -368,11 +401,17 @@ def _validate(request: SearchRequest) -> None:
             f"page × limit may not exceed {MAX_RESULT_WINDOW:,}: narrow the query instead.")
 
 
-def _intersect(base: set[int] | None, others, live: frozenset[int]) -> set[int]:
-    result = set(live) if base is None else set(base)
-    for docs in sorted(others, key=len):
+def _intersect(base: np.ndarray | None, others, live: np.ndarray) -> np.ndarray:
+    result = (live if base is None else base).copy()
+    for docs in others:
         result &= docs
     return result
+
+
+def _mask(docs: set[int], size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+    return mask
 
 
 def _category(name: str, value: str) -> str:

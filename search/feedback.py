@@ -11,29 +11,39 @@ and the cost stays bounded. Keyword queries are left alone: their user chose eve
 
 from __future__ import annotations
 
+import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
 from .query import ParsedQuery
+from .scorer import Matches, Ranked, Scorer
 from .settings import RANKING, Ranking
-
-Ranked = list[tuple[float, int]]  # (score, docnum), best first
 
 
 def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, limit: int,
-                  allowed: set[int] | None = None, ranking: Ranking = RANKING) -> Ranked:
-    """The best ``limit`` matches of ``q`` (restricted to ``allowed`` docnums if given)."""
+                  allowed: np.ndarray | None = None, ranking: Ranking = RANKING,
+                  scorer: Scorer | None = None, matches: Matches | None = None) -> Ranked:
+    """The best ``limit`` matches of ``q`` (restricted to the ``allowed`` mask if given),
+    scored by ``scorer`` when the index has impact lists (``matches``: what it already
+    found for ``q``), else by Whoosh."""
     rescore = parsed.natural and ranking.feedback_docs > 0
     window = max(limit, ranking.feedback_window) if rescore else limit
-    # top_n, not list(results): iterating Results counts every match again.
-    top = searcher.search(q, limit=window, filter=allowed, terms=False).top_n
+    if scorer is not None:
+        matches = matches or scorer.match(q)
+        top = matches.top(window, allowed)
+    else:
+        docs = None if allowed is None else set(np.flatnonzero(allowed).tolist())
+        # top_n, not list(results): iterating Results counts every match again.
+        top = searcher.search(q, limit=window, filter=docs, terms=False).top_n
     if not rescore or len(top) < ranking.feedback_docs:
         return top[:limit]
     terms = feedback_terms(searcher, [d for _, d in top[:ranking.feedback_docs]], ranking)
     if not terms:
         return top[:limit]
     head = top[:ranking.feedback_window]
-    bonus = _scores(searcher, terms, sorted(d for _, d in head))
+    window_docs = sorted(d for _, d in head)
+    bonus = (_vector_scores(scorer, terms, window_docs) if scorer is not None
+             else _scores(searcher, terms, window_docs))
     head = sorted(((s + bonus.get(d, 0.0), d) for s, d in head), key=lambda sd: (-sd[0], sd[1]))
     return (head + top[len(head):])[:limit]
 
@@ -47,6 +57,21 @@ def feedback_terms(searcher: Searcher, docnums: list[int],
     best = max((weight for _, weight in scored), default=0.0)
     return [query.Term("body", term, boost=ranking.feedback_weight * weight / best)
             for term, weight in scored if weight > 0]
+
+
+def _vector_scores(scorer: Scorer, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:
+    """:func:`_scores` from the impact lists: each term's scores for all its documents at
+    once, read off at the window's documents."""
+    window = np.asarray(docnums, dtype=np.int64)
+    total = np.zeros(len(window))
+    for term in terms:
+        docs, scores = scorer.term_scores(term.fieldname, term.text, term.boost)
+        at = np.searchsorted(docs, window)
+        inside = at < len(docs)
+        hit = np.zeros(len(window), bool)
+        hit[inside] = docs[at[inside]] == window[inside]
+        total[hit] += scores[at[hit]]
+    return dict(zip(docnums, total.tolist()))
 
 
 def _scores(searcher: Searcher, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:

@@ -240,12 +240,18 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     return ParsedQuery(parsed, text, tuple(warnings), natural)
 
 
-def date_range(since: dt.date | None, until: dt.date | None) -> query.Query | None:
+def date_bounds(since: dt.date | None,
+                until: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None] | None:
+    """The first and last instants of ``since``..``until`` (None: no date limit)."""
     if since is None and until is None:
         return None
     if since and until and since > until:
         raise InvalidParameterError(
             f"--since {since} is after --until {until}: swap them or widen the range.")
-    start = dt.datetime.combine(since, dt.time.min) if since else None
-    end = dt.datetime.combine(until, dt.time.max) if until else None
-    return query.DateRange("date", start, end)
+    return (dt.datetime.combine(since, dt.time.min) if since else None,
+            dt.datetime.combine(until, dt.time.max) if until else None)
+
+
+def date_range(since: dt.date | None, until: dt.date | None) -> query.Query | None:
+    bounds = date_bounds(since, until)
+    return None if bounds is None else query.DateRange("date", *bounds)

@@ -1,0 +1,220 @@
+"""Impact lists: each segment's title and body postings as flat arrays, for numpy scoring.
+
+BM25 needs, for each query term, only the documents that hold it and how often. Whoosh
+keeps those in pickled blocks together with every position, so reading the 77,000
+postings of a word like "said" takes 140 ms of Python at ~108k articles, and scoring a
+long query over common words walks them one document at a time. While Whoosh writes a
+segment, :class:`ImpactFieldWriter` also writes its title and body postings as plain
+arrays (``<segment>.imp``: docnums, term frequencies, per-term offsets); searchers
+memory-map them, so a term's postings are a slice, and the operating system shares the
+pages between server processes.
+
+The file is one more file of the segment: Whoosh packs it into the segment's compound
+``.seg`` file (we map its byte range there) and deletes it with the segment. A segment
+without one (an index written before this file existed) makes :func:`load` return None,
+and the engine scores with Whoosh instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+IMPACT_FIELDS = ("title", "body")
+IMPACT_EXT = ".imp"
+_MAGIC = b"NEWSIMPACTS1\n"
+_ALIGN = 8
+
+
+@dataclass
+class _Collected:
+    terms: list[bytes] = field(default_factory=list)
+    ends: array = field(default_factory=lambda: array("q"))
+    docs: array = field(default_factory=lambda: array("i"))
+    tfs: array = field(default_factory=lambda: array("f"))
+
+
+class ImpactFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, also collecting the impact fields' postings for ``.imp``."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._collected: dict[str, _Collected] = {}
+        self._current: _Collected | None = None
+
+    def start_field(self, fieldname, fieldobj):
+        super().start_field(fieldname, fieldobj)
+        self._current = (self._collected.setdefault(fieldname, _Collected())
+                         if fieldname in IMPACT_FIELDS else None)
+
+    def start_term(self, btext):
+        super().start_term(btext)
+        if self._current is not None:
+            self._current.terms.append(btext)
+
+    def add(self, docnum, weight, vbytes, length):
+        super().add(docnum, weight, vbytes, length)
+        current = self._current
+        if current is not None:
+            current.docs.append(docnum)
+            current.tfs.append(weight)
+
+    def finish_term(self):
+        super().finish_term()
+        if self._current is not None:
+            self._current.ends.append(len(self._current.docs))
+
+    def close(self):
+        if not self.is_closed:
+            _write(self._segment.create_file(self._storage, IMPACT_EXT), self._collected)
+        super().close()
+
+
+def _write(out, collected: dict[str, _Collected]) -> None:
+    """Header (JSON: where each array starts), then the arrays, each 8-byte aligned."""
+    blobs: list[bytes] = []
+    layout: dict[str, dict[str, list[Any]]] = {}
+    offset = 0
+    for name, data in collected.items():
+        if any(b"\0" in t for t in data.terms):
+            raise ValueError(f"a {name} term contains NUL")  # the analyser never makes one
+        arrays = {"terms": b"\0".join(data.terms), "ends": data.ends.tobytes(),
+                  "docs": data.docs.tobytes(), "tfs": data.tfs.tobytes()}
+        layout[name] = {}
+        for key, raw in arrays.items():
+            layout[name][key] = [offset, len(raw)]
+            pad = -len(raw) % _ALIGN
+            blobs.append(raw + b"\0" * pad)
+            offset += len(raw) + pad
+    header = json.dumps({"fields": layout}).encode("utf-8")
+    start = len(_MAGIC) + 4 + len(header)
+    start += -start % _ALIGN
+    out.write(_MAGIC + struct.pack("<I", len(header)) + header)
+    out.write(b"\0" * (start - len(_MAGIC) - 4 - len(header)))
+    for blob in blobs:
+        out.write(blob)
+    out.close()
+
+
+class FieldImpacts:
+    """One field of one segment: ``postings(term)`` is (local docnums, frequencies)."""
+
+    def __init__(self, buffer: np.ndarray, base: int, layout: dict[str, list[int]]):
+        def part(key: str, dtype: str) -> np.ndarray:
+            start, length = layout[key]
+            return buffer[base + start: base + start + length].view(dtype)
+
+        self._blob = part("terms", "u1")
+        self._ends = part("ends", "<i8")
+        self.docs = part("docs", "<i4")
+        self.tfs = part("tfs", "<f4")
+        self._vocabulary: dict[str, int] | None = None
+
+    def _index(self) -> dict[str, int]:
+        if self._vocabulary is None:  # built on first use: cold start stays cheap
+            words = self._blob.tobytes().decode("utf-8").split("\0") if len(self._ends) else []
+            self._vocabulary = {w: i for i, w in enumerate(words)}
+        return self._vocabulary
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self._index().get(term)
+        if i is None:
+            return None
+        start = int(self._ends[i - 1]) if i else 0
+        end = int(self._ends[i])
+        return self.docs[start:end], self.tfs[start:end]
+
+
+class SegmentImpacts:
+    def __init__(self, path: str, offset: int, length: int, reader: Any):
+        buffer = np.memmap(path, dtype=np.uint8, mode="r", offset=offset, shape=(length,))
+        head = buffer[: len(_MAGIC) + 4].tobytes()
+        if not head.startswith(_MAGIC):
+            raise ValueError(f"{path} is not an impact file")
+        (size,) = struct.unpack("<I", head[len(_MAGIC):])
+        header = json.loads(buffer[len(_MAGIC) + 4: len(_MAGIC) + 4 + size].tobytes())
+        base = len(_MAGIC) + 4 + size
+        base += -base % _ALIGN
+        self.fields = {name: FieldImpacts(buffer, base, layout)
+                       for name, layout in header["fields"].items()}
+        self.lengths = {name: _field_lengths(reader, name) for name in IMPACT_FIELDS}
+
+
+#: Whoosh stores each document's field length as one byte; this decodes all 256 values.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
+    """Every document's (byte-encoded, as Whoosh scores with) length of ``fieldname``."""
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(reader.doc_count_all(), dtype=np.float64)
+    return _LENGTH_OF_BYTE[np.frombuffer(bytes(column), dtype=np.uint8)]
+
+
+@dataclass
+class Impacts:
+    """Every segment's impacts, with each segment's first global docnum."""
+
+    segments: list[tuple[SegmentImpacts, int]]
+    doc_count_all: int
+    live: np.ndarray  # bool per global docnum: not deleted
+
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(global docnums, frequencies, field lengths of those documents) of one term."""
+        docs, tfs, lengths = [], [], []
+        for segment, offset in self.segments:
+            impacts = segment.fields.get(fieldname)
+            found = impacts.postings(term) if impacts is not None else None
+            if found is None:
+                continue
+            local, tf = found
+            docs.append(local.astype(np.int64) + offset)
+            tfs.append(tf)
+            lengths.append(segment.lengths[fieldname][local])
+        if not docs:
+            empty = np.empty(0)
+            return empty.astype(np.int64), empty.astype(np.float32), empty
+        if len(docs) == 1:
+            return docs[0], tfs[0], lengths[0]
+        return np.concatenate(docs), np.concatenate(tfs), np.concatenate(lengths)
+
+
+def load(index_folder: str, reader: Any) -> Impacts | None:
+    """The impacts of every segment of ``reader``, or None if a segment has none."""
+    segments = []
+    for leaf, offset in reader.leaf_readers():
+        segment = leaf.segment()
+        if segment is None:
+            return None
+        where = _locate(index_folder, leaf, segment)
+        if where is None:
+            return None
+        segments.append((SegmentImpacts(*where, leaf), offset))
+    live = np.zeros(reader.doc_count_all(), dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return Impacts(segments, reader.doc_count_all(), live)
+
+
+def _locate(folder: str, leaf: Any, segment: Any) -> tuple[str, int, int] | None:
+    """(file, offset, length) of a segment's impact file, alone or inside its ``.seg``."""
+    name = segment.make_filename(IMPACT_EXT)
+    path = os.path.join(folder, name)
+    if os.path.isfile(path):
+        return path, 0, os.path.getsize(path)
+    compound = getattr(leaf._storage, "a", None)  # a compound segment's reader reads it first
+    if not segment.is_compound() or not hasattr(compound, "range"):
+        return None
+    try:
+        offset, length = compound.range(name)
+    except (KeyError, NameError):
+        return None
+    return os.path.join(folder, segment.make_filename(segment.COMPOUND_EXT)), offset, length

@@ -1,0 +1,231 @@
+"""Scoring a whole query at once over the impact lists: Whoosh's BM25F, term at a time.
+
+Whoosh scores one document at a time: for a long natural-language query over common
+words it steps a tree of matchers through tens of thousands of documents in Python, which
+was ~70% of our query time at ~108k articles. Here each term's postings are array slices
+(``impacts.py``) scored by one vectorised expression, and the query's boolean structure
+becomes array operations over all docnums. The scores are Whoosh's: the same BM25F
+formula, idf, byte-encoded field lengths and boosts, the +1 Whoosh gives a ``NOT``
+clause inside an AND, and the coordination bonus of an OR with a scale (its
+``CoordMatcher``); ``tests/test_scorer.py`` compares both on real indexes. Query types with
+no vectorised form here (phrases, prefixes, ranges) are scored by Whoosh's own matchers,
+for that sub-query only.
+
+One deliberate difference: Whoosh counts a coordinated OR's terms per segment (and
+recounts them when it prunes its matcher tree mid-search), so its scores depend on how the
+index happens to be split into segments. Here the count is of the OR's terms that occur
+anywhere in the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import log
+from typing import Callable
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from .impacts import IMPACT_FIELDS, Impacts
+from .settings import RANKING, Ranking
+
+Ranked = list[tuple[float, int]]  # (score, docnum), best first
+#: Documents of one facet value, or None when that value is not indexed.
+FacetDocs = Callable[[str, str], "list[int] | None"]
+
+
+@dataclass
+class Matches:
+    """What a query matched (a mask over docnums) and the scores there."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+    def top(self, limit: int, allowed: np.ndarray | None = None) -> Ranked:
+        return top_of(self.scores, self.mask if allowed is None else self.mask & allowed, limit)
+
+
+@dataclass
+class _Sparse:
+    """A leaf's matches: sorted unique docnums and their scores."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+    present: int  # 1 if the leaf's term occurs in the index (Whoosh: a non-null matcher)
+
+
+@dataclass
+class _Dense:
+    matched: np.ndarray  # bool per docnum
+    scores: np.ndarray  # float64 per docnum, 0 where not matched
+    terms: np.ndarray  # int32 per docnum: how many leaf terms match there
+    present: int  # leaf terms of this sub-query that occur in the index
+
+
+
+class Scorer:
+    """Scores queries against one index generation (``impacts``) for one thread."""
+
+    def __init__(self, impacts: Impacts, searcher: Searcher, ranking: Ranking = RANKING,
+                 facet_docs: FacetDocs | None = None):
+        self.impacts = impacts
+        self.searcher = searcher
+        self.ranking = ranking
+        self.facet_docs = facet_docs
+        self.size = impacts.doc_count_all
+        self._avg_length: dict[str, float] = {}
+
+    # -- results ----------------------------------------------------------------------
+
+    def match(self, q: wq.Query) -> Matches:
+        """Every live document ``q`` matches, with its score."""
+        result = self._dense(self.evaluate(q))
+        return Matches(result.matched & self.impacts.live, result.scores)
+
+    def top(self, q: wq.Query, limit: int, allowed: np.ndarray | None = None) -> Ranked:
+        """The best ``limit`` matches of ``q`` (within the ``allowed`` mask if given), ties
+        broken by docnum as Whoosh does."""
+        return self.match(q).top(limit, allowed)
+
+    def term_scores(self, fieldname: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term, as Whoosh would score ``Term(fieldname, text)``."""
+        found = self._term(wq.Term(fieldname, text, boost=boost))
+        return found.docs, found.scores
+
+    # -- evaluation -------------------------------------------------------------------
+
+    def evaluate(self, q: wq.Query) -> _Sparse | _Dense:
+        if isinstance(q, wq.Term) and isinstance(q.text, str):
+            if q.fieldname in IMPACT_FIELDS:
+                return self._term(q)
+            if self.facet_docs is not None:
+                docs = self.facet_docs(q.fieldname, q.text)
+                if docs is not None:
+                    ids = np.asarray(docs, dtype=np.int64)
+                    return _Sparse(ids, np.full(len(ids), float(q.boost)), 1 if len(ids) else 0)
+        if isinstance(q, type(wq.NullQuery)):
+            return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
+        if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
+            subs = q.subqueries
+            if not subs:
+                return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
+            if len(subs) == 1:
+                return self.evaluate(subs[0])  # Whoosh ignores a one-clause group's boost
+            return self._or(q) if isinstance(q, wq.Or) else self._and(q)
+        if type(q) is wq.AndNot:
+            a, b = self._dense(self.evaluate(q.a)), self._dense(self.evaluate(q.b))
+            return _only(a, a.matched & ~b.matched)
+        if type(q) is wq.AndMaybe:
+            a, b = self._dense(self.evaluate(q.a)), self._dense(self.evaluate(q.b))
+            both = a.matched & b.matched
+            return _Dense(a.matched, a.scores + np.where(both, b.scores, 0.0),
+                          a.terms + np.where(both, b.terms, 0), a.present + b.present)
+        if type(q) is wq.Not:
+            inner = self._dense(self.evaluate(q.query))
+            matched = self.impacts.live & ~inner.matched
+            return _Dense(matched, matched.astype(np.float64), np.zeros(self.size, np.int32), 0)
+        return self._whoosh(q)
+
+    def _term(self, q: wq.Term) -> _Sparse:
+        docs, tfs, lengths = self.impacts.postings(q.fieldname, q.text)
+        if not len(docs):
+            return _Sparse(docs, np.empty(0), 0)
+        k1, b = self.ranking.k1, self.ranking.b
+        idf = log(self.size / (len(docs) + 1)) + 1  # Whoosh's idf: deleted docs count too
+        avg = self._avg(q.fieldname)
+        tf = tfs.astype(np.float64)
+        scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avg)))
+        if q.boost != 1.0:
+            scores *= q.boost
+        return _Sparse(docs, scores, 1)
+
+    def _avg(self, fieldname: str) -> float:
+        if fieldname not in self._avg_length:
+            self._avg_length[fieldname] = self.searcher.avg_field_length(fieldname) or 1
+        return self._avg_length[fieldname]
+
+    def _or(self, q: wq.Or) -> _Dense:
+        out = self._empty()
+        for sub in q.subqueries:
+            found = self.evaluate(sub)
+            if isinstance(found, _Sparse):
+                out.matched[found.docs] = True
+                out.scores[found.docs] += found.scores
+                out.terms[found.docs] += 1
+            else:
+                out.matched |= found.matched
+                out.scores += found.scores
+                out.terms += found.terms
+            out.present += found.present
+        if q.boost != 1.0:
+            out.scores *= q.boost
+        if q.scale:
+            out.scores = _coordinated(out, float(q.scale))
+        return out
+
+    def _and(self, q: wq.And) -> _Dense:
+        parts = [self._dense(self.evaluate(sub)) for sub in q.subqueries]
+        matched = parts[0].matched.copy()
+        for part in parts[1:]:
+            matched &= part.matched
+        out = _only(_Dense(matched, sum(p.scores for p in parts), sum(p.terms for p in parts),
+                           sum(p.present for p in parts)), matched)
+        if q.boost != 1.0:
+            out.scores *= q.boost
+        return out
+
+    def _whoosh(self, q: wq.Query) -> _Sparse:
+        """Any other query, scored by Whoosh's own matchers segment by segment."""
+        docs: list[int] = []
+        scores: list[float] = []
+        for sub, offset in self.searcher.leaf_searchers():
+            matcher = q.matcher(sub, sub.context())
+            while matcher.is_active():
+                docs.append(matcher.id() + offset)
+                scores.append(matcher.score())
+                matcher.next()
+        return _Sparse(np.asarray(docs, dtype=np.int64), np.asarray(scores, dtype=np.float64),
+                       1 if docs else 0)
+
+    def _empty(self) -> _Dense:
+        return _Dense(np.zeros(self.size, bool), np.zeros(self.size), np.zeros(self.size, np.int32), 0)
+
+    def _dense(self, found: _Sparse | _Dense) -> _Dense:
+        if isinstance(found, _Dense):
+            return found
+        out = self._empty()
+        out.matched[found.docs] = True
+        out.scores[found.docs] = found.scores
+        out.terms[found.docs] = 1
+        out.present = found.present
+        return out
+
+
+def _only(found: _Dense, mask: np.ndarray) -> _Dense:
+    return _Dense(mask, np.where(mask, found.scores, 0.0), np.where(mask, found.terms, 0),
+                  found.present)
+
+
+def _coordinated(found: _Dense, scale: float) -> np.ndarray:
+    """Whoosh's CoordMatcher (the "SQR" of the V-Twin engine): a bonus for each matching
+    term beyond the first, and a penalty that fades as the query gets longer."""
+    count = found.present
+    if count == 0 or count == scale:
+        return np.zeros_like(found.scores)
+    bonus = (found.scores + (found.terms - 1) / (count - scale) ** 2) * ((count - 1) / count)
+    return np.where(found.matched, bonus, 0.0)
+
+
+def top_of(scores: np.ndarray, mask: np.ndarray, limit: int) -> Ranked:
+    """The ``limit`` best-scoring docnums where ``mask`` holds: score descending, then docnum."""
+    docs = np.flatnonzero(mask)
+    values = scores[docs]
+    if limit <= 0 or not len(docs):
+        return []
+    if len(docs) > limit:
+        kth = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= kth  # every tie of the last place, so the docnum order decides
+        docs, values = docs[keep], values[keep]
+    order = np.lexsort((docs, -values))[:limit]
+    return [(float(values[i]), int(docs[i])) for i in order]
