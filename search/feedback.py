@@ -11,10 +11,13 @@ and the cost stays bounded. Keyword queries are left alone: their user chose eve
 
 from __future__ import annotations
 
+from math import log
+
 import numpy as np
 from whoosh import query
 from whoosh.searching import Searcher
 
+from .impacts import Impacts
 from .query import ParsedQuery
 from .scorer import Matches, Ranked, Scorer
 from .settings import RANKING, Ranking
@@ -37,7 +40,9 @@ def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, li
         top = searcher.search(q, limit=window, filter=docs, terms=False).top_n
     if not rescore or len(top) < ranking.feedback_docs:
         return top[:limit]
-    terms = feedback_terms(searcher, [d for _, d in top[:ranking.feedback_docs]], ranking)
+    best = [d for _, d in top[:ranking.feedback_docs]]
+    terms = (feedback_terms(searcher, best, ranking) if scorer is None
+             else expansion_terms(scorer.impacts, best, ranking))
     if not terms:
         return top[:limit]
     head = top[:ranking.feedback_window]
@@ -57,6 +62,26 @@ def feedback_terms(searcher: Searcher, docnums: list[int],
     best = max((weight for _, weight in scored), default=0.0)
     return [query.Term("body", term, boost=ranking.feedback_weight * weight / best)
             for term, weight in scored if weight > 0]
+
+
+def expansion_terms(impacts: Impacts, docnums: list[int],
+                    ranking: Ranking = RANKING) -> list[query.Term]:
+    """:func:`feedback_terms` from the impact lists' forward index instead of re-analysing
+    the documents' stored text: the same Bo1 weights and order as Whoosh's expander."""
+    weights, top_total = impacts.top_weights("body", docnums)
+    if not weights:
+        return []
+    n = impacts.doc_count_all
+    scored = []
+    for word, weight in weights.items():
+        f = impacts.frequency("body", word) / n
+        scored.append((weight * log((1.0 + f) / f, 2) + log(1.0 + f, 2), word))
+    best = max(score for score, _ in scored)
+    if best <= 0:
+        return []
+    scored.sort(key=lambda sw: (-sw[0], sw[1]))
+    return [query.Term("body", word, boost=ranking.feedback_weight * score / best)
+            for score, word in scored[:ranking.feedback_terms] if score > 0]
 
 
 def _vector_scores(scorer: Scorer, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:

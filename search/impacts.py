@@ -29,6 +29,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 IMPACT_FIELDS = ("title", "body")
+#: Fields that also get a forward index (document -> terms), read by query expansion.
+FORWARD_FIELDS = ("body",)
 IMPACT_EXT = ".imp"
 _MAGIC = b"NEWSIMPACTS1\n"
 _ALIGN = 8
@@ -88,6 +90,8 @@ def _write(out, collected: dict[str, _Collected]) -> None:
             raise ValueError(f"a {name} term contains NUL")  # the analyser never makes one
         arrays = {"terms": b"\0".join(data.terms), "ends": data.ends.tobytes(),
                   "docs": data.docs.tobytes(), "tfs": data.tfs.tobytes()}
+        if name in FORWARD_FIELDS:
+            arrays.update(_forward(data))
         layout[name] = {}
         for key, raw in arrays.items():
             layout[name][key] = [offset, len(raw)]
@@ -104,6 +108,18 @@ def _write(out, collected: dict[str, _Collected]) -> None:
     out.close()
 
 
+def _forward(data: _Collected) -> dict[str, bytes]:
+    """The same postings ordered by document: each document's term numbers and counts."""
+    docs = np.frombuffer(data.docs, dtype=np.int32)
+    ends = np.frombuffer(data.ends, dtype=np.int64)
+    terms = np.repeat(np.arange(len(ends), dtype=np.int32), np.diff(ends, prepend=0))
+    order = np.argsort(docs, kind="stable")
+    doc_ends = np.searchsorted(docs[order], np.arange(1, int(docs.max(initial=-1)) + 2))
+    return {"fwd_terms": terms[order].tobytes(),
+            "fwd_tfs": np.frombuffer(data.tfs, dtype=np.float32)[order].tobytes(),
+            "doc_ends": doc_ends.astype(np.int64).tobytes()}
+
+
 class FieldImpacts:
     """One field of one segment: ``postings(term)`` is (local docnums, frequencies)."""
 
@@ -116,13 +132,43 @@ class FieldImpacts:
         self._ends = part("ends", "<i8")
         self.docs = part("docs", "<i4")
         self.tfs = part("tfs", "<f4")
+        if "fwd_terms" in layout:
+            self._fwd_terms = part("fwd_terms", "<i4")
+            self._fwd_tfs = part("fwd_tfs", "<f4")
+            self._doc_ends = part("doc_ends", "<i8")
+        self._words: list[str] | None = None
         self._vocabulary: dict[str, int] | None = None
+        self._frequencies: np.ndarray | None = None
+
+    def words(self) -> list[str]:
+        """The field's terms, by term number."""
+        if self._words is None:  # built on first use: cold start stays cheap
+            self._words = self._blob.tobytes().decode("utf-8").split("\0") if len(self._ends) else []
+        return self._words
 
     def _index(self) -> dict[str, int]:
-        if self._vocabulary is None:  # built on first use: cold start stays cheap
-            words = self._blob.tobytes().decode("utf-8").split("\0") if len(self._ends) else []
-            self._vocabulary = {w: i for i, w in enumerate(words)}
+        if self._vocabulary is None:
+            self._vocabulary = {w: i for i, w in enumerate(self.words())}
         return self._vocabulary
+
+    def frequency(self, term: str) -> float:
+        """Occurrences of ``term`` in this segment (deleted documents included, as Whoosh)."""
+        if self._frequencies is None:
+            starts = np.concatenate(([0], self._ends[:-1])) if len(self._ends) else self._ends
+            sums = np.add.reduceat(self.tfs.astype(np.float64), starts) if len(self.tfs) else starts
+            self._frequencies = np.where(np.diff(self._ends, prepend=0) > 0, sums, 0.0)
+        i = self._index().get(term)
+        return 0.0 if i is None else float(self._frequencies[i])
+
+    def forward(self, local_docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(term numbers, counts) of every term of these documents, concatenated."""
+        ends = self._doc_ends
+        parts = [(int(ends[d - 1]) if d else 0, int(ends[d])) for d in local_docs if d < len(ends)]
+        if not parts:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        terms = np.concatenate([self._fwd_terms[a:b] for a, b in parts])
+        tfs = np.concatenate([self._fwd_tfs[a:b] for a, b in parts])
+        return terms, tfs
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         i = self._index().get(term)
@@ -186,6 +232,30 @@ class Impacts:
         if len(docs) == 1:
             return docs[0], tfs[0], lengths[0]
         return np.concatenate(docs), np.concatenate(tfs), np.concatenate(lengths)
+
+
+    def top_weights(self, fieldname: str, docnums: list[int]) -> tuple[dict[str, float], float]:
+        """Each term's total count in ``docnums``, and the total of all counts (what
+        Whoosh's query expander adds up from re-analysed stored text)."""
+        weights: dict[str, float] = {}
+        total = 0.0
+        for segment, offset in self.segments:
+            impacts = segment.fields[fieldname]
+            end = offset + len(segment.lengths[fieldname])
+            local = [d - offset for d in docnums if offset <= d < end]
+            if not local:
+                continue
+            terms, tfs = impacts.forward(local)
+            sums = np.bincount(terms, weights=tfs)
+            found = np.flatnonzero(sums)
+            words = impacts.words()
+            for i, weight in zip(found.tolist(), sums[found].tolist()):
+                weights[words[i]] = weights.get(words[i], 0.0) + weight
+            total += float(tfs.sum(dtype=np.float64))
+        return weights, total
+
+    def frequency(self, fieldname: str, term: str) -> float:
+        return sum(segment.fields[fieldname].frequency(term) for segment, _ in self.segments)
 
 
 def load(index_folder: str, reader: Any) -> Impacts | None:

@@ -15,6 +15,7 @@ from whoosh.collectors import TopCollector
 from search import storage
 from search.engine import SearchEngine
 from search.entities import extract_entities
+from search.feedback import expansion_terms, feedback_terms
 from search.indexer import index_paths
 from search.models import Article, SearchRequest
 from search.query import parse_query
@@ -155,3 +156,19 @@ def test_a_segment_without_impact_lists_means_whoosh_scores(tmp_path):
     assert [h.score for h in after.hits] == sorted((h.score for h in after.hits), reverse=True)
     for engine in (fast, slow):
         engine.close()
+
+
+def test_expansion_terms_from_the_forward_index_equal_whooshs_key_terms(tmp_path):
+    rng = random.Random(4)
+    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(120)])
+    index = str(tmp_path / "index")
+    index_paths([str(tmp_path / "a.jsonl")], index, workers=2)  # two segments
+    engine = SearchEngine(index)
+    snap = engine._snapshot()
+    impacts = snap.source.impacts
+    for docnums in ([0], [3, 70, 119], list(range(0, 120, 12)), [5, 64, 65, 90, 91, 100]):
+        ours = expansion_terms(impacts, docnums)
+        theirs = feedback_terms(snap.searcher, docnums)
+        assert [t.text for t in ours] == [t.text for t in theirs]
+        assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+    engine.close()
