@@ -26,16 +26,20 @@ from .metrics import evaluate
 def run_config(ix, ranking, queries, depth=1000):
     """Ranked ids per query, parsed and scored exactly as the engine does with ``ranking``."""
     from search.feedback import top_documents
+    from search.impacts import load
     from search.query import parse_query
+    from search.scorer import Scorer
 
     run = {}
     with ix.searcher(weighting=scoring.BM25F(B=ranking.b, K1=ranking.k1)) as s:
+        scorer = Scorer(load(ix.storage.folder, s.reader()), s, ranking)
         for qid, text in queries.items():
             parsed = parse_query(text, ranking=ranking)
             if parsed.query is None:
                 run[qid] = {}
                 continue
-            top = top_documents(s, parsed.query, parsed, limit=depth, ranking=ranking)
+            top = top_documents(s, parsed.query, parsed, limit=depth, ranking=ranking,
+                                scorer=scorer)
             run[qid] = {s.stored_fields(d)["id"]: -(i + 1.0) for i, (_, d) in enumerate(top)}
     return run
 

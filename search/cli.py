@@ -162,17 +162,21 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Threads per process.")
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default: one per core, at most 8).")
 @click.option("--seeds", "seed_paths", multiple=True, type=click.Path(exists=True),
               help="Index these paths first if the index does not exist yet.")
 @index_option
 @handles_errors
-def serve_command(host: str, port: int, threads: int, seed_paths, index_dir: str | None) -> None:
+def serve_command(host: str, port: int, threads: int, processes: int | None, seed_paths,
+                  index_dir: str | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
-    from web.server import serve
+    from web.server import default_processes, serve
 
     serve(resolve_index_dir(index_dir), host=host, port=port, threads=threads,
-          seeds=list(seed_paths))
+          seeds=list(seed_paths), processes=processes or default_processes())
 
 
 @main.command("entities")

@@ -1,9 +1,18 @@
 """``search serve``: the web app under waitress, a production WSGI server (threads handle
-concurrent requests; the engine notices a re-index by itself, so no restart is needed)."""
+concurrent requests; the engine notices a re-index by itself, so no restart is needed).
+
+Python runs one thread at a time, so on a machine with several cores the server forks
+several processes that accept connections on one shared socket (as gunicorn's workers
+do). They share the index files, including the memory-mapped impact lists, through the
+operating system's page cache.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
 from typing import Sequence
 
 from search import storage
@@ -34,11 +43,58 @@ def make_app(index_dir: str | None = None, seeds: str | Sequence[str] | None = N
     return create_app({"SEARCH_INDEX": index_dir})
 
 
+def default_processes() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def serve(index_dir: str | None = None, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-          seeds: str | Sequence[str] | None = None) -> None:
-    """Serve the search UI and API until interrupted."""
+          seeds: str | Sequence[str] | None = None, processes: int = 1) -> None:
+    """Serve the search UI and API until interrupted, from ``processes`` processes."""
     import waitress
 
     app = make_app(index_dir, seeds)
-    print(f"Serving {app.config['SEARCH_INDEX']} on http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="news-search")
+    processes = processes if hasattr(os, "fork") else 1
+    listener = socket.create_server((host, port))
+    print(f"Serving {app.config['SEARCH_INDEX']} on http://{host}:{port}/ "
+          f"({processes} process{'es' if processes > 1 else ''}; Ctrl-C to stop)", flush=True)
+    run = lambda: waitress.serve(app, sockets=[listener], threads=threads, ident="news-search")
+    if processes == 1:
+        run()
+        return
+    children = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve until told to stop
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            try:
+                run()
+            finally:
+                os._exit(0)
+        children.append(pid)
+    listener.close()
+    _wait_for(children)
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+def _wait_for(children: list[int]) -> None:
+    """Wait until a worker exits or we are interrupted (Ctrl-C, or SIGTERM from a service
+    manager), then stop them all."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        os.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass

@@ -1,0 +1,66 @@
+"""``search serve`` as a user runs it: a real process tree on a free port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+        return [int(p) for p in f.read().split()]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not os.path.exists("/proc/self/task"),
+                    reason="needs fork and /proc")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_runs_several_processes_on_one_port_and_stops_them_all(seed_index, stop):
+    port = _free_port()
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "search"), "serve", "--index", seed_index, "--port", str(port),
+         "--processes", "2", "--threads", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/api/search?q=patriot"
+        deadline = time.time() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as r:
+                    first = json.load(r)
+                break
+            except OSError:
+                assert time.time() < deadline and server.poll() is None, server.stderr.read()
+                time.sleep(0.2)
+        assert first["total"] > 0
+        assert len(_children(server.pid)) == 2
+        for _ in range(10):  # served by either worker, the same answer
+            with urllib.request.urlopen(url, timeout=10) as r:
+                assert json.load(r)["total"] == first["total"]
+        workers = _children(server.pid)
+        server.send_signal(stop)
+        assert server.wait(15) == 0
+        for pid in workers:
+            assert not os.path.exists(f"/proc/{pid}") or _zombie(pid)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.communicate()
+
+
+def _zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        return f.read().split(")")[-1].split()[0] == "Z"
