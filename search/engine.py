@@ -38,7 +38,7 @@ from .highlight import MatchTerms, best_passages, lead_passage
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
-from .schema import stored_list
+from .schema import FACET_NAMES, stored_list
 from .scorer import Matches, Scorer
 from .settings import RANKING
 from .sources import canonical_source
@@ -93,8 +93,9 @@ class SearchEngine:
             toc = ix.latest_generation()
             if not same or current.toc != toc:
                 built = _open_searcher(ix)
-                current = _Generation(generation, toc, ix, FacetTable(built.reader()),
-                                      load_impacts(ix.storage.folder, built.reader()))
+                impacts = load_impacts(ix.storage.folder, built.reader())
+                current = _Generation(generation, toc, ix, FacetTable(built.reader(), impacts),
+                                      impacts)
                 self._current = current  # older searchers go with the GC: calls may hold them
         mine: _Snapshot | None = getattr(self._local, "snap", None)
         if mine is None or mine.source is not current:
@@ -238,9 +239,9 @@ class SearchEngine:
         impacts = snap.source.impacts
         if impacts is None:
             return None
-        postings = snap.facets.postings
+        facets = snap.facets
         return Scorer(impacts, snap.searcher, RANKING,
-                      lambda name, value: postings[name].get(value) if name in postings else None)
+                      lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None)
 
     def _suggestion(self, searcher: Searcher, text: str) -> str:
         """"Did you mean": unknown words replaced by the closest indexed word (unstemmed)."""
@@ -295,7 +296,7 @@ class SearchEngine:
         if docnum is None:
             raise ArticleNotFoundError(f"No article with id {article_id!r}.")
         mine = {(name, v) for name in ("person", "system", "org")
-                for v in snap.facets.values[name][docnum]}
+                for v in snap.facets.values_of(name, docnum)}
         shared: Counter[int] = Counter()
         for name, value in mine:
             for other in snap.facets.docs_with(name, [value]):
@@ -304,7 +305,7 @@ class SearchEngine:
         out = []
         for other, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
             fields = snap.searcher.stored_fields(other)
-            common = [v for name, v in sorted(mine) if v in snap.facets.values[name][other]]
+            common = [v for name, v in sorted(mine) if v in snap.facets.values_of(name, other)]
             out.append((_hit(fields, float(shared[other]), ()), common))
         return out
 
@@ -332,7 +333,7 @@ class SearchEngine:
         size = sum(os.path.getsize(os.path.join(generation, f)) for f in os.listdir(generation))
         return {
             "index": self.index_dir,
-            "articles": len(facets.live),
+            "articles": int(facets.live_mask.sum()),
             "size_bytes": size,
             "first_month": dated[0] if dated else None,
             "last_month": dated[-1] if dated else None,

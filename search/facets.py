@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from itertools import chain
 from typing import Iterable
 
 import numpy as np
@@ -23,6 +22,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
 
 from .analysis import fold_accents
+from .impacts import Impacts, raw_column
 from .models import UNDATED
 from .schema import FACET_NAMES
 
@@ -33,61 +33,53 @@ def value_key(text: str) -> str:
 
 
 class FacetTable:
-    def __init__(self, reader: IndexReader):
+    def __init__(self, reader: IndexReader, impacts: Impacts | None = None):
         self.doc_count_all = reader.doc_count_all()
-        self.live: frozenset[int] = frozenset(reader.all_doc_ids())
-        self.values: dict[str, list[tuple[str, ...]]] = {}
+        self.live_mask = np.zeros(self.doc_count_all, dtype=bool)
+        self.live_mask[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.by_key: dict[str, dict[str, list[str]]] = {}
         self.totals: dict[str, Counter[str]] = {}
-        self.postings: dict[str, dict[str, list[int]]] = {}
         self._columns: dict[str, _Column] = {}
-        has_deletions = reader.has_deletions()
         for name in FACET_NAMES:
-            per_doc: list[list[str]] = [[] for _ in range(self.doc_count_all)]
+            column = (_Column.from_impacts(impacts, name, self.live_mask)
+                      if impacts is not None and impacts.has_field(name)
+                      else _Column.from_reader(reader, name, self.live_mask))
             keys: dict[str, list[str]] = {}
-            totals: Counter[str] = Counter()
-            postings: dict[str, list[int]] = {}
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8")
+            for value in column.names:
                 keys.setdefault(value_key(value), []).append(value)
-                docs = [d for d in reader.postings(name, term).all_ids()
-                        if not has_deletions or d in self.live]
-                for docnum in docs:
-                    per_doc[docnum].append(value)
-                postings[value] = docs
-                if docs:
-                    totals[value] = len(docs)
-            self.values[name] = [tuple(v) for v in per_doc]
             self.by_key[name] = keys
-            self.totals[name] = totals
-            self.postings[name] = postings
-            self._columns[name] = _Column.of(postings)
-        self.newest_first = self._newest_first(reader)
-        self._newest_array = np.asarray(self.newest_first, dtype=np.int64)
-        self.live_mask = np.zeros(self.doc_count_all, dtype=bool)
-        self.live_mask[self._newest_array] = True
+            self.totals[name] = column.totals()
+            self._columns[name] = column
+        self._dated = self.live_mask & ~self.mask_with("year", [UNDATED])
+        self._dates = np.where(self._dated, _date_column(reader), 0)
+        live = np.flatnonzero(self.live_mask)
+        # Newest first, undated last (Whoosh would put them first), then by docnum.
+        self._newest_array = live[np.lexsort((live, -self._dates[live], ~self._dated[live]))]
 
-    def _newest_first(self, reader: IndexReader) -> list[int]:
-        """Live docnums by date, newest first, undated last (Whoosh would put them first)."""
-        column = reader.column_reader("date", translate=False)
-        undated = self.values["year"]
-        self._dated = np.fromiter((v != (UNDATED,) for v in undated), dtype=bool,
-                                  count=self.doc_count_all)
-        self._dates = np.fromiter((column[d] if self._dated[d] else 0  # (undated: no value)
-                                   for d in range(self.doc_count_all)),
-                                  dtype=np.int64, count=self.doc_count_all)
-        return sorted(self.live, key=lambda d: (undated[d] == (UNDATED,),
-                                                 0 if undated[d] == (UNDATED,) else -column[d], d))
+    @property
+    def live(self) -> frozenset[int]:
+        return frozenset(np.flatnonzero(self.live_mask).tolist())
 
-    def by_date(self, docs: set[int], first: int, count: int) -> list[int]:
+    @property
+    def newest_first(self) -> list[int]:
+        return self._newest_array.tolist()
+
+    def values_of(self, name: str, docnum: int) -> tuple[str, ...]:
+        """The values of facet ``name`` that document ``docnum`` has."""
+        return self._columns[name].values_of(docnum)
+
+    def docs_of(self, name: str, value: str) -> np.ndarray | None:
+        """The (live) documents with this value, or None when it is not indexed."""
+        return self._columns[name].docs_of(value)
+
+    def by_date(self, docs: Iterable[int], first: int, count: int) -> list[int]:
         """A page of ``docs`` in date order, newest first."""
-        page: list[int] = []
-        for d in self.newest_first:
-            if d in docs:
-                page.append(d)
-                if len(page) >= first + count:
-                    break
-        return page[first:]
+        return self.by_date_mask(self._mask(docs), first, count)
+
+    def _mask(self, docs: Iterable[int]) -> np.ndarray:
+        mask = np.zeros(self.doc_count_all, dtype=bool)
+        mask[np.fromiter(docs, dtype=np.int64)] = True
+        return mask
 
     def by_date_mask(self, mask: np.ndarray, first: int, count: int) -> list[int]:
         """:meth:`by_date` for a mask over docnums."""
@@ -120,18 +112,11 @@ class FacetTable:
 
     def docs_with(self, name: str, values: Iterable[str]) -> set[int]:
         """Documents having any of ``values`` (an OR within one facet)."""
-        docs: set[int] = set()
-        postings = self.postings[name]
-        for value in values:
-            docs.update(postings.get(value, ()))
-        return docs
+        return set(np.flatnonzero(self.mask_with(name, values)).tolist())
 
     def count(self, name: str, docs: Iterable[int] | None) -> Counter[str]:
         """Counts of each value of facet ``name`` over ``docs`` (None: the whole index)."""
-        if docs is None:
-            return self.totals[name]
-        # One C-level pass over all the values of all the documents.
-        return Counter(chain.from_iterable(map(self.values[name].__getitem__, docs)))
+        return self.count_mask(name, None if docs is None else self._mask(docs))
 
     def lookup(self, name: str, text: str) -> list[str]:
         """Indexed values of ``name`` equal to ``text`` up to case, accents, dots and spaces."""
@@ -146,30 +131,79 @@ class FacetTable:
 
 
 class _Column:
-    """One facet's (document, value) pairs as two parallel arrays, and each value's docs."""
+    """One facet's (document, value) pairs as two parallel arrays grouped by value (values
+    numbered in sorted order), and each value's documents as a slice."""
 
-    def __init__(self, names: list[str], docs: np.ndarray, values: np.ndarray, starts: np.ndarray):
+    def __init__(self, names: list[str], docs: np.ndarray, values: np.ndarray):
         self.names = names
-        self.docs = docs
-        self.values = values
-        self._starts = starts  # pairs are grouped by value: value i is docs[starts[i]:starts[i+1]]
+        order = np.lexsort((docs, values))
+        self.docs = docs[order]
+        self.values = values[order].astype(np.int32)
+        self._starts = np.searchsorted(self.values, np.arange(len(names) + 1))
         self._number = {name: i for i, name in enumerate(names)}
+        self._by_doc: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
-    def of(cls, postings: dict[str, list[int]]) -> "_Column":
-        names = list(postings)
-        sizes = np.fromiter((len(postings[n]) for n in names), dtype=np.int64, count=len(names))
-        docs = np.fromiter(chain.from_iterable(postings[n] for n in names), dtype=np.int64,
-                           count=int(sizes.sum()))
-        values = np.repeat(np.arange(len(names), dtype=np.int32), sizes)
-        starts = np.concatenate(([0], np.cumsum(sizes)))
-        return cls(names, docs, values, starts)
+    def from_impacts(cls, impacts: Impacts, name: str, live: np.ndarray) -> "_Column":
+        """From the facet postings the indexer wrote into the impact files (fast)."""
+        parts = impacts.field_postings(name)
+        names = sorted({word for words, _, _ in parts for word in words})
+        number = {word: i for i, word in enumerate(names)}
+        docs, values = [], []
+        for words, terms, global_docs in parts:
+            renumber = np.fromiter((number[w] for w in words), dtype=np.int32, count=len(words))
+            docs.append(global_docs)
+            values.append(renumber[terms] if len(words) else terms)
+        return cls._live(names, docs, values, live)
+
+    @classmethod
+    def from_reader(cls, reader: IndexReader, name: str, live: np.ndarray) -> "_Column":
+        """From Whoosh's posting lists (an index without impact files)."""
+        names, docs, values = [], [], []
+        for term in reader.lexicon(name):
+            found = np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64)
+            values.append(np.full(len(found), len(names), dtype=np.int32))
+            docs.append(found)
+            names.append(term.decode("utf-8"))
+        return cls._live(names, docs, values, live)
+
+    @classmethod
+    def _live(cls, names: list[str], docs: list[np.ndarray], values: list[np.ndarray],
+              live: np.ndarray) -> "_Column":
+        all_docs = np.concatenate(docs) if docs else np.empty(0, np.int64)
+        all_values = np.concatenate(values) if values else np.empty(0, np.int32)
+        keep = live[all_docs]
+        return cls(names, all_docs[keep], all_values[keep])
+
+    def totals(self) -> Counter[str]:
+        sizes = np.diff(self._starts)
+        return Counter({self.names[i]: int(sizes[i]) for i in np.flatnonzero(sizes)})
 
     def docs_of(self, name: str) -> np.ndarray | None:
         i = self._number.get(name)
         return None if i is None else self.docs[self._starts[i]:self._starts[i + 1]]
 
+    def values_of(self, docnum: int) -> tuple[str, ...]:
+        if self._by_doc is None:  # built on first use (the article page), not per query
+            order = np.argsort(self.docs, kind="stable")
+            self._by_doc = (self.docs[order], self.values[order])
+        docs, values = self._by_doc
+        lo, hi = np.searchsorted(docs, [docnum, docnum + 1])
+        return tuple(self.names[v] for v in values[lo:hi])
+
     def count(self, mask: np.ndarray) -> Counter[str]:
         counts = np.bincount(self.values[mask[self.docs]], minlength=len(self.names))
         found = np.flatnonzero(counts)
         return Counter(dict(zip((self.names[i] for i in found), counts[found].tolist())))
+
+
+def _date_column(reader: IndexReader) -> np.ndarray:
+    """Every document's date as Whoosh's sortable number, read as whole columns."""
+    parts = []
+    for leaf, _ in reader.leaf_readers():
+        column = leaf.column_reader("date", translate=False)
+        raw = raw_column(column, leaf.doc_count_all())
+        parts.append(np.frombuffer(raw, dtype=">u8").astype(np.int64) if raw is not None
+                     else np.fromiter((column[d] if column[d] < 2**63 else 0
+                                       for d in range(leaf.doc_count_all())), dtype=np.int64))
+    return np.concatenate(parts) if parts else np.empty(0, np.int64)

@@ -28,9 +28,13 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from .schema import FACET_NAMES
+
 IMPACT_FIELDS = ("title", "body")
 #: Fields that also get a forward index (document -> terms), read by query expansion.
 FORWARD_FIELDS = ("body",)
+#: Every field written: the scored ones, and the facets (the facet table reads them).
+WRITTEN_FIELDS = IMPACT_FIELDS + FACET_NAMES
 IMPACT_EXT = ".imp"
 _MAGIC = b"NEWSIMPACTS1\n"
 _ALIGN = 8
@@ -55,7 +59,7 @@ class ImpactFieldWriter(W3FieldWriter):
     def start_field(self, fieldname, fieldobj):
         super().start_field(fieldname, fieldobj)
         self._current = (self._collected.setdefault(fieldname, _Collected())
-                         if fieldname in IMPACT_FIELDS else None)
+                         if fieldname in WRITTEN_FIELDS else None)
 
     def start_term(self, btext):
         super().start_term(btext)
@@ -129,7 +133,7 @@ class FieldImpacts:
             return buffer[base + start: base + start + length].view(dtype)
 
         self._blob = part("terms", "u1")
-        self._ends = part("ends", "<i8")
+        self.ends = part("ends", "<i8")
         self.docs = part("docs", "<i4")
         self.tfs = part("tfs", "<f4")
         if "fwd_terms" in layout:
@@ -143,7 +147,7 @@ class FieldImpacts:
     def words(self) -> list[str]:
         """The field's terms, by term number."""
         if self._words is None:  # built on first use: cold start stays cheap
-            self._words = self._blob.tobytes().decode("utf-8").split("\0") if len(self._ends) else []
+            self._words = self._blob.tobytes().decode("utf-8").split("\0") if len(self.ends) else []
         return self._words
 
     def _index(self) -> dict[str, int]:
@@ -154,9 +158,9 @@ class FieldImpacts:
     def frequency(self, term: str) -> float:
         """Occurrences of ``term`` in this segment (deleted documents included, as Whoosh)."""
         if self._frequencies is None:
-            starts = np.concatenate(([0], self._ends[:-1])) if len(self._ends) else self._ends
+            starts = np.concatenate(([0], self.ends[:-1])) if len(self.ends) else self.ends
             sums = np.add.reduceat(self.tfs.astype(np.float64), starts) if len(self.tfs) else starts
-            self._frequencies = np.where(np.diff(self._ends, prepend=0) > 0, sums, 0.0)
+            self._frequencies = np.where(np.diff(self.ends, prepend=0) > 0, sums, 0.0)
         i = self._index().get(term)
         return 0.0 if i is None else float(self._frequencies[i])
 
@@ -174,8 +178,8 @@ class FieldImpacts:
         i = self._index().get(term)
         if i is None:
             return None
-        start = int(self._ends[i - 1]) if i else 0
-        end = int(self._ends[i])
+        start = int(self.ends[i - 1]) if i else 0
+        end = int(self.ends[i])
         return self.docs[start:end], self.tfs[start:end]
 
 
@@ -203,7 +207,19 @@ def _field_lengths(reader: Any, fieldname: str) -> np.ndarray:
     column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
         return np.zeros(reader.doc_count_all(), dtype=np.float64)
-    return _LENGTH_OF_BYTE[np.frombuffer(bytes(column), dtype=np.uint8)]
+    raw = raw_column(column, reader.doc_count_all())
+    return _LENGTH_OF_BYTE[np.frombuffer(raw if raw is not None else bytes(column), dtype=np.uint8)]
+
+
+def raw_column(column: Any, doccount: int) -> bytes | None:
+    """The bytes of a fixed-width numeric Whoosh column in one read (iterating it costs
+    a Python call per document), or None for any other kind of column."""
+    try:
+        stored = min(column._count, doccount)  # documents after the last value: the default
+        raw = bytes(column._dbfile.get(column._basepos, stored * column._fixedlen))
+        return raw + column._defaultbytes * (doccount - stored)
+    except AttributeError:
+        return None
 
 
 @dataclass
@@ -256,6 +272,20 @@ class Impacts:
 
     def frequency(self, fieldname: str, term: str) -> float:
         return sum(segment.fields[fieldname].frequency(term) for segment, _ in self.segments)
+
+    def has_field(self, fieldname: str) -> bool:
+        return all(fieldname in segment.fields for segment, _ in self.segments)
+
+    def field_postings(self, fieldname: str) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
+        """Per segment: the field's terms, and for every posting its term number and global
+        docnum (deleted documents included)."""
+        out = []
+        for segment, offset in self.segments:
+            impacts = segment.fields[fieldname]
+            words = impacts.words()
+            terms = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(impacts.ends, prepend=0))
+            out.append((words, terms, impacts.docs.astype(np.int64) + offset))
+        return out
 
 
 def load(index_folder: str, reader: Any) -> Impacts | None:

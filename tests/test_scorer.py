@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 from whoosh.collectors import TopCollector
 
 from search import storage
 from search.engine import SearchEngine
 from search.entities import extract_entities
+from search.facets import FacetTable
 from search.feedback import expansion_terms, feedback_terms
 from search.indexer import index_paths
-from search.models import Article, SearchRequest
+from search.models import UNDATED, Article, SearchRequest
 from search.query import parse_query
-from search.schema import to_document
+from search.schema import FACET_NAMES, to_document
 
 WORDS = [f"w{i}" for i in range(60)]
 PLACES = ["Kyiv", "Odesa", "Kharkiv"]
@@ -171,4 +173,31 @@ def test_expansion_terms_from_the_forward_index_equal_whooshs_key_terms(tmp_path
         theirs = feedback_terms(snap.searcher, docnums)
         assert [t.text for t in ours] == [t.text for t in theirs]
         assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+    engine.close()
+
+
+def test_the_facet_table_reads_the_same_from_impact_files_as_from_whoosh(tmp_path):
+    rng = random.Random(9)
+    articles = [_article(rng, n) for n in range(90)]
+    for n, article in enumerate(articles):
+        if n % 7 == 0:
+            article["date"] = ""  # some undated
+        article["body"] += f" Lloyd Austin said in {PLACES[n % 3]}." if n % 2 else ""
+    _write(tmp_path / "a.jsonl", articles)
+    index = str(tmp_path / "index")
+    index_paths([str(tmp_path / "a.jsonl")], index, workers=2)
+    _write(tmp_path / "a.jsonl", articles[:70])  # deletions
+    index_paths([str(tmp_path / "a.jsonl")], index, workers=1)
+    engine = SearchEngine(index)
+    snap = engine._snapshot()
+    fast = snap.facets
+    slow = FacetTable(snap.searcher.reader(), None)
+    assert snap.source.impacts is not None and fast.totals == slow.totals
+    assert fast.newest_first == slow.newest_first and len(fast.newest_first) == 70
+    mask = np.zeros(fast.doc_count_all, dtype=bool)
+    mask[::3] = True
+    for name in FACET_NAMES:
+        assert fast.count_mask(name, mask) == slow.count_mask(name, mask)
+        assert all(fast.values_of(name, d) == slow.values_of(name, d) for d in fast.newest_first)
+    assert fast.totals["person"]["Lloyd Austin"] > 0 and fast.totals["year"][UNDATED] > 0
     engine.close()
