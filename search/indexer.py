@@ -21,8 +21,8 @@ from . import storage
 from .errors import IndexLockedError, SearchError
 from .formats import Problem, input_files, read_path
 from .models import Article
-from .parallel import (WORKER_LIMIT_MB, SegmentWorkers, add_articles, commit_with_segments,
-                       new_segment_writer)
+from .parallel import (SEGMENT_TEXT_CHARS, WORKER_LIMIT_MB, SegmentWorkers, add_articles,
+                       commit_with_segments, new_segment_writer)
 
 BATCH_SIZE = 64
 #: Below this many files' worth of bytes, worker start-up costs more than it saves.
@@ -153,11 +153,13 @@ class _Run:
 
 def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
                 workers: int | None = None,
-                on_progress: Callable[[Progress], None] | None = None) -> IndexReport:
+                on_progress: Callable[[Progress], None] | None = None,
+                segment_chars: int = SEGMENT_TEXT_CHARS) -> IndexReport:
     """Index the articles in ``paths`` (files or folders) into ``index_dir``.
 
     Incremental unless ``rebuild``: files whose size and mtime are unchanged are not
-    read again, and articles already indexed (same id) are not added twice.
+    read again, and articles already indexed (same id) are not added twice. Each worker
+    starts a new segment after ``segment_chars`` characters of text.
     """
     started = time.monotonic()
     storage.prepare_root(index_dir)
@@ -180,7 +182,7 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
                                "Wait for it to finish, then run this again.") from None
     pool = None
     try:
-        pool = SegmentWorkers(generation, workers) if workers > 1 else None
+        pool = SegmentWorkers(generation, workers, segment_chars) if workers > 1 else None
         with ix.reader() as reader:
             known = {t.decode("utf-8") for t in reader.lexicon("id")}
         for batch in _new_articles(run.batches(progress), known, report):

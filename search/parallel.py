@@ -31,6 +31,9 @@ from .schema import to_document
 
 #: Memory for each worker's posting buffer before it spills a sorted run to disk.
 WORKER_LIMIT_MB = 96
+#: A worker starts a new segment after this much text: the impact lists of a segment are
+#: gathered in memory until it is written, so this keeps memory flat in corpus size.
+SEGMENT_TEXT_CHARS = 32_000_000
 _POLL_S = 0.5
 
 
@@ -56,21 +59,28 @@ def add_articles(writer: SegmentWriter, articles: Iterable[Article]) -> int:
     return count
 
 
-def _work(index_path: str, jobs, results) -> None:
-    """Worker main loop: batches in, one finished segment (and its document count) out."""
+def _work(index_path: str, jobs, results, segment_chars: int) -> None:
+    """Worker main loop: batches in, finished segments (and their document count) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     try:
-        writer = new_segment_writer(whoosh_index.open_dir(index_path), lock=False,
-                                    limitmb=WORKER_LIMIT_MB)
-        count = 0
+        ix = whoosh_index.open_dir(index_path)
+        writer = new_segment_writer(ix, lock=False, limitmb=WORKER_LIMIT_MB)
+        segments: list[Segment] = []
+        count = in_segment = text = 0
         for batch in iter(jobs.get, None):
-            count += add_articles(writer, batch)
-        if count:
-            segment = writer._finalize_segment()
+            added = add_articles(writer, batch)
+            count += added
+            in_segment += added
+            text += sum(len(a.title) + len(a.body) for a in batch)
+            if text >= segment_chars:
+                segments.append(writer._finalize_segment())
+                writer = new_segment_writer(ix, lock=False, limitmb=WORKER_LIMIT_MB)
+                in_segment = text = 0
+        if in_segment:
+            segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-            segment = None
-        results.put(("done", segment, count))
+        results.put(("done", segments, count))
     except BaseException:
         results.put(("error", traceback.format_exc(), 0))
         sys.exit(1)  # a quiet exit: the parent reports the traceback
@@ -79,12 +89,13 @@ def _work(index_path: str, jobs, results) -> None:
 class SegmentWorkers:
     """A pool of segment-writing processes fed through a bounded queue."""
 
-    def __init__(self, index_path: str, count: int):
+    def __init__(self, index_path: str, count: int, segment_chars: int = SEGMENT_TEXT_CHARS):
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         self.jobs = context.Queue(maxsize=2 * count)
         self.results = context.Queue()
-        self.procs = [context.Process(target=_work, args=(index_path, self.jobs, self.results),
-                                      daemon=True) for _ in range(count)]
+        self.procs = [context.Process(target=_work, daemon=True,
+                                      args=(index_path, self.jobs, self.results, segment_chars))
+                      for _ in range(count)]
         for proc in self.procs:
             proc.start()
 
@@ -112,8 +123,7 @@ class SegmentWorkers:
                 raise SearchError(f"An indexing worker failed:\n{payload}")
             pending -= 1
             added += count
-            if payload is not None:
-                segments.append(payload)
+            segments.extend(payload)
         for proc in self.procs:
             proc.join()
         return segments, added

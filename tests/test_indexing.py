@@ -125,8 +125,12 @@ def test_index_location_from_environment_then_default(runner, tmp_path, monkeypa
 def test_parallel_workers_give_the_same_index(tmp_path):
     write(tmp_path / "a.jsonl", jsonl(300))
     one = index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "one"), workers=1)
-    two = index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "two"), workers=2)
+    # Small segments: each worker writes several (memory stays flat in corpus size).
+    two = index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "two"), workers=2,
+                      segment_chars=2_000)
     assert one.total == two.total == 300
+    with SearchEngine(str(tmp_path / "two"))._snapshot().searcher.reader() as reader:
+        assert len(list(reader.leaf_readers())) > 2
     # Workers write a segment each, so equal scores may come in another order: compare
     # totals and scores, and the ids where scores differ.
     engines = [SearchEngine(str(tmp_path / ix)) for ix in ("one", "two")]
