@@ -4,8 +4,9 @@ One ``SearchEngine`` per index folder. It opens a searcher once per index genera
 notices a re-index (a new commit or a rebuilt generation) on the next call, so a server
 never needs a restart. Whoosh searchers are not thread-safe (their readers seek and read
 shared file handles), so each thread gets its own searcher on the current generation
-instead of all calls queueing on one lock; the per-generation facet table is read-only
-and shared.
+instead of all calls queueing on one lock; the per-generation facet table and impact
+lists are read-only and shared. Queries are matched and scored over the impact lists
+(``scorer.py``); Whoosh reads the stored articles, and scores only indexes without them.
 """
 
 from __future__ import annotations
@@ -179,8 +180,7 @@ class SearchEngine:
                 matches = scorer.match(parsed.query)
                 base = matches.mask
             else:
-                base = _mask(matching_docs(parsed.query, snap.searcher, facets.live),
-                             facets.doc_count_all)
+                base = facets.mask_of(matching_docs(parsed.query, snap.searcher, facets.live))
         bounds = date_bounds(request.since, request.until)
         if bounds is not None:
             in_range = facets.date_mask(*bounds)
@@ -407,12 +407,6 @@ def _intersect(base: np.ndarray | None, others, live: np.ndarray) -> np.ndarray:
     for docs in others:
         result &= docs
     return result
-
-
-def _mask(docs: set[int], size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
-    return mask
 
 
 def _category(name: str, value: str) -> str:

@@ -74,9 +74,9 @@ class FacetTable:
 
     def by_date(self, docs: Iterable[int], first: int, count: int) -> list[int]:
         """A page of ``docs`` in date order, newest first."""
-        return self.by_date_mask(self._mask(docs), first, count)
+        return self.by_date_mask(self.mask_of(docs), first, count)
 
-    def _mask(self, docs: Iterable[int]) -> np.ndarray:
+    def mask_of(self, docs: Iterable[int]) -> np.ndarray:
         mask = np.zeros(self.doc_count_all, dtype=bool)
         mask[np.fromiter(docs, dtype=np.int64)] = True
         return mask
@@ -116,7 +116,7 @@ class FacetTable:
 
     def count(self, name: str, docs: Iterable[int] | None) -> Counter[str]:
         """Counts of each value of facet ``name`` over ``docs`` (None: the whole index)."""
-        return self.count_mask(name, None if docs is None else self._mask(docs))
+        return self.count_mask(name, None if docs is None else self.mask_of(docs))
 
     def lookup(self, name: str, text: str) -> list[str]:
         """Indexed values of ``name`` equal to ``text`` up to case, accents, dots and spaces."""
