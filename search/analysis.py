@@ -263,6 +263,17 @@ def iter_word_terms(text: str):
             position += width
 
 
+def matching_words(text: str, wanted) -> list[tuple[int, int]]:
+    """[start, end) offsets of the words of ``text`` one of whose terms ``wanted(term)``
+    accepts. Each distinct word is analysed once (a text repeats most of its words), then
+    the words are found again by a set lookup."""
+    accepted = {word for word in set(_TOKEN_RE.findall(text))
+                if any(wanted(term) for _, term in word_tokens(word)[0])}
+    if not accepted:
+        return []
+    return [m.span() for m in _TOKEN_RE.finditer(text) if m.group() in accepted]
+
+
 def analyse(text: str) -> dict[str, list[int]]:
     """Index terms of ``text`` with their positions (what the writer stores); the same as
     running the Whoosh analyzer over the text, computed word by word from a cache."""

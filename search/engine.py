@@ -12,6 +12,7 @@ lists are read-only and shared. Queries are matched and scored over the impact l
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import re
 import threading
@@ -202,8 +203,8 @@ class SearchEngine:
                      else _intersect(base, others, facets.live_mask))
             counts = facets.count_mask(name, scope)
             chosen = selected.get(name, [])
-            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            top = [v for v, _ in ranked[:limit]]
+            ranked = heapq.nsmallest(limit, counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            top = [v for v, _ in ranked]
             top += [v for v in chosen if v not in top]  # a selection is always shown
             out.append(Facet(name, tuple(
                 FacetValue(v, counts.get(v, 0), v in chosen, _category(name, v)) for v in top)))

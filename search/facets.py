@@ -141,7 +141,7 @@ class _Column:
         self.values = values[order].astype(np.int32)
         self._starts = np.searchsorted(self.values, np.arange(len(names) + 1))
         self._number = {name: i for i, name in enumerate(names)}
-        self._by_doc: tuple[np.ndarray, np.ndarray] | None = None
+        self._by_doc: tuple[np.ndarray, np.ndarray] | None = None  # see _doc_major
 
     @classmethod
     def from_impacts(cls, impacts: Impacts, name: str, live: np.ndarray) -> "_Column":
@@ -183,16 +183,35 @@ class _Column:
         i = self._number.get(name)
         return None if i is None else self.docs[self._starts[i]:self._starts[i + 1]]
 
-    def values_of(self, docnum: int) -> tuple[str, ...]:
-        if self._by_doc is None:  # built on first use (the article page), not per query
+    def _doc_major(self) -> tuple[np.ndarray, np.ndarray]:
+        """(values ordered by document, each document's first position in them)."""
+        if self._by_doc is None:
             order = np.argsort(self.docs, kind="stable")
-            self._by_doc = (self.docs[order], self.values[order])
-        docs, values = self._by_doc
-        lo, hi = np.searchsorted(docs, [docnum, docnum + 1])
-        return tuple(self.names[v] for v in values[lo:hi])
+            docs = self.docs[order]
+            size = int(docs[-1]) + 2 if len(docs) else 1
+            self._by_doc = (self.values[order], np.searchsorted(docs, np.arange(size)))
+        return self._by_doc
+
+    def values_of(self, docnum: int) -> tuple[str, ...]:
+        values, starts = self._doc_major()
+        if docnum + 1 >= len(starts):
+            return ()
+        return tuple(self.names[v] for v in values[starts[docnum]:starts[docnum + 1]])
 
     def count(self, mask: np.ndarray) -> Counter[str]:
-        counts = np.bincount(self.values[mask[self.docs]], minlength=len(self.names))
+        selected = np.flatnonzero(mask)
+        if len(selected) * 8 < len(self.docs):
+            # Few documents: gather just their values (document-major), not test every pair.
+            values, starts = self._doc_major()
+            selected = selected[selected + 1 < len(starts)]
+            first, last = starts[selected], starts[selected + 1]
+            sizes = last - first
+            total = int(sizes.sum())
+            at = np.repeat(first - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+            picked = values[at + np.arange(total)]
+        else:
+            picked = self.values[mask[self.docs]]
+        counts = np.bincount(picked, minlength=len(self.names))
         found = np.flatnonzero(counts)
         return Counter(dict(zip((self.names[i] for i in found), counts[found].tolist())))
 

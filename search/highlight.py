@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import iter_word_terms
+from .analysis import matching_words
 from .models import Highlight
 
 MAX_CHARS = 60_000
@@ -38,8 +38,7 @@ class MatchTerms:
 
 def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
     """[start, end) character offsets of the words in ``text`` that the query matches."""
-    return [(start, end) for start, end, _, tokens in iter_word_terms(text[:MAX_CHARS])
-            if any(wanted.matches(term) for _, term in tokens)]
+    return matching_words(text[:MAX_CHARS], wanted.matches)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
