@@ -64,3 +64,14 @@ def test_serve_runs_several_processes_on_one_port_and_stops_them_all(seed_index,
 def _zombie(pid: int) -> bool:
     with open(f"/proc/{pid}/stat", encoding="ascii") as f:
         return f.read().split(")")[-1].split()[0] == "Z"
+
+
+def test_a_port_in_use_is_a_clear_error(seed_index):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "search"), "serve", "--index", seed_index,
+             "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr and "another --port" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -16,6 +16,7 @@ import socket
 from typing import Sequence
 
 from search import storage
+from search.errors import SearchError
 from search.storage import resolve_index_dir
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,11 @@ def serve(index_dir: str | None = None, host: str = "127.0.0.1", port: int = 800
 
     app = make_app(index_dir, seeds)
     processes = processes if hasattr(os, "fork") else 1
-    listener = socket.create_server((host, port))
+    try:
+        listener = socket.create_server((host, port))
+    except OSError as exc:
+        raise SearchError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
+                          "Choose another --port, or stop the program using it.") from None
     print(f"Serving {app.config['SEARCH_INDEX']} on http://{host}:{port}/ "
           f"({processes} process{'es' if processes > 1 else ''}; Ctrl-C to stop)", flush=True)
     run = lambda: waitress.serve(app, sockets=[listener], threads=threads, ident="news-search")
