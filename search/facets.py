@@ -22,7 +22,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
 
 from .analysis import fold_accents
-from .impacts import Impacts, raw_column
+from .impacts import Impacts, live_mask, mask_of, raw_column
 from .models import UNDATED
 from .schema import FACET_NAMES
 
@@ -35,8 +35,7 @@ def value_key(text: str) -> str:
 class FacetTable:
     def __init__(self, reader: IndexReader, impacts: Impacts | None = None):
         self.doc_count_all = reader.doc_count_all()
-        self.live_mask = np.zeros(self.doc_count_all, dtype=bool)
-        self.live_mask[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live_mask = impacts.live if impacts is not None else live_mask(reader)
         self.by_key: dict[str, dict[str, list[str]]] = {}
         self.totals: dict[str, Counter[str]] = {}
         self._columns: dict[str, _Column] = {}
@@ -60,10 +59,6 @@ class FacetTable:
     def live(self) -> frozenset[int]:
         return frozenset(np.flatnonzero(self.live_mask).tolist())
 
-    @property
-    def newest_first(self) -> list[int]:
-        return self._newest_array.tolist()
-
     def values_of(self, name: str, docnum: int) -> tuple[str, ...]:
         """The values of facet ``name`` that document ``docnum`` has."""
         return self._columns[name].values_of(docnum)
@@ -77,9 +72,7 @@ class FacetTable:
         return self.by_date_mask(self.mask_of(docs), first, count)
 
     def mask_of(self, docs: Iterable[int]) -> np.ndarray:
-        mask = np.zeros(self.doc_count_all, dtype=bool)
-        mask[np.fromiter(docs, dtype=np.int64)] = True
-        return mask
+        return mask_of(docs, self.doc_count_all)
 
     def by_date_mask(self, mask: np.ndarray, first: int, count: int) -> list[int]:
         """:meth:`by_date` for a mask over docnums."""

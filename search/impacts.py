@@ -157,10 +157,10 @@ class FieldImpacts:
 
     def frequency(self, term: str) -> float:
         """Occurrences of ``term`` in this segment (deleted documents included, as Whoosh)."""
-        if self._frequencies is None:
-            starts = np.concatenate(([0], self.ends[:-1])) if len(self.ends) else self.ends
-            sums = np.add.reduceat(self.tfs.astype(np.float64), starts) if len(self.tfs) else starts
-            self._frequencies = np.where(np.diff(self.ends, prepend=0) > 0, sums, 0.0)
+        if self._frequencies is None:  # (Whoosh writes no term without postings)
+            starts = np.concatenate(([0], self.ends[:-1])).astype(np.int64)
+            self._frequencies = (np.add.reduceat(self.tfs.astype(np.float64), starts)
+                                 if len(self.tfs) else np.zeros(0))
         i = self._index().get(term)
         return 0.0 if i is None else float(self._frequencies[i])
 
@@ -195,6 +195,7 @@ class SegmentImpacts:
         base += -base % _ALIGN
         self.fields = {name: FieldImpacts(buffer, base, layout)
                        for name, layout in header["fields"].items()}
+        self.doc_count = reader.doc_count_all()
         self.lengths = {name: _field_lengths(reader, name) for name in IMPACT_FIELDS}
 
 
@@ -249,7 +250,6 @@ class Impacts:
             return docs[0], tfs[0], lengths[0]
         return np.concatenate(docs), np.concatenate(tfs), np.concatenate(lengths)
 
-
     def top_weights(self, fieldname: str, docnums: list[int]) -> tuple[dict[str, float], float]:
         """Each term's total count in ``docnums``, and the total of all counts (what
         Whoosh's query expander adds up from re-analysed stored text)."""
@@ -257,8 +257,7 @@ class Impacts:
         total = 0.0
         for segment, offset in self.segments:
             impacts = segment.fields[fieldname]
-            end = offset + len(segment.lengths[fieldname])
-            local = [d - offset for d in docnums if offset <= d < end]
+            local = [d - offset for d in docnums if offset <= d < offset + segment.doc_count]
             if not local:
                 continue
             terms, tfs = impacts.forward(local)
@@ -299,9 +298,19 @@ def load(index_folder: str, reader: Any) -> Impacts | None:
         if where is None:
             return None
         segments.append((SegmentImpacts(*where, leaf), offset))
-    live = np.zeros(reader.doc_count_all(), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    return Impacts(segments, reader.doc_count_all(), live)
+    return Impacts(segments, reader.doc_count_all(), live_mask(reader))
+
+
+def mask_of(docs, size: int) -> np.ndarray:
+    """A boolean mask over ``size`` docnums, true at ``docs`` (any iterable of ints)."""
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(docs, dtype=np.int64)] = True
+    return mask
+
+
+def live_mask(reader: Any) -> np.ndarray:
+    """True for each docnum of ``reader`` that is not deleted."""
+    return mask_of(reader.all_doc_ids(), reader.doc_count_all())
 
 
 def _locate(folder: str, leaf: Any, segment: Any) -> tuple[str, int, int] | None:

@@ -32,7 +32,7 @@ from .settings import RANKING, Ranking
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
 #: Documents of one facet value, or None when that value is not indexed.
-FacetDocs = Callable[[str, str], "list[int] | None"]
+FacetDocs = Callable[[str, str], "np.ndarray | None"]
 
 
 @dataclass
@@ -43,6 +43,8 @@ class Matches:
     scores: np.ndarray
 
     def top(self, limit: int, allowed: np.ndarray | None = None) -> Ranked:
+        """The best ``limit`` (within the ``allowed`` mask if given), ties broken by docnum
+        as Whoosh does."""
         return top_of(self.scores, self.mask if allowed is None else self.mask & allowed, limit)
 
 
@@ -61,7 +63,6 @@ class _Dense:
     scores: np.ndarray  # float64 per docnum, 0 where not matched
     terms: np.ndarray  # int32 per docnum: how many leaf terms match there
     present: int  # leaf terms of this sub-query that occur in the index
-
 
 
 class Scorer:
@@ -83,11 +84,6 @@ class Scorer:
         result = self._dense(self.evaluate(q))
         return Matches(result.matched & self.impacts.live, result.scores)
 
-    def top(self, q: wq.Query, limit: int, allowed: np.ndarray | None = None) -> Ranked:
-        """The best ``limit`` matches of ``q`` (within the ``allowed`` mask if given), ties
-        broken by docnum as Whoosh does."""
-        return self.match(q).top(limit, allowed)
-
     def term_scores(self, fieldname: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, scores) of one term, as Whoosh would score ``Term(fieldname, text)``."""
         found = self._term(wq.Term(fieldname, text, boost=boost))
@@ -102,8 +98,7 @@ class Scorer:
             if self.facet_docs is not None:
                 docs = self.facet_docs(q.fieldname, q.text)
                 if docs is not None:
-                    ids = np.asarray(docs, dtype=np.int64)
-                    return _Sparse(ids, np.full(len(ids), float(q.boost)), 1 if len(ids) else 0)
+                    return _Sparse(docs, np.full(len(docs), float(q.boost)), 1 if len(docs) else 0)
         if isinstance(q, type(wq.NullQuery)):
             return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
         if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
