@@ -149,14 +149,15 @@ class SearchEngine:
         searcher, facets = snap.searcher, snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
                              strict=strict)
-        base, matches = self._matching(snap, parsed, request)
+        scorer = self._scorer(snap)
+        base, matches = self._matching(snap, scorer, parsed, request)
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
         final = _intersect(base, allowed.values(), facets.live_mask)
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, final, total, request, parsed, matches)
+        hits = self._hits(snap, scorer, final, total, request, parsed, matches)
         suggestion = self._suggestion(searcher, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -168,12 +169,12 @@ class SearchEngine:
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
             warnings=parsed.warnings, suggestion=suggestion)
 
-    def _matching(self, snap: _Snapshot, parsed: ParsedQuery,
+    @staticmethod
+    def _matching(snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
                   request: SearchRequest) -> tuple[np.ndarray | None, Matches | None]:
         """The documents the query text and dates match (None: no restriction), and the
         scorer's matches of the text (None without impact lists or text)."""
         facets = snap.facets
-        scorer = self._scorer(snap)
         matches = None
         base = None
         if parsed.query is not None:
@@ -214,8 +215,9 @@ class SearchEngine:
             out.append(Facet(name, tuple(FacetValue(v, c) for v, c in sorted(counts.items()))))
         return out
 
-    def _hits(self, snap: _Snapshot, final: np.ndarray, total: int, request: SearchRequest,
-              parsed: ParsedQuery, matches: Matches | None) -> list[Hit]:
+    @staticmethod
+    def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
+              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
@@ -224,7 +226,7 @@ class SearchEngine:
             page = [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
         else:
             top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
-                                allowed=final, scorer=self._scorer(snap), matches=matches)
+                                allowed=final, scorer=scorer, matches=matches)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
@@ -316,7 +318,7 @@ class SearchEngine:
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
-        base, _ = self._matching(snap, parsed, request)
+        base, _ = self._matching(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
         docnums = np.flatnonzero(_intersect(base, allowed, facets.live_mask)).tolist()
