@@ -12,7 +12,6 @@ lists are read-only and shared. Queries are matched and scored over the impact l
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import os
 import re
 import threading
@@ -202,17 +201,13 @@ class SearchEngine:
             others = [docs for other, docs in allowed.items() if other != name]
             scope = (None if base is None and not others
                      else _intersect(base, others, facets.live_mask))
-            counts = facets.count_mask(name, scope)
             chosen = selected.get(name, [])
-            ranked = heapq.nsmallest(limit, counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            top = [v for v, _ in ranked]
-            top += [v for v in chosen if v not in top]  # a selection is always shown
             out.append(Facet(name, tuple(
-                FacetValue(v, counts.get(v, 0), v in chosen, _category(name, v)) for v in top)))
+                FacetValue(v, count, v in chosen, _category(name, v))
+                for v, count in facets.ranked(name, scope, limit, also=chosen))))
         scope = None if base is None and not allowed else final
         for name in ("year", "month"):
-            counts = facets.count_mask(name, scope)
-            out.append(Facet(name, tuple(FacetValue(v, c) for v, c in sorted(counts.items()))))
+            out.append(Facet(name, tuple(FacetValue(v, c) for v, c in facets.ranked(name, scope))))
         return out
 
     @staticmethod

@@ -38,6 +38,7 @@ class FacetTable:
         self.live_mask = impacts.live if impacts is not None else live_mask(reader)
         self.by_key: dict[str, dict[str, list[str]]] = {}
         self.totals: dict[str, Counter[str]] = {}
+        self._total_arrays: dict[str, np.ndarray] = {}
         self._columns: dict[str, _Column] = {}
         for name in FACET_NAMES:
             column = (_Column.from_impacts(impacts, name, self.live_mask)
@@ -47,7 +48,8 @@ class FacetTable:
             for value in column.names:
                 keys.setdefault(value_key(value), []).append(value)
             self.by_key[name] = keys
-            self.totals[name] = column.totals()
+            self._total_arrays[name] = column.count_array(None)
+            self.totals[name] = column.as_counter(self._total_arrays[name])
             self._columns[name] = column
         self._dated = self.live_mask & ~self.mask_with("year", [UNDATED])
         self._dates = np.where(self._dated, _date_column(reader), 0)
@@ -102,6 +104,27 @@ class FacetTable:
         if mask is None:
             return self.totals[name]
         return self._columns[name].count(mask)
+
+    def ranked(self, name: str, mask: np.ndarray | None, limit: int | None = None,
+               also: Iterable[str] = ()) -> list[tuple[str, int]]:
+        """The ``limit`` most frequent values of ``name`` over ``mask`` (None: the whole index),
+        most frequent first and ties in name order, then each value of ``also`` not among
+        them with its count (a selection is always shown). ``limit=None``: every value
+        present, in name order (years, months)."""
+        column = self._columns[name]
+        counts = self._total_arrays[name] if mask is None else column.count_array(mask)
+        present = np.flatnonzero(counts)
+        if limit is not None:
+            # Values are numbered in name order, so a stable sort breaks ties by name.
+            present = present[np.argsort(-counts[present], kind="stable")[:limit]]
+        out = [(column.names[i], int(counts[i])) for i in present.tolist()]
+        shown = {value for value, _ in out}
+        for value in also:
+            if value not in shown:
+                i = column.number(value)
+                out.append((value, 0 if i is None else int(counts[i])))
+                shown.add(value)
+        return out
 
     def docs_with(self, name: str, values: Iterable[str]) -> set[int]:
         """Documents having any of ``values`` (an OR within one facet)."""
@@ -168,10 +191,6 @@ class _Column:
         keep = live[all_docs]
         return cls(names, all_docs[keep], all_values[keep])
 
-    def totals(self) -> Counter[str]:
-        sizes = np.diff(self._starts)
-        return Counter({self.names[i]: int(sizes[i]) for i in np.flatnonzero(sizes)})
-
     def docs_of(self, name: str) -> np.ndarray | None:
         i = self._number.get(name)
         return None if i is None else self.docs[self._starts[i]:self._starts[i + 1]]
@@ -191,7 +210,20 @@ class _Column:
             return ()
         return tuple(self.names[v] for v in values[starts[docnum]:starts[docnum + 1]])
 
+    def number(self, name: str) -> int | None:
+        return self._number.get(name)
+
     def count(self, mask: np.ndarray) -> Counter[str]:
+        return self.as_counter(self.count_array(mask))
+
+    def as_counter(self, counts: np.ndarray) -> Counter[str]:
+        found = np.flatnonzero(counts)
+        return Counter(dict(zip((self.names[i] for i in found), counts[found].tolist())))
+
+    def count_array(self, mask: np.ndarray | None) -> np.ndarray:
+        """Each value's number of documents in ``mask`` (None: all), indexed by value number."""
+        if mask is None:
+            return np.diff(self._starts)
         selected = np.flatnonzero(mask)
         if len(selected) * 8 < len(self.docs):
             # Few documents: gather just their values (document-major), not test every pair.
@@ -204,9 +236,7 @@ class _Column:
             picked = values[at + np.arange(total)]
         else:
             picked = self.values[mask[self.docs]]
-        counts = np.bincount(picked, minlength=len(self.names))
-        found = np.flatnonzero(counts)
-        return Counter(dict(zip((self.names[i] for i in found), counts[found].tolist())))
+        return np.bincount(picked, minlength=len(self.names))
 
 
 def _date_column(reader: IndexReader) -> np.ndarray:

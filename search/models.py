@@ -85,12 +85,12 @@ class Hit:
     highlights: tuple[Highlight, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["score"] = round(self.score, 4)
-        for key in ("persons", "systems", "orgs", "places"):
-            d[key] = list(d[key])
-        d["highlights"] = [h.to_dict() for h in self.highlights]
-        return d
+        # Spelled out rather than asdict(), which deep-copies every field: this runs for
+        # every hit of every API answer.
+        return {"id": self.id, "title": self.title, "date": self.date, "source": self.source,
+                "url": self.url, "score": round(self.score, 4), "persons": list(self.persons),
+                "systems": list(self.systems), "orgs": list(self.orgs), "places": list(self.places),
+                "highlights": [h.to_dict() for h in self.highlights]}
 
 
 @dataclass(frozen=True)

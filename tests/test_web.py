@@ -146,6 +146,16 @@ def test_hostile_article_json_is_data(client):
     assert body["title"] == HOSTILE_TITLE and body["body"] == HOSTILE_BODY
 
 
+def test_api_hit_carries_every_hit_field(client):
+    from dataclasses import fields
+
+    from search.models import Hit
+
+    hit = api(client, "/api/search?" + _qs(q="Hostile"))["hits"][0]
+    assert set(hit) == {f.name for f in fields(Hit)}
+    assert hit["id"] == "hostile-1" and hit["highlights"][0]["text"]
+
+
 # -- parameters -------------------------------------------------------------------------------
 
 BAD_PARAMS = ["page=0", "page=-1", "page=abc", "page=1e3", "page=99999999", "page=50000&limit=100",
