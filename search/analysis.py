@@ -263,12 +263,23 @@ def iter_word_terms(text: str):
             position += width
 
 
-def matching_words(text: str, wanted) -> list[tuple[int, int]]:
-    """[start, end) offsets of the words of ``text`` one of whose terms ``wanted(term)``
-    accepts. Each distinct word is analysed once (a text repeats most of its words), then
-    the words are found again by a set lookup."""
-    accepted = {word for word in set(_TOKEN_RE.findall(text))
-                if any(wanted(term) for _, term in word_tokens(word)[0])}
+@lru_cache(maxsize=500_000)
+def word_terms(word: str) -> frozenset[str]:
+    """The index terms of one tokenizer match, as a set (for highlighting)."""
+    return frozenset(term for _, term in word_tokens(word)[0])
+
+
+def matching_words(text: str, terms: frozenset[str],
+                   prefixes: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """[start, end) offsets of the words of ``text`` that yield one of ``terms`` or a term
+    starting with one of ``prefixes``. Each distinct word is analysed once (a text repeats
+    most of its words), then the words are found again by a set lookup."""
+    distinct = set(_TOKEN_RE.findall(text))
+    if prefixes:
+        accepted = {word for word in distinct
+                    if any(term in terms or term.startswith(prefixes) for term in word_terms(word))}
+    else:
+        accepted = {word for word in distinct if not terms.isdisjoint(word_terms(word))}
     if not accepted:
         return []
     return [m.span() for m in _TOKEN_RE.finditer(text) if m.group() in accepted]

@@ -32,13 +32,10 @@ class MatchTerms:
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefixes)
 
-    def matches(self, term: str) -> bool:
-        return term in self.terms or any(term.startswith(p) for p in self.prefixes)
-
 
 def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
     """[start, end) character offsets of the words in ``text`` that the query matches."""
-    return matching_words(text[:MAX_CHARS], wanted.matches)
+    return matching_words(text[:MAX_CHARS], wanted.terms, wanted.prefixes)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
