@@ -105,6 +105,15 @@ class SearchEngine:
             self._local.snap = mine
         return mine
 
+    def warm_up(self) -> None:
+        """Build now what the first searches would build while a user waits: the facet
+        table and the impact lists' term dictionaries. ``search serve`` calls it before it
+        forks its worker processes, which then share it."""
+        snap = self._snapshot()
+        snap.facets.warm_up()
+        if snap.source.impacts is not None:
+            snap.source.impacts.warm_up()
+
     def close(self) -> None:
         """Close this thread's searcher (other threads' searchers go with the GC)."""
         mine = getattr(self._local, "snap", None)

@@ -105,6 +105,11 @@ class FacetTable:
             return self.totals[name]
         return self._columns[name].count(mask)
 
+    def warm_up(self) -> None:
+        """Build each column's document-major order (otherwise built by the first narrow count)."""
+        for column in self._columns.values():
+            column.doc_major()
+
     def ranked(self, name: str, mask: np.ndarray | None, limit: int | None = None,
                also: Iterable[str] = ()) -> list[tuple[str, int]]:
         """The ``limit`` most frequent values of ``name`` over ``mask`` (None: the whole index),
@@ -157,7 +162,7 @@ class _Column:
         self.values = values[order].astype(np.int32)
         self._starts = np.searchsorted(self.values, np.arange(len(names) + 1))
         self._number = {name: i for i, name in enumerate(names)}
-        self._by_doc: tuple[np.ndarray, np.ndarray] | None = None  # see _doc_major
+        self._by_doc: tuple[np.ndarray, np.ndarray] | None = None  # see doc_major
 
     @classmethod
     def from_impacts(cls, impacts: Impacts, name: str, live: np.ndarray) -> "_Column":
@@ -195,7 +200,7 @@ class _Column:
         i = self._number.get(name)
         return None if i is None else self.docs[self._starts[i]:self._starts[i + 1]]
 
-    def _doc_major(self) -> tuple[np.ndarray, np.ndarray]:
+    def doc_major(self) -> tuple[np.ndarray, np.ndarray]:
         """(values ordered by document, each document's first position in them)."""
         if self._by_doc is None:
             order = np.argsort(self.docs, kind="stable")
@@ -205,7 +210,7 @@ class _Column:
         return self._by_doc
 
     def values_of(self, docnum: int) -> tuple[str, ...]:
-        values, starts = self._doc_major()
+        values, starts = self.doc_major()
         if docnum + 1 >= len(starts):
             return ()
         return tuple(self.names[v] for v in values[starts[docnum]:starts[docnum + 1]])
@@ -227,7 +232,7 @@ class _Column:
         selected = np.flatnonzero(mask)
         if len(selected) * 8 < len(self.docs):
             # Few documents: gather just their values (document-major), not test every pair.
-            values, starts = self._doc_major()
+            values, starts = self.doc_major()
             selected = selected[selected + 1 < len(starts)]
             first, last = starts[selected], starts[selected + 1]
             sizes = last - first

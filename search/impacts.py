@@ -155,14 +155,22 @@ class FieldImpacts:
             self._vocabulary = {w: i for i, w in enumerate(self.words())}
         return self._vocabulary
 
-    def frequency(self, term: str) -> float:
-        """Occurrences of ``term`` in this segment (deleted documents included, as Whoosh)."""
+    def frequencies(self) -> np.ndarray:
+        """Each term's occurrences in this segment, by term number (deleted documents
+        included, as Whoosh counts them)."""
         if self._frequencies is None:  # (Whoosh writes no term without postings)
             starts = np.concatenate(([0], self.ends[:-1])).astype(np.int64)
             self._frequencies = (np.add.reduceat(self.tfs.astype(np.float64), starts)
                                  if len(self.tfs) else np.zeros(0))
+        return self._frequencies
+
+    def frequency(self, term: str) -> float:
         i = self._index().get(term)
-        return 0.0 if i is None else float(self._frequencies[i])
+        return 0.0 if i is None else float(self.frequencies()[i])
+
+    def warm_up(self) -> None:
+        self._index()
+        self.frequencies()
 
     def forward(self, local_docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(term numbers, counts) of every term of these documents, concatenated."""
@@ -271,6 +279,12 @@ class Impacts:
 
     def frequency(self, fieldname: str, term: str) -> float:
         return sum(segment.fields[fieldname].frequency(term) for segment, _ in self.segments)
+
+    def warm_up(self) -> None:
+        """Build the term dictionaries and frequencies that searches otherwise build lazily."""
+        for segment, _ in self.segments:
+            for name in IMPACT_FIELDS:
+                segment.fields[name].warm_up()
 
     def has_field(self, fieldname: str) -> bool:
         return all(fieldname in segment.fields for segment, _ in self.segments)

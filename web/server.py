@@ -54,6 +54,10 @@ def serve(index_dir: str | None = None, host: str = "127.0.0.1", port: int = 800
     import waitress
 
     app = make_app(index_dir, seeds)
+    try:  # before forking: the workers share what it builds
+        app.extensions["search_engine"].warm_up()
+    except SearchError as exc:  # the pages explain it too; serve them
+        log.warning("%s", exc)
     processes = processes if hasattr(os, "fork") else 1
     try:
         listener = socket.create_server((host, port))
