@@ -72,9 +72,10 @@ def expansion_terms(impacts: Impacts, docnums: list[int],
     if not weights:
         return []
     n = impacts.doc_count_all
+    frequencies = impacts.frequencies("body")
     scored = []
     for word, weight in weights.items():
-        f = impacts.frequency("body", word) / n
+        f = frequencies[word] / n  # (every word of a document occurs in the index)
         scored.append((weight * log((1.0 + f) / f, 2) + log(1.0 + f, 2), word))
     best = max(score for score, _ in scored)
     if best <= 0:

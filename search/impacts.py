@@ -164,10 +164,6 @@ class FieldImpacts:
                                  if len(self.tfs) else np.zeros(0))
         return self._frequencies
 
-    def frequency(self, term: str) -> float:
-        i = self._index().get(term)
-        return 0.0 if i is None else float(self.frequencies()[i])
-
     def warm_up(self) -> None:
         self._index()
         self.frequencies()
@@ -238,6 +234,7 @@ class Impacts:
     segments: list[tuple[SegmentImpacts, int]]
     doc_count_all: int
     live: np.ndarray  # bool per global docnum: not deleted
+    _collection: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(global docnums, frequencies, field lengths of those documents) of one term."""
@@ -278,13 +275,28 @@ class Impacts:
         return weights, total
 
     def frequency(self, fieldname: str, term: str) -> float:
-        return sum(segment.fields[fieldname].frequency(term) for segment, _ in self.segments)
+        """Occurrences of ``term`` in the whole index (deleted documents included, as Whoosh)."""
+        return self.frequencies(fieldname).get(term, 0.0)
+
+    def frequencies(self, fieldname: str) -> dict[str, float]:
+        """Every term's :meth:`frequency`, in one dict built on first use: query expansion
+        looks up hundreds of terms per query."""
+        found = self._collection.get(fieldname)
+        if found is None:
+            found = {}
+            for segment, _ in self.segments:
+                impacts = segment.fields[fieldname]
+                for word, count in zip(impacts.words(), impacts.frequencies().tolist()):
+                    found[word] = found.get(word, 0.0) + count
+            self._collection[fieldname] = found  # (two threads may both build it: same dict)
+        return found
 
     def warm_up(self) -> None:
         """Build the term dictionaries and frequencies that searches otherwise build lazily."""
         for segment, _ in self.segments:
             for name in IMPACT_FIELDS:
                 segment.fields[name].warm_up()
+        self.frequencies("body")  # query expansion's
 
     def has_field(self, fieldname: str) -> bool:
         return all(fieldname in segment.fields for segment, _ in self.segments)
