@@ -42,6 +42,7 @@ from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_quer
 from .schema import FACET_NAMES, stored_list
 from .scorer import Matches, Scorer
 from .settings import RANKING
+from .vocabulary import Vocabulary
 from .sources import canonical_source
 
 MAX_PER_PAGE = 100
@@ -57,6 +58,12 @@ class _Generation:
     index: Any
     facets: FacetTable
     impacts: Impacts | None  # None: an index written before impact files (Whoosh scores)
+    _vocabulary: Vocabulary | None = None  # built on first use, see vocabulary()
+
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:  # (two threads may both build it: the same)
+            self._vocabulary = Vocabulary(self.impacts.vocabulary() or {})  # type: ignore[union-attr]
+        return self._vocabulary
 
 
 @dataclass
@@ -97,6 +104,10 @@ class SearchEngine:
                 impacts = load_impacts(ix.storage.folder, built.reader())
                 current = _Generation(generation, toc, ix, FacetTable(built.reader(), impacts),
                                       impacts)
+                if impacts is None or not impacts.has_vocabulary():
+                    # An older index: its words are a Whoosh field, read now, while this
+                    # thread still owns the reader.
+                    current._vocabulary = Vocabulary.from_field(built.reader())
                 self._current = current  # older searchers go with the GC: calls may hold them
         mine: _Snapshot | None = getattr(self._local, "snap", None)
         if mine is None or mine.source is not current:
@@ -166,7 +177,7 @@ class SearchEngine:
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
         hits = self._hits(snap, scorer, final, total, request, parsed, matches)
-        suggestion = self._suggestion(searcher, parsed.text)
+        suggestion = self._suggestion(snap, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
@@ -250,11 +261,12 @@ class SearchEngine:
         return Scorer(impacts, snap.searcher, RANKING,
                       lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None)
 
-    def _suggestion(self, searcher: Searcher, text: str) -> str:
+    def _suggestion(self, snap: _Snapshot, text: str) -> str:
         """"Did you mean": unknown words replaced by the closest indexed word (unstemmed)."""
         if not text:
             return ""
-        reader = searcher.reader()
+        reader = snap.searcher.reader()
+        vocabulary = snap.source.vocabulary()
         corrector = None
         changed = False
         out = []
@@ -262,11 +274,11 @@ class SearchEngine:
             word = token.lstrip("+-")
             key = fold_accents(word).lower()
             if (not word.isalpha() or len(key) < 4 or key in stop_words() or word in ("AND", "OR", "NOT")
-                    or ("words", key) in reader
+                    or key in vocabulary
                     or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
                 out.append(token)
                 continue
-            corrector = corrector or searcher.corrector("words")
+            corrector = corrector or vocabulary.corrector()
             found = corrector.suggest(key, limit=1, maxdist=2 if len(key) > 5 else 1)
             if found:
                 fixed = found[0].capitalize() if word[0].isupper() else found[0]
@@ -377,11 +389,10 @@ class SearchEngine:
         key = fold_accents(prefix).lower()
         if len(key) < 2:
             return []
-        reader = self._snapshot().searcher.reader()
+        vocabulary = self._snapshot().source.vocabulary()
         words = []
-        for term in reader.expand_prefix("words", key):
-            words.append((term.decode("utf-8") if isinstance(term, bytes) else term,
-                          reader.doc_frequency("words", term)))
+        for word in vocabulary.starting_with(key):
+            words.append((word, vocabulary.counts[word]))
             if len(words) >= 2000:
                 break
         return sorted(words, key=lambda w: (-w[1], w[0]))[:limit]

@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 from .codec import NewsCodec, WritingLengths
 from .entities import extract_entities
 from .errors import SearchError
+from .impacts import segment_vocabulary
 from .models import Article
 from .schema import to_document
 
@@ -38,6 +39,28 @@ _POLL_S = 0.5
 
 
 class _Writer(SegmentWriter):
+    """Whoosh's segment writer with our codec's extras: field lengths read from memory
+    while flushing, and each article's vocabulary (its ``words``: distinct unstemmed words)
+    counted for the segment's impact file instead of indexed as a field."""
+
+    def __init__(self, ix: whoosh_index.Index, **kwargs):
+        super().__init__(ix, **kwargs)
+        # An index made before vocabularies moved to impact files has a `words` field.
+        self._words_field = "words" in self.schema
+
+    def add_document(self, **fields):
+        if not self._words_field:
+            self.fieldwriter.vocabulary.update(fields.pop("words", ()))
+        super().add_document(**fields)
+
+    def add_reader(self, reader):
+        """Merging a segment (Whoosh's merge policy): its vocabulary comes along."""
+        super().add_reader(reader)
+        if not self._words_field:
+            for leaf, _ in reader.leaf_readers():
+                self.fieldwriter.vocabulary.update(
+                    segment_vocabulary(self.storage.folder, leaf) or {})
+
     def per_document_reader(self):
         """What the flush asks for every posting's field length: read from memory."""
         if not self.perdocwriter.is_closed:

@@ -65,7 +65,6 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         title=AnalyzedText(analyzer=news_analyzer(), stored=True),
         body=AnalyzedText(analyzer=news_analyzer(), stored=True),
-        words=FacetField(stored=False),  # unstemmed vocabulary, for "did you mean"
         date=fields.DATETIME(stored=True, sortable=True),
         year=FacetField(),
         month=FacetField(),
@@ -99,6 +98,7 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         "id": article.id,
         "title": analyse(article.title), "_stored_title": article.title,
         "body": analyse(article.body), "_stored_body": article.body,
+        # Unstemmed vocabulary, for "did you mean": counted into the impact file, not indexed.
         "words": sorted(surface_words(article.title + "\n" + article.body)),
         "source": article.source,
         "person": list(entities.persons), "system": list(entities.systems),
