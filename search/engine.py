@@ -118,10 +118,11 @@ class SearchEngine:
 
     def warm_up(self) -> None:
         """Build now what the first searches would build while a user waits: the facet
-        table and the impact lists' term dictionaries. ``search serve`` calls it before it
+        table, the vocabulary and the impact lists' term dictionaries. ``search serve`` calls it before it
         forks its worker processes, which then share it."""
         snap = self._snapshot()
         snap.facets.warm_up()
+        snap.source.vocabulary()
         if snap.source.impacts is not None:
             snap.source.impacts.warm_up()
 
