@@ -309,4 +309,4 @@ def _surface(word: str) -> tuple[str, ...]:
 
 def surface_words(text: str) -> set[str]:
     """Folded, unstemmed words, the vocabulary for spelling suggestions."""
-    return {w for match in _TOKEN_RE.finditer(text) for w in _surface(match.group())}
+    return {w for word in set(_TOKEN_RE.findall(text)) for w in _surface(word)}
