@@ -289,11 +289,17 @@ def analyse(text: str) -> dict[str, list[int]]:
     """Index terms of ``text`` with their positions (what the writer stores); the same as
     running the Whoosh analyzer over the text, computed word by word from a cache."""
     postings: dict[str, list[int]] = {}
-    for _, _, base, tokens in iter_word_terms(text):
+    position = 0
+    for word in _TOKEN_RE.findall(text):  # (iter_word_terms, without the offsets)
+        tokens, width = word_tokens(word)
         for offset, term in tokens:
-            positions = postings.setdefault(term, [])
-            if not positions or positions[-1] != base + offset:
-                positions.append(base + offset)
+            at = position + offset
+            positions = postings.get(term)
+            if positions is None:
+                postings[term] = [at]
+            elif positions[-1] != at:
+                positions.append(at)
+        position += width
     return postings
 
 
