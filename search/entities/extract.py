@@ -5,14 +5,16 @@ from __future__ import annotations
 from . import orgs, places, systems
 from .matcher import Match, Target, find
 from .people import find_people, recase_shouted
-from .text import Doc, parse
+from .text import Doc, parse, reparse
 from ..models import Entities
 
 _KIND_ORDER = ("person", "system", "org", "place")
 
 
-def _accepted_targets(doc: Doc, matches: list[Match]) -> list[tuple[Match, Target]]:
-    """The (match, target) pairs that survive the context rules, before overlap resolution."""
+def _accepted_targets(doc: Doc | None, text: str, matches: list[Match]) -> list[tuple[Match, Target]]:
+    """The (match, target) pairs that survive the context rules, before overlap resolution.
+
+    ``doc`` (the words of ``text``) may be None when no target is ambiguous or a system."""
     countries_seen: set[str] = set()
     system_sentences: set[int] = set()
     country_of = places.kb.country_of_place()
@@ -30,7 +32,7 @@ def _accepted_targets(doc: Doc, matches: list[Match]) -> list[tuple[Match, Targe
         for t in m.targets:
             if t.kind == "person":
                 continue  # people are found by people.py (which also consults people.json)
-            if t.demonym and doc.text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
+            if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
             if t.ambiguous:
                 if t.kind == "system":
@@ -57,13 +59,33 @@ def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Ta
     return out
 
 
+def _reads_words(text: str, matches: list[Match]) -> bool:
+    """Do the gazetteer rules need the words of ``text``? Only ambiguous aliases, systems
+    (the same-sentence rule) and designators (a cue word nearby) look at them."""
+    return systems.may_have_designators(text) or \
+        any(t.ambiguous or t.kind == "system" for m in matches for t in m.targets)
+
+
+def _parse_both(text: str, recased: str, matches: list[Match]) -> tuple[Doc | None, Doc]:
+    """The Doc of ``text`` for the gazetteer rules (None when they do not need one) and the
+    Doc of its recased form for people. A text with a shouted headline needs both only when
+    the rules read words; the second is then derived from the first."""
+    if recased is text:
+        doc = parse(text)
+        return doc, doc
+    if not _reads_words(text, matches):
+        return None, parse(recased)
+    doc = parse(text)
+    return doc, reparse(doc, recased)
+
+
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
-    doc = parse(text)
-    pairs = _leftmost_longest(_accepted_targets(doc, find(text)))
+    matches = find(text)
+    doc, recased_doc = _parse_both(text, recase_shouted(text), matches)
+    pairs = _leftmost_longest(_accepted_targets(doc, text, matches))
     blocked = [(m.start, m.end) for m, _ in pairs]
-    recased = recase_shouted(text)
-    people = find_people(doc if recased is text else parse(recased), blocked)
+    people = find_people(recased_doc, blocked)
 
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
     mentions += [(p.start, "person", p.name, p.surface) for p in people]
@@ -91,5 +113,5 @@ def extract(title: str, body: str) -> Entities:
         places=tuple(by_kind["place"]),
         roles={k: tuple(v) for k, v in roles.items()},
         aliases={k: tuple(v) for k, v in aliases.items()},
-        unknown_systems=tuple(systems.unknown_designators(doc)),
+        unknown_systems=tuple(systems.unknown_designators(doc)) if doc is not None else (),
     )

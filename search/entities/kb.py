@@ -20,9 +20,15 @@ _CHAR_FOLD = str.maketrans({**{c: "-" for c in _DASHES}, **{c: "'" for c in _QUO
 _SPACES_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)
 def key(text: str) -> str:
-    """The lookup form of a name: accents folded, lower case, one dash and quote style."""
-    return _SPACES_RE.sub(" ", fold_accents(text).translate(_CHAR_FOLD).lower()).strip()
+    """The lookup form of a name: accents folded, lower case, one dash and quote style (cached:
+    the same words are looked up in article after article)."""
+    folded = fold_accents(text)
+    if not folded.isascii():  # (_CHAR_FOLD maps only non-ASCII dashes and quotes)
+        folded = folded.translate(_CHAR_FOLD)
+    low = folded.lower()
+    return low if low.isalnum() else _SPACES_RE.sub(" ", low).strip()
 
 
 @dataclass(frozen=True)

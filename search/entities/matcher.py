@@ -24,6 +24,7 @@ import ahocorasick
 
 from . import kb
 from .demonyms import demonyms
+from .text import letters_and_capitals
 
 _WHITESPACE = str.maketrans("\n\t\r", "   ")
 _PLURAL_TAILS = ("'s", "\u2019s", "es", "s", "'", "\u2019")
@@ -120,13 +121,12 @@ def in_caps_context(text: str, start: int, end: int, radius: int = 40) -> bool:
         line_end = len(text)
     before = text[max(line_start, start - radius):start]
     after = text[end:min(line_end, end + radius)]
-    letters = [c for c in before + after if c.isalpha()]
-    if len(letters) < 3:
+    letters, upper = letters_and_capitals(before + after)
+    if letters < 3:
         # a dateline: "WASHINGTON - ..." or "SALVADOR, Feb 26 -" at the start of a line
         return not text[line_start:start].strip() and (
             not after or after.lstrip()[:1] in {",", "-", "\u2013", "\u2014", "("})
-    upper = sum(1 for c in letters if c.isupper())
-    if upper >= 0.85 * len(letters):
+    if upper >= 0.85 * letters:
         return True
     prefix = text[line_start:start]
     if len(prefix) < 40 and any(c.isalpha() for c in prefix) and not any(c.islower() for c in prefix) \
@@ -136,8 +136,10 @@ def in_caps_context(text: str, start: int, end: int, radius: int = 40) -> bool:
     return not text[line_start:start].strip() and after.lstrip()[:1] in {",", "-", "\u2013", "\u2014"}
 
 
+@lru_cache(maxsize=8192)
 def case_compatible(surface: str, alias: str, caps_context: bool) -> bool:
-    """Does ``surface`` (as written) have the capitals that ``alias`` requires?"""
+    """Does ``surface`` (as written) have the capitals that ``alias`` requires? (Cached: the
+    same few spellings of the same aliases recur.)"""
     if surface == alias:
         return True
     alias_letters = [c for c in alias if c.isalpha()]
@@ -161,6 +163,27 @@ def case_compatible(surface: str, alias: str, caps_context: bool) -> bool:
     return True
 
 
+# The first characters of the _PLURAL_TAILS: no tail can follow a hit unless one of these does.
+_TAIL_STARTS = frozenset(tail[0] for tail in _PLURAL_TAILS)
+
+
+def _word_end(text: str, folded: str, end: int) -> int:
+    """Where the word of a hit ending at ``end`` (followed by a word character or an
+    apostrophe) ends: after a plural or possessive tail, at ``end`` before a glued "Read
+    more", or -1 when the hit stops inside a word."""
+    n = len(text)
+    if folded[end] in _TAIL_STARTS:
+        for tail in _PLURAL_TAILS:
+            stop = end + len(tail)
+            if folded.startswith(tail, end) and (stop >= n or not _is_word_char(text[stop])):
+                if tail == "es" and not folded[end - 1] in "sxhz":
+                    continue
+                return stop
+    if _is_word_char(text[end]) and not (text.startswith("Read more", end) and text[end - 1].islower()):
+        return -1  # (a glued "Read more" link ends the word: "... says EstoniaRead more")
+    return end
+
+
 def find(text: str, folded: str | None = None) -> list[Match]:
     """Every alias occurrence in ``text`` that passes the boundary and case checks.
 
@@ -173,20 +196,13 @@ def find(text: str, folded: str | None = None) -> list[Match]:
     for end_index, (length, targets) in automaton().iter(folded):
         start = end_index - length + 1
         end = end_index + 1
-        if start > 0 and _is_word_char(text[start - 1]):
+        if start > 0 and text[start - 1].isalnum():
             continue
         tail_end = end
-        if end < n and _is_word_char(text[end]) or end < n and text[end] in "'\u2019":
-            for tail in _PLURAL_TAILS:
-                stop = end + len(tail)
-                if folded.startswith(tail, end) and (stop >= n or not _is_word_char(text[stop])):
-                    if tail == "es" and not folded[end - 1] in "sxhz":
-                        continue
-                    tail_end = stop
-                    break
-            else:
-                if _is_word_char(text[end]) and not (text.startswith("Read more", end) and text[end - 1].islower()):
-                    continue  # (a glued "Read more" link ends the word: "... says EstoniaRead more")
+        if end < n and (text[end].isalnum() or text[end] in "'\u2019"):
+            tail_end = _word_end(text, folded, end)
+            if tail_end < 0:
+                continue
         if text[end - 1:end].isdigit() and end < n and text[end:end + 1] == "-" and end + 1 < n \
                 and text[end + 1].isdigit():
             continue  # "F-16" inside "F-16-2" or a number range
@@ -194,7 +210,7 @@ def find(text: str, folded: str | None = None) -> list[Match]:
         caps = None
         kept: list[Target] = []
         for target in targets:
-            if any(t.kind == target.kind and t.name == target.name for t in kept):
+            if kept and any(t.kind == target.kind and t.name == target.name for t in kept):
                 continue
             alias = target.alias
             if surface != alias:

@@ -30,6 +30,7 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
 PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "der", "den", "di", "du", "la", "le",
                        "van", "von", "ter", "ten", "bin", "ibn", "al", "el", "ben", "zu", "y", "e"})
 _ENDING_RE = re.compile(r"(?<=\w{4})(?:yy|iy|yi|ii)$")
+_ADJECTIVAL_ENDINGS = ("yy", "iy", "yi", "ii")  # those of _ENDING_RE, tested first as it is cheaper
 _TOKEN_SPLIT_RE = re.compile(r"[\s,]+")
 
 
@@ -51,19 +52,20 @@ def name_tokens(name: str) -> list[str]:
 
 
 def _fold_token(token: str, surname: bool) -> str:
-    k = key(token)
-    parts = k.split("-")
+    spelling = name_spelling()
     folded = []
-    for part in parts:
-        part = name_spelling().get(part, part)
-        if surname and len(part) >= 6:
+    for part in key(token).split("-"):
+        part = spelling.get(part, part)
+        if surname and len(part) >= 6 and part.endswith(_ADJECTIVAL_ENDINGS):
             part = _ENDING_RE.sub("y", part)
         folded.append(part)
     return "-".join(folded)
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
-    """The comparison key of a person's name (see the module docstring)."""
+    """The comparison key of a person's name (see the module docstring); cached, as people
+    code asks for the key of the same few names many times per article."""
     tokens = name_tokens(name)
     return " ".join(_fold_token(t, i == len(tokens) - 1) for i, t in enumerate(tokens))
 

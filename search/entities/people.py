@@ -22,12 +22,13 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from ..analysis import stop_words
 from . import kb
 from .demonyms import demonyms
 from .names import PARTICLES, SUFFIXES, canonical_person, name_key, people_by_surname, people_index
-from .text import Doc
+from .text import Doc, letters_and_capitals_by_line
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
 _WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
@@ -111,8 +112,9 @@ airways oil petroleum energy capital securities financial ag sa nv spa gmbh gas 
 electric electronics communications technologies technology resources mining savings trust pharmaceutical
 pharmaceuticals foods products partners investors fund insurance brothers bros computer software
 """.split())
-_COMPANY_RE = re.compile(r"\b([A-Z][\w&'-]*)\s+(?:%s)\b" % "|".join(
-    w.capitalize() if len(w) > 3 else w.capitalize() for w in sorted(CORPORATE_WORDS)))
+_CORPORATE_ALTERNATIVES = "|".join(w.capitalize() for w in sorted(CORPORATE_WORDS))
+_COMPANY_RE = re.compile(r"\b([A-Z][\w&'-]*)\s+(?:%s)\b" % _CORPORATE_ALTERNATIVES)
+_FOLLOWED_BY_CORPORATE_RE = re.compile(r"\s+(?:%s)\b" % _CORPORATE_ALTERNATIVES)  # the tail of _COMPANY_RE
 _SAID = frozenset({"said", "says", "told", "added"})
 _POSSESSIVES = ("'s", "\u2019s", "'", "\u2019")
 HEADLINE_VERBS = frozenset("""
@@ -178,6 +180,7 @@ treasurer
 """.split())
 
 
+@lru_cache(maxsize=8192)
 def _strip_possessive(w: str) -> str:
     for tail in _POSSESSIVES:
         if w.endswith(tail) and len(w) > len(tail):
@@ -192,18 +195,26 @@ def recase_shouted(text: str) -> str:
         return text
     out = []
     changed = False
-    for line in text.split("\n"):
-        letters = [c for c in line if c.isalpha()]
-        if len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.85 * len(letters):
-            new = _WORD_RE.sub(_recase_word, line)
+    for line, shouted in zip(text.split("\n"), _shouted_lines(text)):
+        if shouted:
+            new = _WORD_RE.sub(_recase_match, line)
             if len(new) == len(line):
                 line, changed = new, True
         out.append(line)
     return "\n".join(out) if changed else text
 
 
-def _recase_word(m) -> str:
-    w = m.group()
+def _shouted_lines(text: str) -> list[bool]:
+    """For each line of ``text``: is it shouted (8 letters or more, 85% of them capitals)?"""
+    return [letters >= 8 and capitals >= 0.85 * letters for letters, capitals in letters_and_capitals_by_line(text)]
+
+
+def _recase_match(m: re.Match) -> str:
+    return _recase_word(m.group())
+
+
+@lru_cache(maxsize=8192)
+def _recase_word(w: str) -> str:
     low = w.lower()
     if low in HEADLINE_VERBS or low in stop_words():
         return low
@@ -222,10 +233,30 @@ class Person:
 
 
 def _is_cap_word(w: str) -> bool:
+    """A capitalised name word (``Austin``, ``McDonald``, ``al-Assad``, ``III``)."""
     if not w[:1].isupper():
         low = w.lower()
         return low.startswith(("al-", "el-", "bin-")) and w[3:4].isupper()
-    return any(c.islower() for c in w) or (len(w) <= 3 and w in {"II", "III", "IV"})
+    # (an ASCII word starting with a capital has a lower-case letter exactly when not isupper())
+    has_lower = not w.isupper() if w.isascii() else any(c.islower() for c in w)
+    return has_lower or (len(w) <= 3 and w in {"II", "III", "IV"})
+
+
+_NAME_WORD, _CAPITAL_LETTER = 2, 1
+
+
+class _RunFlags(dict):
+    """Word -> _NAME_WORD (``_is_cap_word``), _CAPITAL_LETTER (a possible initial) or 0.
+
+    A dict filled on first sight, so that ``map(flags.__getitem__, words)`` classifies a
+    whole article in C; emptied when it grows large."""
+
+    def __missing__(self, w: str) -> int:
+        flag = self[w] = _NAME_WORD if _is_cap_word(w) else _CAPITAL_LETTER if len(w) == 1 and w.isupper() else 0
+        return flag
+
+
+_RUN_FLAGS = _RunFlags()
 
 
 def _is_initial(doc: Doc, i: int) -> bool:
@@ -245,44 +276,61 @@ def _non_name_keys() -> frozenset[str]:
     return NON_NAME_WORDS | stop_words() | frozenset(demonyms()) | frozenset(d + "s" for d in demonyms())
 
 
+@lru_cache(maxsize=1)
+def _leading_drop_words() -> frozenset[str]:
+    """Words stripped from the front of a run whatever their position: titles, nationalities
+    and non-name words (``Defense``, ``Ukrainian``, ``The``)."""
+    return TITLE_WORDS | frozenset(demonyms()) | _non_name_keys()
+
+
+_ABBREVIATED_TITLES = frozenset({"gen", "lt", "col", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "adm", "maj",
+                                 "capt", "sgt", "jr", "sr", "st"})
+
+
 def _runs(doc: Doc) -> list[tuple[int, int]]:
-    """[first, last] token indices of capitalised runs (within one sentence)."""
+    """[first, last] token indices of capitalised runs (within one sentence).
+
+    Only the tokens that may open a run are visited (``compress`` over the per-word flags),
+    not every token of the article."""
     runs = []
-    words = doc.words
+    words, lowers, sentence = doc.words, doc.lowers, doc.sentence
     n = len(words)
+    if len(_RUN_FLAGS) > 20_000:
+        _RUN_FLAGS.clear()
+    flags = list(map(_RUN_FLAGS.__getitem__, words))
     i = 0
-    cap = [w[:1].isupper() or w[:1] == "a" or w[:1] == "e" or w[:1] == "b" for w in words]
-    while i < n:
-        if not cap[i] or not (_is_cap_word(words[i]) or _is_initial(doc, i)):
-            i += 1
+    for candidate in compress(range(n), flags):
+        if candidate < i:
+            continue
+        i = candidate
+        if not (flags[i] == _NAME_WORD or _is_initial(doc, i)):
             continue
         j = i
         last = i
+        here = sentence[i]
         while j < n:
             w = words[j]
             if j > i and j + 1 < n and words[j + 1] == ":" and "\n" in doc.text[doc.ends[j - 1]:doc.starts[j]]:
                 break  # a name does not run into the label of the next line ("Victoria\nDeaths: 11")
-            if _is_cap_word(w):
+            if flags[j] == _NAME_WORD:
                 last = j
                 j += 1
                 if w.endswith(_POSSESSIVES):
                     break
-            elif _is_initial(doc, j):
+            elif flags[j] == _CAPITAL_LETTER and _is_initial(doc, j):
                 last = j + 1
                 j += 2
-            elif w.lower() in PARTICLES and j + 1 < n and _is_cap_word(words[j + 1]) and j > i:
+            elif lowers[j] in PARTICLES and j + 1 < n and flags[j + 1] == _NAME_WORD and j > i:
                 j += 1
-            elif w.lower() in PARTICLES and j + 2 < n and words[j + 1].lower() in PARTICLES and \
-                    _is_cap_word(words[j + 2]) and j > i:
+            elif lowers[j] in PARTICLES and j + 2 < n and lowers[j + 1] in PARTICLES and \
+                    flags[j + 2] == _NAME_WORD and j > i:
                 j += 2  # "von der Leyen", "de la Madrid"
-            elif w == "." and j > i and words[j - 1].lower() in {"gen", "lt", "col", "mr", "mrs", "ms", "dr",
-                                                                   "sen", "rep", "gov", "adm", "maj", "capt",
-                                                                   "sgt", "jr", "sr", "st"}:
+            elif w == "." and j > i and lowers[j - 1] in _ABBREVIATED_TITLES:
                 last = j
                 j += 1
             else:
                 break
-            if j < n and doc.sentence[j] != doc.sentence[i]:
+            if j < n and sentence[j] != here:
                 break
         runs.append((i, last))
         i = max(last + 1, i + 1)
@@ -294,11 +342,12 @@ def _role_before(doc: Doc, first: int) -> tuple[int, str]:
     i = first - 1
     start = first
     titled = False
+    text, words, lowers, starts, ends = doc.text, doc.words, doc.lowers, doc.starts, doc.ends
     while i >= 0:
-        if "\n" in doc.text[doc.ends[i]:doc.starts[i + 1]]:
+        if "\n" in text[ends[i]:starts[i + 1]]:
             break  # a role does not run across lines (captions, credits)
-        w = doc.words[i]
-        low = w.lower()
+        w = words[i]
+        low = lowers[i]
         if not titled and low in MODIFIER_TITLES:
             break  # "First Edition", "Defense Priorities": a modifier needs a head title after it
         if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low[-1:] == "s" and low[:-1] in HEAD_TITLES:
@@ -360,22 +409,27 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
     * ``the``: right after ``the`` with no title (``the Rose Garden ceremony``);
     * ``credit``: a photo credit (``Photograph: Jane Doe/Reuters``).
     """
+    lower = doc.lower
     i = first - 1
-    if doc.lower(i) in {":", "–", "-"} and doc.lower(i - 1) in _CREDIT_WORDS or doc.lower(last + 1) == "/":
+    before = lower(i)
+    if before in {":", "–", "-"} and lower(i - 1) in _CREDIT_WORDS or lower(last + 1) == "/":
         return "credit"
-    if doc.lower(name_first - 1) == "the" and doc.lower(name_first - 2) != "of" and not titled and \
+    if lower(name_first - 1) == "the" and lower(name_first - 2) != "of" and not titled and \
             not doc.words[last].endswith(_POSSESSIVES):
         return "the"
-    if doc.lower(i) == "the" and doc.lower(i - 1) == "of":
+    if before == "the" and lower(i - 1) == "of":
         i -= 1
-    if doc.lower(i) == "of" and i > 0:
-        head = doc.lower(i - 1)
+        before = "of"
+    if before == "of" and i > 0:
+        head = lower(i - 1)
         if head in TITLE_WORDS or head in ROLE_NOUNS or head.rstrip("s") in ROLE_NOUNS or head in _OBJECT_HEADS:
             return "object"
     j = i
-    while j >= 0 and (doc.lower(j) in demonyms() or doc.lower(j) in {"state", "state-run", "state-owned"}):
+    nationalities = demonyms()
+    while j >= 0 and (before in nationalities or before in {"state", "state-run", "state-owned"}):
         j -= 1
-    if doc.lower(j) in INSTITUTION_INTROS and doc.words[j].islower():
+        before = lower(j)
+    if before in INSTITUTION_INTROS and doc.words[j].islower():
         return "intro"
     if not doc.words[last].endswith(_POSSESSIVES):
         nxt = doc.words[last + 1] if last + 1 < len(doc.words) else ""
@@ -400,14 +454,14 @@ def _speech_cue(doc: Doc, first: int, last: int) -> bool:
 def _validate_by_surname(found: list) -> list:
     """A full name with no cue of its own ("his counterpart, Penny Wong") is a person when its
     surname alone has one elsewhere in the article ("Wong said")."""
-    cued = {name_key(" ".join(f[4])) for f in found if f[6] and len([w for w in f[4] if len(w) > 1]) == 1}
+    cued = {f[7] for f in found if f[6] and len([w for w in f[4] if len(w) > 1]) == 1}
     if not cued:
         return found
     weak: dict[str, set[str]] = {}
     named = set()  # surnames with a cued full name in the article already
     for f in found:
         if len([w for w in f[4] if len(w) > 1]) >= 2:
-            parts = name_key(" ".join(f[4])).split()
+            parts = f[7].split()
             if f[6] and parts:
                 named.add(parts[-1])
             elif parts and parts[-1] in cued and (" ".join(parts) in people_index() or
@@ -420,9 +474,9 @@ def _validate_by_surname(found: list) -> list:
     out = []
     for f in found:
         if not f[6] and len([w for w in f[4] if len(w) > 1]) >= 2:
-            parts = name_key(" ".join(f[4])).split()
+            parts = f[7].split()
             if parts and len(weak.get(parts[-1], ())) == 1:
-                f = (*f[:6], True)
+                f = (*f[:6], True, f[7])
         out.append(f)
     return out
 
@@ -440,20 +494,38 @@ def _common_word(doc: Doc, i: int, word: str) -> bool:
         if low.endswith("ly") and doc.lower(i + 1) == ",":
             return True  # "Similarly, ...", "Separately, ..."
         if doc.lowercase_words is None:
-            doc.lowercase_words = {w for w in doc.words if w.islower()}
+            doc.lowercase_words = set(filter(str.islower, doc.words))
         return low in doc.lowercase_words  # "Prosecutors said ..." where "prosecutors" also occurs
     return False
+
+
+def _may_name_company(text: str, word: str) -> bool:
+    """False when no match of _COMPANY_RE in ``text`` can name ``word``: nowhere is it followed
+    by white space and a corporate word. Far cheaper than running _COMPANY_RE over the text."""
+    at = text.find(word)
+    while at >= 0:
+        if _FOLLOWED_BY_CORPORATE_RE.match(text, at + len(word)):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+_NOT_CONTENT = SUFFIXES | PARTICLES  # words of a name that do not count as its content
 
 
 def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     """People in order of first mention (canonical names may repeat; the caller dedupes)."""
     non_name = _non_name_keys()
+    leading_drop = _leading_drop_words()
+    stopped = stop_words()
     index = people_index()
-    found: list[tuple[int, int, int, list[str], str, bool]] = []  # first, last, start, tokens, role, strong
+    # first, last, start, end, words, roles ("|"-joined), strong, name_key(" ".join(words))
+    found: list[tuple[int, int, int, int, list[str], str, bool, str]] = []
     blocked_sorted = sorted(blocked)
     blocked_starts = [b[0] for b in blocked_sorted]
-    companies = {m.group(1) for m in _COMPANY_RE.finditer(doc.text)}
+    companies: set[str] | None = None  # capitalised words this article uses as a company (on demand)
     institutions: set[str] = set()  # keys of names this article uses as an institution ("head of X")
+    words_of, lowers, sentence_start = doc.words, doc.lowers, doc.sentence_start
 
     def is_blocked(s: int, e: int) -> bool:
         # spans are sorted and disjoint: only the last one starting before ``e`` can overlap
@@ -463,101 +535,104 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     for first, last in _runs(doc):
         # strip leading title words and sentence-initial function words
         tokens = list(range(first, last + 1))
-        role_start, role = _role_before(doc, first)
         titles_popped = False
         modifier_popped = False  # "Defense Priorities", "Information Security": a subject, then a noun
         while tokens:
-            low = doc.lower(tokens[0]).rstrip(".")
+            low = lowers[tokens[0]].rstrip(".")
             plural_title = low[-1:] == "s" and low[:-1] in HEAD_TITLES
-            if low in TITLE_WORDS or low in demonyms() or (low in non_name and doc.lower(tokens[0]) != ".") or \
-                    plural_title or (low in SENTENCE_OPENERS and doc.sentence_start[tokens[0]]):
+            if low in leading_drop or plural_title or (low in SENTENCE_OPENERS and sentence_start[tokens[0]]):
                 if low in TITLE_WORDS or plural_title:
                     titles_popped = True
                     nxt = doc.lower(tokens[0] + 1).rstrip(".")
                     modifier_popped = low in MODIFIER_TITLES and nxt not in TITLE_WORDS and nxt != "."
                 tokens.pop(0)
-                while tokens and doc.words[tokens[0]] == ".":
+                while tokens and words_of[tokens[0]] == ".":
                     tokens.pop(0)
             else:
                 break
-        heads = [k for k, t in enumerate(tokens[:-1]) if doc.lower(t).rstrip(".") in HEAD_TITLES]
-        if heads:
-            tokens = [t for t in tokens[heads[-1] + 1:] if doc.words[t] != "."]
+        if len(tokens) > 1:
+            heads = [k for k, t in enumerate(tokens[:-1]) if lowers[t].rstrip(".") in HEAD_TITLES]
+            if heads:
+                tokens = [t for t in tokens[heads[-1] + 1:] if words_of[t] != "."]
         if not tokens:
             continue
+        if lowers[last] in INSTITUTION_NOUNS:
+            continue  # "George Washington University", "Vantaa Reservists Association"
+        # drop trailing non-name words ("Austin Monday")
+        while tokens and lowers[tokens[-1]] in non_name and words_of[tokens[-1]] not in SUFFIXES:
+            tokens.pop()
+        if not tokens:
+            continue
+        role_start, role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
         if tokens[0] != first:
             sub_role_start, sub_role = _role_before(doc, tokens[0])
             if sub_role:
                 role = sub_role
-        if doc.lower(last) in INSTITUTION_NOUNS:
-            continue  # "George Washington University", "Vantaa Reservists Association"
-        # drop trailing non-name words ("Austin Monday")
-        while tokens and doc.lower(tokens[-1]) in non_name and doc.words[tokens[-1]] not in SUFFIXES:
-            tokens.pop()
-        if not tokens:
-            continue
         context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
         if context:
             if context == "object" and tokens[0] == first:
-                institutions.add(name_key(" ".join(_strip_possessive(doc.words[t]) for t in tokens)))
+                institutions.add(name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens)))
             if context != "object" or len(tokens) == 1 or tokens[0] == first:
-                if name_key(" ".join(_strip_possessive(doc.words[t]) for t in tokens)) not in index:
+                if name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens)) not in index:
                     continue
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
-        surface = doc.text[s:e]
-        words = [_strip_possessive(doc.words[t]) for t in tokens if doc.words[t] != "."]
-        if words and words[-1] != doc.words[tokens[-1]]:
-            e -= len(doc.words[tokens[-1]]) - len(words[-1])
-            surface = doc.text[s:e]
-        content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES and w.lower() not in PARTICLES]
+        words = [_strip_possessive(words_of[t]) for t in tokens if words_of[t] != "."]
+        if words and words[-1] != words_of[tokens[-1]]:
+            e -= len(words_of[tokens[-1]]) - len(words[-1])
+        content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
         if not content or len(content) > 4 or modifier_popped and len(content) == 1:
             continue
-        if any(w.lower() in non_name for w in content):
+        if not non_name.isdisjoint(map(str.lower, content)):
             continue
         if is_blocked(s, e):
             continue
         nk = name_key(" ".join(words))
         strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
-        appositive = ""
+        appositive = None
         if not strong:
             appositive = _appositive(doc, tokens[-1])
             strong = bool(appositive)
         if not strong and len(content) == 1 and _speech_cue(doc, tokens[0], tokens[-1]):
             # "Gandhi announced", "TREASURY'S BAKER SAYS": a person unless the article shows
             # the word as a company ("Ford Motor Co ... Ford said")
-            strong = content[0] not in companies
+            if _may_name_company(doc.text, content[0]):
+                if companies is None:
+                    companies = {m.group(1) for m in _COMPANY_RE.finditer(doc.text)}
+                strong = content[0] not in companies
+            else:
+                strong = True
         if nk in index:
             strong = True
         elif len(content) >= 2 and content[0].lower() in GIVEN_NAMES:
             strong = True
-        if len(content) == 1 and (doc.sentence_start[tokens[0]] and not role) and \
-                content[0].lower() in stop_words():
+        if len(content) == 1 and (sentence_start[tokens[0]] and not role) and \
+                content[0].lower() in stopped:
             continue
-        roles = [r for r in (role, appositive or _appositive(doc, tokens[-1])) if r]
-        found.append((tokens[0], tokens[-1], s, e, words, "|".join(roles), strong))
+        if appositive is None:
+            appositive = _appositive(doc, tokens[-1])
+        roles = [r for r in (role, appositive) if r]
+        found.append((tokens[0], tokens[-1], s, e, words, "|".join(roles), strong, nk))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
     firsts: dict[str, set[str]] = {}
     validated_keys: set[str] = set()
     found = _validate_by_surname(found)
-    for first, last, s, e, words, role, strong in found:
+    for first, last, s, e, words, role, strong, nk in found:
         if strong and len([w for w in words if len(w) > 1]) >= 2:
             canon = canonical_person(" ".join(words))
-            validated_keys.add(name_key(" ".join(words)))
-            k = name_key(" ".join(words)).split()
+            validated_keys.add(nk)
+            k = nk.split()
             if k:
                 full.setdefault(k[-1], canon)
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
-    for first, last, s, e, words, role, strong in found:
-        text = " ".join(words)
+    for first, last, s, e, words, role, strong, nk in found:
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
-        nk = name_key(text)
         if len(content) >= 2:
             if not strong and nk not in validated_keys:
                 continue
-            canon = canonical_person(text)
+            canon = canonical_person(" ".join(words))
         else:
             k = nk.split()[-1] if nk else ""
             if k in full:
@@ -570,7 +645,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 continue
             else:
                 known = people_by_surname().get(k, ())
-                canon = known[0] if len(known) == 1 else canonical_person(text)
+                canon = known[0] if len(known) == 1 else canonical_person(" ".join(words))
         roles = [r for r in role.split("|") if r]
         people.append(Person(canon, s, e, roles, " ".join(doc.text[s:e].split())))
     return people

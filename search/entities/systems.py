@@ -30,6 +30,7 @@ NEGATIVE_BEFORE = frozenset({"gen", "general", "mr", "mrs", "ms", "dr", "sen", "
                              "england", "true", "proud", "american", "patriotic", "sgt", "col", "lt",
                              "governor", "gov", "secretary", "minister", "president", "mayor"})
 _DESIGNATOR_RE = re.compile(r"(?<![\w-])([A-Z]{1,4}-\d+[A-Z]*)(?![\w-])")
+_DASH_DIGIT_RE = re.compile(r"-\d")
 NOT_DESIGNATORS = frozenset({"covid-19", "g-7", "g-20", "g-8", "sars-2", "mh-17", "mh-370", "i-95", "f-1"})
 
 
@@ -63,9 +64,17 @@ def accept_ambiguous(doc: Doc, match: Match, sentence_has_system: bool) -> bool:
     return any(w in CUE_WORDS for w in doc.window(match.start, match.tail_end, 8))
 
 
+def may_have_designators(text: str) -> bool:
+    """False when ``text`` cannot hold a designator: every one has a dash and a digit, and this
+    literal search is far cheaper than the full pattern."""
+    return _DASH_DIGIT_RE.search(text) is not None
+
+
 def unknown_designators(doc: Doc) -> list[str]:
     """Designators like ``XM-30`` near military cue words that the knowledge base lacks."""
     out: list[str] = []
+    if not may_have_designators(doc.text):
+        return out
     for m in _DESIGNATOR_RE.finditer(doc.text):
         designator = m.group(1)
         k = kb.key(designator)
