@@ -42,8 +42,8 @@ from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_quer
 from .schema import FACET_NAMES, stored_list
 from .scorer import Matches, Scorer
 from .settings import RANKING
-from .vocabulary import Vocabulary
 from .sources import canonical_source
+from .vocabulary import Vocabulary
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 100_000  # page * per_page
@@ -118,8 +118,8 @@ class SearchEngine:
 
     def warm_up(self) -> None:
         """Build now what the first searches would build while a user waits: the facet
-        table, the vocabulary and the impact lists' term dictionaries. ``search serve`` calls it before it
-        forks its worker processes, which then share it."""
+        table, the vocabulary and the impact lists' term dictionaries. ``search serve``
+        calls it before it forks its worker processes, which then share it."""
         snap = self._snapshot()
         snap.facets.warm_up()
         snap.source.vocabulary()
