@@ -253,16 +253,6 @@ def word_tokens(word: str) -> tuple[tuple[tuple[int, str], ...], int]:
     return tuple(tokens), width
 
 
-def iter_word_terms(text: str):
-    """``(start, end, position, terms)`` for each word of ``text`` that yields any term."""
-    position = 0
-    for match in _TOKEN_RE.finditer(text):
-        tokens, width = word_tokens(match.group())
-        if width:
-            yield match.start(), match.end(), position, tokens
-            position += width
-
-
 @lru_cache(maxsize=500_000)
 def word_terms(word: str) -> frozenset[str]:
     """The index terms of one tokenizer match, as a set (for highlighting)."""
@@ -290,7 +280,7 @@ def analyse(text: str) -> dict[str, list[int]]:
     running the Whoosh analyzer over the text, computed word by word from a cache."""
     postings: dict[str, list[int]] = {}
     position = 0
-    for word in _TOKEN_RE.findall(text):  # (iter_word_terms, without the offsets)
+    for word in _TOKEN_RE.findall(text):
         tokens, width = word_tokens(word)
         for offset, term in tokens:
             at = position + offset

@@ -307,13 +307,10 @@ class Impacts:
             total += float(tfs.sum(dtype=np.float64))
         return weights, total
 
-    def frequency(self, fieldname: str, term: str) -> float:
-        """Occurrences of ``term`` in the whole index (deleted documents included, as Whoosh)."""
-        return self.frequencies(fieldname).get(term, 0.0)
-
     def frequencies(self, fieldname: str) -> dict[str, float]:
-        """Every term's :meth:`frequency`, in one dict built on first use: query expansion
-        looks up hundreds of terms per query."""
+        """Every term's occurrences in the whole index (deleted documents included, as
+        Whoosh counts them), in one dict built on first use: query expansion looks up
+        hundreds of terms per query."""
         found = self._collection.get(fieldname)
         if found is None:
             found = {}
