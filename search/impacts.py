@@ -206,14 +206,7 @@ class FieldImpacts:
 
 class SegmentImpacts:
     def __init__(self, path: str, offset: int, length: int, reader: Any):
-        buffer = np.memmap(path, dtype=np.uint8, mode="r", offset=offset, shape=(length,))
-        head = buffer[: len(_MAGIC) + 4].tobytes()
-        if not head.startswith(_MAGIC):
-            raise ValueError(f"{path} is not an impact file")
-        (size,) = struct.unpack("<I", head[len(_MAGIC):])
-        header = json.loads(buffer[len(_MAGIC) + 4: len(_MAGIC) + 4 + size].tobytes())
-        base = len(_MAGIC) + 4 + size
-        base += -base % _ALIGN
+        buffer, base, header = _open(path, offset, length)
         self.fields = {name: FieldImpacts(buffer, base, layout)
                        for name, layout in header["fields"].items()}
         self._vocabulary_at = ((buffer, base, header["vocabulary"]) if "vocabulary" in header
@@ -227,13 +220,26 @@ class SegmentImpacts:
     def vocabulary(self) -> dict[str, int] | None:
         """word -> documents of this segment using it (deleted ones included); None for a
         segment written before impact files held vocabularies."""
-        if self._vocabulary_at is None:
-            return None
-        buffer, base, layout = self._vocabulary_at
-        (words_start, words_length), (counts_start, counts_length) = layout["words"], layout["counts"]
-        blob = buffer[base + words_start: base + words_start + words_length].tobytes()
-        counts = buffer[base + counts_start: base + counts_start + counts_length].view("<i4")
-        return dict(zip(blob.decode("utf-8").split("\0"), counts.tolist())) if len(counts) else {}
+        return None if self._vocabulary_at is None else _vocabulary(*self._vocabulary_at)
+
+
+def _open(path: str, offset: int, length: int) -> tuple[np.ndarray, int, dict[str, Any]]:
+    """(the file's bytes, memory-mapped; where its arrays start; its header)."""
+    buffer = np.memmap(path, dtype=np.uint8, mode="r", offset=offset, shape=(length,))
+    head = buffer[: len(_MAGIC) + 4].tobytes()
+    if not head.startswith(_MAGIC):
+        raise ValueError(f"{path} is not an impact file")
+    (size,) = struct.unpack("<I", head[len(_MAGIC):])
+    header = json.loads(buffer[len(_MAGIC) + 4: len(_MAGIC) + 4 + size].tobytes())
+    base = len(_MAGIC) + 4 + size
+    return buffer, base + -base % _ALIGN, header
+
+
+def _vocabulary(buffer: np.ndarray, base: int, layout: dict[str, list[int]]) -> dict[str, int]:
+    (words_start, words_length), (counts_start, counts_length) = layout["words"], layout["counts"]
+    blob = buffer[base + words_start: base + words_start + words_length].tobytes()
+    counts = buffer[base + counts_start: base + counts_start + counts_length].view("<i4")
+    return dict(zip(blob.decode("utf-8").split("\0"), counts.tolist())) if len(counts) else {}
 
 
 #: Whoosh stores each document's field length as one byte; this decodes all 256 values.
@@ -360,7 +366,10 @@ def segment_vocabulary(index_folder: str, leaf: Any) -> dict[str, int] | None:
     """One segment reader's vocabulary (see :meth:`SegmentImpacts.vocabulary`)."""
     segment = leaf.segment()
     where = _locate(index_folder, leaf, segment) if segment is not None else None
-    return None if where is None else SegmentImpacts(*where, leaf).vocabulary()
+    if where is None:
+        return None
+    buffer, base, header = _open(*where)  # (not SegmentImpacts: no field lengths needed)
+    return _vocabulary(buffer, base, header["vocabulary"]) if "vocabulary" in header else None
 
 
 def load(index_folder: str, reader: Any) -> Impacts | None:
