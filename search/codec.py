@@ -38,11 +38,15 @@ class WritingLengths(_PerDocReader):
         super().__init__(storage, segment)
         self._lengths: dict[str, bytes | None] = {}
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def column(self, fieldname: str) -> bytes | None:
+        """The field's length column, a byte per document (None: the field keeps none)."""
         if fieldname not in self._lengths:
             reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
             self._lengths[fieldname] = None if reader is None else bytes(reader)
-        lengths = self._lengths[fieldname]
+        return self._lengths[fieldname]
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self.column(fieldname)
         if lengths is None:
             return default
         lbyte = lengths[docnum]

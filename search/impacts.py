@@ -87,6 +87,14 @@ class ImpactFieldWriter(W3FieldWriter):
         if self._current is not None:
             self._current.ends.append(len(self._current.docs))
 
+    def collect(self, fieldname: str, terms: list[bytes], ends: np.ndarray, docs: np.ndarray,
+                tfs: np.ndarray) -> None:
+        """A whole field's postings at once, from ``postings.PostingsBuffer`` (which writes
+        Whoosh's part itself): terms in order, where each one's postings end (int64),
+        their docnums (int32) and frequencies (float32)."""
+        if fieldname in WRITTEN_FIELDS:
+            self._collected[fieldname] = _Collected(terms, ends, docs, tfs)  # type: ignore[arg-type]
+
     def close(self):
         if not self.is_closed:
             _write(self._segment.create_file(self._storage, IMPACT_EXT), self._collected,

@@ -21,8 +21,8 @@ from . import storage
 from .errors import IndexLockedError, SearchError
 from .formats import Problem, input_files, read_path
 from .models import Article
-from .parallel import (SEGMENT_TEXT_CHARS, WORKER_LIMIT_MB, SegmentWorkers, add_articles,
-                       commit_with_segments, new_segment_writer)
+from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
+                       new_segment_writer)
 
 BATCH_SIZE = 64
 #: Below this many files' worth of bytes, worker start-up costs more than it saves.
@@ -176,11 +176,12 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
 
     ix = whoosh_index.open_dir(generation)
     try:
-        writer = new_segment_writer(ix, lock=True, limitmb=WORKER_LIMIT_MB)
+        writer = new_segment_writer(ix, lock=True)
     except LockError:
         raise IndexLockedError(f"Another process is writing the index at {index_dir}. "
                                "Wait for it to finish, then run this again.") from None
     pool = None
+    builder = SegmentBuilder(ix, segment_chars)  # when this process indexes alone
     try:
         pool = SegmentWorkers(generation, workers, segment_chars) if workers > 1 else None
         with ix.reader() as reader:
@@ -189,11 +190,11 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
             if pool:
                 pool.send(batch)
             else:
-                add_articles(writer, batch)
+                builder.add(batch)
             progress.articles += len(batch)
             if on_progress:
                 on_progress(progress)
-        segments, report.added = pool.finish() if pool else ([], progress.articles)
+        segments, report.added = pool.finish() if pool else (builder.finish(), progress.articles)
         if report.added != progress.articles:
             raise SearchError(f"Only {report.added} of {progress.articles} articles were indexed; "
                               "the index was left as it was. Run the command again.")
@@ -203,6 +204,7 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
     except BaseException:
         if pool:
             pool.terminate()
+        builder.cancel()
         writer.cancel()
         if fresh:
             shutil.rmtree(generation, ignore_errors=True)

@@ -28,11 +28,13 @@ from .entities import extract_entities
 from .errors import SearchError
 from .impacts import segment_vocabulary
 from .models import Article
+from .postings import PostingsBuffer
 from .schema import to_document
 
-#: Memory for each worker's posting buffer before it spills a sorted run to disk.
-WORKER_LIMIT_MB = 96
-#: A worker starts a new segment after this much text: the impact lists of a segment are
+#: Memory for the posting pool of the parent's writer (deletions, merges of existing
+#: segments) before Whoosh spills a sorted run to disk.
+POOL_LIMIT_MB = 96
+#: A new segment is started after this much text: its postings (and impact lists) are
 #: gathered in memory until it is written, so this keeps memory flat in corpus size.
 SEGMENT_TEXT_CHARS = 32_000_000
 _POLL_S = 0.5
@@ -43,10 +45,12 @@ class _Writer(SegmentWriter):
     while flushing, and each article's vocabulary (its ``words``: distinct unstemmed words)
     counted for the segment's impact file instead of indexed as a field."""
 
-    def __init__(self, ix: whoosh_index.Index, **kwargs):
+    def __init__(self, ix: whoosh_index.Index, *, buffered: bool = False, **kwargs):
         super().__init__(ix, **kwargs)
         # An index made before vocabularies moved to impact files has a `words` field.
         self._words_field = "words" in self.schema
+        if buffered:  # a new segment of bounded size: its postings are kept in memory
+            self.pool = PostingsBuffer()
 
     def add_document(self, **fields):
         if not self._words_field:
@@ -61,6 +65,16 @@ class _Writer(SegmentWriter):
                 self.fieldwriter.vocabulary.update(
                     segment_vocabulary(self.storage.folder, leaf) or {})
 
+    def _flush_segment(self):
+        if not isinstance(self.pool, PostingsBuffer):
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        self.pool.write(self.fieldwriter, self.schema, lengths.column)
+        self.fieldwriter.close()
+        lengths.close()
+
     def per_document_reader(self):
         """What the flush asks for every posting's field length: read from memory."""
         if not self.perdocwriter.is_closed:
@@ -68,9 +82,11 @@ class _Writer(SegmentWriter):
         return WritingLengths(self.storage, self.get_segment())
 
 
-def new_segment_writer(ix: whoosh_index.Index, *, lock: bool, limitmb: int) -> SegmentWriter:
-    """A writer with our codec; only the parent takes the index lock."""
-    return _Writer(ix, _lk=lock, limitmb=limitmb, codec=NewsCodec())
+def new_segment_writer(ix: whoosh_index.Index, *, lock: bool, buffered: bool = False) -> SegmentWriter:
+    """A writer with our codec; only the parent takes the index lock. A ``buffered``
+    writer keeps its postings in memory (see ``postings.py``): for segments of bounded
+    size only, which :class:`SegmentBuilder` makes."""
+    return _Writer(ix, _lk=lock, limitmb=POOL_LIMIT_MB, codec=NewsCodec(), buffered=buffered)
 
 
 def add_articles(writer: SegmentWriter, articles: Iterable[Article]) -> int:
@@ -82,28 +98,58 @@ def add_articles(writer: SegmentWriter, articles: Iterable[Article]) -> int:
     return count
 
 
+class SegmentBuilder:
+    """Writes articles into new segments, starting another after ``segment_chars``
+    characters of text. The segments are listed in no table of contents: the parent
+    lists them all in its commit (:func:`commit_with_segments`)."""
+
+    def __init__(self, ix: whoosh_index.Index, segment_chars: int = SEGMENT_TEXT_CHARS):
+        self.ix = ix
+        self.segment_chars = segment_chars
+        self.segments: list[Segment] = []
+        self._writer: SegmentWriter | None = None
+        self._text = 0
+
+    def add(self, articles: list[Article]) -> int:
+        if self._writer is None:
+            self._writer = new_segment_writer(self.ix, lock=False, buffered=True)
+        added = add_articles(self._writer, articles)
+        self._text += sum(len(a.title) + len(a.body) for a in articles)
+        if self._text >= self.segment_chars:
+            self._end_segment()
+        return added
+
+    def finish(self) -> list[Segment]:
+        """Every segment written (the last one closed now)."""
+        self._end_segment()
+        return self.segments
+
+    def cancel(self) -> None:
+        """Close the segment being written: its files are left unlisted, and Whoosh
+        removes them at the next commit."""
+        if self._writer is not None:
+            self._writer._close_segment()
+            self._writer = None
+
+    def _end_segment(self) -> None:
+        writer, self._writer, self._text = self._writer, None, 0
+        if writer is None:
+            return
+        if writer.doc_count():
+            self.segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+
+
 def _work(index_path: str, jobs, results, segment_chars: int) -> None:
     """Worker main loop: batches in, finished segments (and their document count) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     try:
-        ix = whoosh_index.open_dir(index_path)
-        writer = new_segment_writer(ix, lock=False, limitmb=WORKER_LIMIT_MB)
-        segments: list[Segment] = []
-        count = in_segment = text = 0
+        builder = SegmentBuilder(whoosh_index.open_dir(index_path), segment_chars)
+        count = 0
         for batch in iter(jobs.get, None):
-            added = add_articles(writer, batch)
-            count += added
-            in_segment += added
-            text += sum(len(a.title) + len(a.body) for a in batch)
-            if text >= segment_chars:
-                segments.append(writer._finalize_segment())
-                writer = new_segment_writer(ix, lock=False, limitmb=WORKER_LIMIT_MB)
-                in_segment = text = 0
-        if in_segment:
-            segments.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        results.put(("done", segments, count))
+            count += builder.add(batch)
+        results.put(("done", builder.finish(), count))
     except BaseException:
         results.put(("error", traceback.format_exc(), 0))
         sys.exit(1)  # a quiet exit: the parent reports the traceback

@@ -1,0 +1,174 @@
+"""A fresh segment's postings, kept in flat arrays and written in Whoosh 3's format.
+
+Whoosh's writer sends every posting through its ``PostingPool``: a 5-tuple per posting,
+sized and appended, sorted as Python tuples (in sorted runs spilled to disk past a memory
+limit, merged back at the end), then fed one at a time through three layers of method
+calls and checks before each block of a posting list is pickled. That was about half of
+an indexing worker's time. A worker's segment is bounded in size (``SEGMENT_TEXT_CHARS``),
+so its postings fit in memory: :class:`PostingsBuffer` keeps each field's postings as
+parallel arrays (term number, docnum, weight, value), orders them with one numpy sort,
+and writes each term's blocks and term-info record directly, byte for byte what
+``W3FieldWriter`` writes (``tests/test_postings.py`` compares the files).
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from array import array
+from typing import Callable
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+_BLOCK = 128  # W3Codec's blocklimit: postings per block
+_COMPRESSION = 3  # W3Codec's zlib level
+_TERMINFO = W3TermInfo._struct
+_NO_ID = 0xFFFFFFFF
+
+
+class _FieldPostings:
+    __slots__ = ("numbers", "terms", "docs", "weights", "values")
+
+    def __init__(self) -> None:
+        self.numbers: dict[bytes, int] = {}  # term bytes -> term number, in order of arrival
+        self.terms = array("i")
+        self.docs = array("i")
+        self.weights = array("d")
+        self.values: list[bytes | None] = []
+
+
+class PostingsBuffer:
+    """Stands in for Whoosh's ``PostingPool`` in a segment writer (same ``add`` and
+    ``cleanup``); the writer's flush calls :meth:`write` instead of iterating the pool."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, _FieldPostings] = {}
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, btext, docnum, weight, vbytes = item
+        postings = self._fields.get(fieldname)
+        if postings is None:
+            postings = self._fields[fieldname] = _FieldPostings()
+        number = postings.numbers.get(btext)
+        if number is None:
+            number = postings.numbers[btext] = len(postings.numbers)
+        postings.terms.append(number)
+        postings.docs.append(docnum)
+        postings.weights.append(weight)
+        postings.values.append(vbytes)
+
+    def cleanup(self) -> None:
+        self._fields.clear()
+
+    def write(self, fieldwriter, schema, lengths: Callable[[str], bytes | None]) -> None:
+        """Write every field's postings through ``fieldwriter`` (an ``ImpactFieldWriter``):
+        its term table and postings file, and its impact arrays. ``lengths(field)`` is the
+        field's length column (a byte per document), or None for fields without lengths."""
+        for fieldname in sorted(self._fields):
+            postings = self._fields.pop(fieldname)
+            terms, ends, order = _sorted(postings)
+            docs = np.frombuffer(postings.docs, dtype=np.int32)[order]
+            weights = np.frombuffer(postings.weights, dtype=np.float64)[order]
+            values = postings.values
+            values = [values[i] for i in order.tolist()]
+            fieldobj = schema[fieldname]
+            fieldwriter.start_field(fieldname, fieldobj)
+            column = lengths(fieldname)
+            length_bytes = (np.frombuffer(column, dtype=np.uint8)[docs].tolist()
+                            if column is not None else None)
+            _write_terms(fieldwriter, fieldobj.format.fixed_value_size(), terms, ends.tolist(),
+                         docs.tolist(), weights.tolist(), values, length_bytes)
+            fieldwriter.finish_field()
+            fieldwriter.collect(fieldname, terms, ends, docs, weights.astype(np.float32))
+
+
+def _sorted(postings: _FieldPostings) -> tuple[list[bytes], np.ndarray, np.ndarray]:
+    """The field's terms in byte order, where each term's postings end, and the order
+    of the postings: by term, then by document."""
+    terms = sorted(postings.numbers)
+    rank = np.empty(len(terms), dtype=np.int32)
+    rank[[postings.numbers[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
+    ranked = rank[np.frombuffer(postings.terms, dtype=np.int32)]
+    order = np.lexsort((np.frombuffer(postings.docs, dtype=np.int32), ranked))
+    ends = np.cumsum(np.bincount(ranked, minlength=len(terms))).astype(np.int64)
+    return terms, ends, order
+
+
+def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: list[int],
+                 docs: list[int], weights: list[float], values: list[bytes | None],
+                 length_bytes: list[int] | None) -> None:
+    """Each term's posting blocks and its term-info record, as W3FieldWriter writes them
+    (W3PostingsWriter's blocks of 128, W3TermInfo's record; never inlined: inlinelimit 1)."""
+    postfile = fieldwriter._postfile
+    add_term = fieldwriter._tindex.add
+    field_id = pack_ushort(fieldwriter._fieldid)
+    start = 0
+    for btext, end in zip(terms, ends):
+        offset = postfile.tell()
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        total = 0.0
+        min_length: int | None = None
+        max_length = max_weight = 0
+        for first in range(start, end, _BLOCK):
+            last = min(first + _BLOCK, end)
+            block = _Block(docs[first:last], weights[first:last], values[first:last],
+                           length_bytes[first:last] if length_bytes is not None else None,
+                           fixed_size)
+            raw = block.to_bytes(last == end)
+            postfile.write(raw)
+            total += block.weight_sum
+            if min_length is None:
+                min_length = block.min_length
+            else:
+                min_length = min(min_length, block.min_length)  # type: ignore[type-var]
+            max_length = max(max_length, block.max_length)
+            max_weight = max(max_weight, block.max_weight)
+        info = _TERMINFO.pack(False, total, end - start,
+                              0 if min_length is None else length_to_byte(min_length),
+                              length_to_byte(max_length), max_weight,
+                              docs[start] if end > start else _NO_ID, docs[end - 1])
+        add_term(field_id + btext, info + pack_long(offset) + pack_int(postfile.tell() - offset))
+        start = end
+
+
+class _Block:
+    """One block of a posting list, as ``W3PostingsWriter._write_block`` makes it."""
+
+    __slots__ = ("raw", "weight_sum", "min_length", "max_length", "max_weight", "_info")
+
+    def __init__(self, docs: list[int], weights: list[float], values: list[bytes | None],
+                 length_bytes: list[int] | None, fixed_size: int | None):
+        stored = array("f", weights)  # what Whoosh keeps, and sums
+        self.weight_sum = sum(stored)
+        heaviest = max(weights)
+        self.max_weight = heaviest if heaviest > 0 else 0
+        present = [b for b in length_bytes if b] if length_bytes is not None else ()
+        self.min_length = byte_to_length(min(present)) if present else None
+        self.max_length = byte_to_length(max(present)) if present else 0
+        deltas = [docs[0]] + [b - a for a, b in zip(docs, docs[1:])]
+        if all(w == 1.0 for w in stored):
+            mini_weights = None
+        elif all(w == stored[0] for w in stored):
+            mini_weights = stored[0]
+        else:
+            mini_weights = tuple(stored)
+        kept = [v for v in values if v]
+        if fixed_size is None or fixed_size < 0:
+            mini_values = tuple(kept)
+        elif fixed_size == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(kept)
+        self.raw = zlib.compress(pickle.dumps((tuple(deltas), mini_weights, mini_values), 2),
+                                 _COMPRESSION)
+        self._info = pickle.dumps((len(docs), docs[-1], self.max_weight, _COMPRESSION,
+                                   length_to_byte(self.min_length),
+                                   length_to_byte(self.max_length)), 2)
+
+    def to_bytes(self, last: bool) -> bytes:
+        size = len(self._info) + len(self.raw)
+        return pack_int(-size if last else size) + self._info + self.raw
+
