@@ -46,6 +46,8 @@ class _Writer(SegmentWriter):
     counted for the segment's impact file instead of indexed as a field."""
 
     def __init__(self, ix: whoosh_index.Index, *, buffered: bool = False, **kwargs):
+        if buffered and any(f.vector or f.separate_spelling() for _, f in ix.schema.items()):
+            raise ValueError("a buffered writer handles no term vectors or spelling fields")
         super().__init__(ix, **kwargs)
         # An index made before vocabularies moved to impact files has a `words` field.
         self._words_field = "words" in self.schema
@@ -55,7 +57,43 @@ class _Writer(SegmentWriter):
     def add_document(self, **fields):
         if not self._words_field:
             self.fieldwriter.vocabulary.update(fields.pop("words", ()))
-        super().add_document(**fields)
+        if isinstance(self.pool, PostingsBuffer):
+            self._add_buffered(fields)
+        else:
+            super().add_document(**fields)
+
+    def _add_buffered(self, fields: dict) -> None:
+        """``SegmentWriter.add_document`` for a buffered writer: each field's postings go
+        to the buffer in one call instead of one pool call per posting. (Our schema has
+        no term vectors or separate spelling fields, the two things this leaves out.)"""
+        self._check_state()
+        perdoc, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        docboost = self._doc_boost(fields)
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    length = self.pool.add_field(name, field.index(value), docnum,
+                                                 self._field_boost(fields, name, docboost))
+                    if not field.scorable:
+                        length = 0
+                stored = fields.get("_stored_" + name, value)
+                perdoc.add_field(name, field, stored if field.stored else None, length)
+                if field.column_type and stored is not None:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def add_reader(self, reader):
         """Merging a segment (Whoosh's merge policy): its vocabulary comes along."""

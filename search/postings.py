@@ -48,17 +48,30 @@ class PostingsBuffer:
         self._fields: dict[str, _FieldPostings] = {}
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """One posting (Whoosh's pool interface: merges of existing segments use it)."""
         fieldname, btext, docnum, weight, vbytes = item
+        self.add_field(fieldname, [(btext, 0, weight, vbytes)], docnum)
+
+    def add_field(self, fieldname: str, items, docnum: int, boost: float = 1.0) -> int:
+        """A document's postings in one field, as ``FieldType.index`` yields them
+        (term bytes, frequency, weight, value); returns the sum of the frequencies."""
         postings = self._fields.get(fieldname)
         if postings is None:
             postings = self._fields[fieldname] = _FieldPostings()
-        number = postings.numbers.get(btext)
-        if number is None:
-            number = postings.numbers[btext] = len(postings.numbers)
-        postings.terms.append(number)
-        postings.docs.append(docnum)
-        postings.weights.append(weight)
-        postings.values.append(vbytes)
+        numbers = postings.numbers
+        add_term, add_doc = postings.terms.append, postings.docs.append
+        add_weight, add_value = postings.weights.append, postings.values.append
+        length = 0
+        for btext, freq, weight, vbytes in items:
+            number = numbers.get(btext)
+            if number is None:
+                number = numbers[btext] = len(numbers)
+            add_term(number)
+            add_doc(docnum)
+            add_weight(weight * boost)
+            add_value(vbytes)
+            length += freq
+        return length
 
     def cleanup(self) -> None:
         self._fields.clear()
@@ -69,6 +82,8 @@ class PostingsBuffer:
         field's length column (a byte per document), or None for fields without lengths."""
         for fieldname in sorted(self._fields):
             postings = self._fields.pop(fieldname)
+            if not postings.numbers:  # only empty values: Whoosh would never see the field
+                continue
             terms, ends, order = _sorted(postings)
             docs = np.frombuffer(postings.docs, dtype=np.int32)[order]
             weights = np.frombuffer(postings.weights, dtype=np.float64)[order]
