@@ -237,6 +237,8 @@ def word_analyzer() -> Composable:
 
 _NEWS = news_analyzer()
 _WORDS = word_analyzer()
+_VARIANTS = spelling_variants()
+_STOPS = stop_words()
 
 
 @lru_cache(maxsize=500_000)
@@ -248,9 +250,24 @@ def word_tokens(word: str) -> tuple[tuple[tuple[int, str], ...], int]:
     analysis of a whole text is the concatenation of its words' analyses: cached per word,
     that makes long texts cheap to index and to highlight.
     """
+    if word.isascii() and word.isalpha():  # most words: the pipeline, short-circuited
+        text = _plain_word(word)
+        return (((0, stem(text)),), 1) if text else ((), 0)
     tokens = [(t.pos, t.text) for t in _NEWS(word, positions=True, mode="index")]
     width = tokens[-1][0] + 1 if tokens else 0
     return tuple(tokens), width
+
+
+def _plain_word(word: str) -> str | None:
+    """What the pipeline before stemming makes of a word of ASCII letters only: the
+    tokenizer keeps it whole, folding and possessives change nothing, so it is lowercased,
+    mapped to its spelling variant, and dropped if a stop word or a single letter (None).
+    ``tests/test_analysis.py`` holds it equal to the pipeline."""
+    text = word.lower()
+    text = _VARIANTS.get(text, text)
+    if text in _STOPS or len(text) == 1:
+        return None
+    return text
 
 
 @lru_cache(maxsize=500_000)
@@ -300,6 +317,9 @@ def query_terms(text: str) -> list[str]:
 
 @lru_cache(maxsize=500_000)
 def _surface(word: str) -> tuple[str, ...]:
+    if word.isascii() and word.isalpha():
+        text = _plain_word(word)
+        return (text,) if text and len(text) > 2 and text.isalpha() else ()
     return tuple(t.text for t in _WORDS(word, mode="query") if t.text.isalpha() and len(t.text) > 2)
 
 

@@ -72,3 +72,27 @@ def test_no_text_crashes_the_analyzer(text):
     analyse(text)
     query_terms(text)
     surface_words(text)
+
+
+def test_plain_words_take_the_short_path_to_the_same_tokens():
+    """Words of ASCII letters skip the Whoosh pipeline (analysis._plain_word): for every
+    such word of the seeds, every stop word and every spelling variant, in three cases,
+    the short path gives what the pipeline gives."""
+    from search.analysis import (_NEWS, _TOKEN_RE, _WORDS, _surface, spelling_variants,
+                                 stop_words, word_tokens)
+
+    from .conftest import SEEDS
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in SEEDS.iterdir())
+    words = {w for w in _TOKEN_RE.findall(text)} | set(stop_words()) | set(spelling_variants())
+    words |= {"a", "I", "x", "US", "Us", "us", "said", "DEFENCE", "Kiev", "grey"}
+    plain = {form for w in words if w.isascii() and w.isalpha()
+             for form in (w, w.lower(), w.upper(), w.capitalize())}
+    assert len(plain) > 2000
+    for word in sorted(plain):
+        tokens = [(t.pos, t.text) for t in _NEWS(word, positions=True, mode="index")]
+        width = tokens[-1][0] + 1 if tokens else 0
+        assert word_tokens.__wrapped__(word) == (tuple(tokens), width), word
+        surface = tuple(t.text for t in _WORDS(word, mode="query")
+                        if t.text.isalpha() and len(t.text) > 2)
+        assert _surface.__wrapped__(word) == surface, word
