@@ -7,8 +7,10 @@ calls and checks before each block of a posting list is pickled. That was about 
 an indexing worker's time. A worker's segment is bounded in size (``SEGMENT_TEXT_CHARS``),
 so its postings fit in memory: :class:`PostingsBuffer` keeps each field's postings as
 parallel arrays (term number, docnum, weight, value), orders them with one numpy sort,
-and writes each term's blocks and term-info record directly, byte for byte what
-``W3FieldWriter`` writes (``tests/test_postings.py`` compares the files).
+and writes each term's blocks and term-info record directly in the format Whoosh's reader
+reads. Told to compress every block, it writes byte for byte what ``W3FieldWriter``
+writes; by default it leaves short blocks uncompressed (see ``COMPRESS_FROM``).
+``tests/test_postings.py`` compares the files, and every posting as Whoosh reads it back.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class PostingsBuffer:
         self.compress_from = compress_from  # 0: compress every block, as Whoosh does
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        """One posting (Whoosh's pool interface: merges of existing segments use it)."""
+        """One posting: Whoosh's pool interface, which ``SegmentWriter.add_reader`` uses
+        (our buffered writers only add new documents, through :meth:`add_field`)."""
         fieldname, btext, docnum, weight, vbytes = item
         self.add_field(fieldname, [(btext, 0, weight, vbytes)], docnum)
 
