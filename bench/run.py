@@ -203,26 +203,29 @@ def scale_point(work: str, copies: int, limit: int | None, repeat: int, quick: b
     if "fts5" in engines:
         variants += [("fts5", None), ("fts5", sidecar)]
     targets = {}
-    for engine, side in variants:
+    runs_of: dict[str, list[dict]] = {}
+    # Round-robin (ours, stock, ..., ours, stock, ...): a slow spell of this shared machine
+    # then falls on every engine alike, not on whichever ran during it.
+    for i, (engine, side) in ((i, v) for i in range(repeat) for v in variants):
         name = engine + ("-noext" if side else "")
-        runs = []
-        for i in range(repeat):
-            out = os.path.join(work, f"{name}-x{copies}-{i}" + (".db" if engine == "fts5" else ""))
-            result = run_child(["index", engine, corpus, out] + ([side] if side else []))
-            if "error" not in result:
-                result["docs_per_s"] = result["docs"] / result["seconds"]
-                result["mb_per_s"] = mb / result["seconds"]
-                result["size_mb"] = dir_size(out) / 1e6
-            runs.append(result)
-            log(f"  index {name:11s} run {i + 1}: " + (result.get("error") or
-                f"{result['docs']} docs {result['seconds']:.1f} s = {result['docs_per_s']:.0f} docs/s, "
-                f"peak PSS {result['peak_tree_pss_mb']:.0f} MB (RSS {result['peak_tree_rss_mb']:.0f}), "
-                f"size {result['size_mb']:.0f} MB"))
-            keep = (side is None) == (engine == "ours") or (engine != "ours" and side is not None)
-            if keep and engine not in targets and "error" not in result:
-                targets[engine] = out
-            elif out != targets.get(engine):
-                shutil.rmtree(out, ignore_errors=True) if os.path.isdir(out) else os.path.exists(out) and os.remove(out)
+        runs = runs_of.setdefault(name, [])
+        out = os.path.join(work, f"{name}-x{copies}-{i}" + (".db" if engine == "fts5" else ""))
+        result = run_child(["index", engine, corpus, out] + ([side] if side else []))
+        if "error" not in result:
+            result["docs_per_s"] = result["docs"] / result["seconds"]
+            result["mb_per_s"] = mb / result["seconds"]
+            result["size_mb"] = dir_size(out) / 1e6
+        runs.append(result)
+        log(f"  index {name:11s} run {i + 1}: " + (result.get("error") or
+            f"{result['docs']} docs {result['seconds']:.1f} s = {result['docs_per_s']:.0f} docs/s, "
+            f"peak PSS {result['peak_tree_pss_mb']:.0f} MB (RSS {result['peak_tree_rss_mb']:.0f}), "
+            f"size {result['size_mb']:.0f} MB"))
+        keep = (side is None) == (engine == "ours") or (engine != "ours" and side is not None)
+        if keep and engine not in targets and "error" not in result:
+            targets[engine] = out
+        elif out != targets.get(engine):
+            shutil.rmtree(out, ignore_errors=True) if os.path.isdir(out) else os.path.exists(out) and os.remove(out)
+    for name, runs in runs_of.items():
         ok = [r for r in runs if "error" not in r]
         point["index"][name] = ({key: statistics.median(r[key] for r in ok) for key in
                                  ("docs", "seconds", "docs_per_s", "mb_per_s", "size_mb", "peak_tree_pss_mb",
