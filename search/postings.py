@@ -34,6 +34,8 @@ _COMPRESSION = 3  # W3Codec's zlib level
 #: (measured over 5,000 Reuters stories: 76 bytes in, 76 out), and starting zlib for each
 #: was a tenth of the writing time.
 COMPRESS_FROM = 96
+#: Postings turned into Python lists at a time while writing.
+WINDOW = 65_536
 _TERMINFO = W3TermInfo._struct
 _NO_ID = 0xFFFFFFFF
 
@@ -53,9 +55,10 @@ class PostingsBuffer:
     """Stands in for Whoosh's ``PostingPool`` in a segment writer (same ``add`` and
     ``cleanup``); the writer's flush calls :meth:`write` instead of iterating the pool."""
 
-    def __init__(self, compress_from: int = COMPRESS_FROM) -> None:
+    def __init__(self, compress_from: int = COMPRESS_FROM, window: int = WINDOW) -> None:
         self._fields: dict[str, _FieldPostings] = {}
         self.compress_from = compress_from  # 0: compress every block, as Whoosh does
+        self.window = window
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting: Whoosh's pool interface, which ``SegmentWriter.add_reader`` uses
@@ -98,16 +101,19 @@ class PostingsBuffer:
             terms, ends, order = _sorted(postings)
             docs = np.frombuffer(postings.docs, dtype=np.int32)[order]
             weights = np.frombuffer(postings.weights, dtype=np.float64)[order]
-            values = postings.values
-            values = [values[i] for i in order.tolist()]
-            fieldobj = schema[fieldname]
-            fieldwriter.start_field(fieldname, fieldobj)
             column = lengths(fieldname)
-            length_bytes = (np.frombuffer(column, dtype=np.uint8)[docs].tolist()
-                            if column is not None else None)
-            _write_terms(fieldwriter, fieldobj.format.fixed_value_size(), terms, ends.tolist(),
-                         docs.tolist(), weights.tolist(), values, length_bytes,
-                         self.compress_from)
+            length_bytes = np.frombuffer(column, dtype=np.uint8)[docs] if column is not None else None
+            fieldobj = schema[fieldname]
+            fixed_size = fieldobj.format.fixed_value_size()
+            fieldwriter.start_field(fieldname, fieldobj)
+            # A window of postings at a time as Python lists: a whole field's (millions of
+            # postings in a worker's segment) would take hundreds of MB as Python objects.
+            for first_term, last_term, a, b in _windows(ends, self.window):
+                _write_terms(fieldwriter, fixed_size, terms[first_term:last_term],
+                             (ends[first_term:last_term] - a).tolist(), docs[a:b].tolist(),
+                             weights[a:b].tolist(), [postings.values[i] for i in order[a:b].tolist()],
+                             length_bytes[a:b].tolist() if length_bytes is not None else None,
+                             self.compress_from)
             fieldwriter.finish_field()
             fieldwriter.collect(fieldname, terms, ends, docs, weights.astype(np.float32))
 
@@ -122,6 +128,17 @@ def _sorted(postings: _FieldPostings) -> tuple[list[bytes], np.ndarray, np.ndarr
     order = np.lexsort((np.frombuffer(postings.docs, dtype=np.int32), ranked))
     ends = np.cumsum(np.bincount(ranked, minlength=len(terms))).astype(np.int64)
     return terms, ends, order
+
+
+def _windows(ends: np.ndarray, size: int):
+    """(first term, last term + 1, first posting, last posting + 1) of consecutive runs of
+    terms with about ``size`` postings in all (a longer posting list is a run alone)."""
+    first_term, start = 0, 0
+    while first_term < len(ends):
+        last_term = max(int(np.searchsorted(ends, start + size, side="right")), first_term + 1)
+        stop = int(ends[last_term - 1])
+        yield first_term, last_term, start, stop
+        first_term, start = last_term, stop
 
 
 def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: list[int],

@@ -46,6 +46,7 @@ def _segment_files(folder: pathlib.Path, *, buffered: bool, articles: list[Artic
     assert isinstance(writer.pool, PostingsBuffer) == buffered
     if buffered:
         writer.pool.compress_from = 0  # every block compressed, as Whoosh does
+        writer.pool.window = 100  # many windows, and posting lists longer than one
     add_articles(writer, articles)
     segment = writer._finalize_segment()
     prefix = segment.segment_id()
