@@ -97,6 +97,8 @@ class _Writer(SegmentWriter):
 
     def add_reader(self, reader):
         """Merging a segment (Whoosh's merge policy): its vocabulary comes along."""
+        if isinstance(self.pool, PostingsBuffer):  # its memory is bounded by new text only
+            raise ValueError("a buffered writer adds new documents only; merge with another writer")
         super().add_reader(reader)
         if not self._words_field:
             for leaf, _ in reader.leaf_readers():

@@ -52,19 +52,14 @@ class _FieldPostings:
 
 
 class PostingsBuffer:
-    """Stands in for Whoosh's ``PostingPool`` in a segment writer (same ``add`` and
-    ``cleanup``); the writer's flush calls :meth:`write` instead of iterating the pool."""
+    """Stands in for Whoosh's ``PostingPool`` in a segment writer that only adds new
+    documents: the writer hands it each field's postings (:meth:`add_field`), and its flush
+    calls :meth:`write` instead of iterating the pool."""
 
     def __init__(self, compress_from: int = COMPRESS_FROM, window: int = WINDOW) -> None:
         self._fields: dict[str, _FieldPostings] = {}
         self.compress_from = compress_from  # 0: compress every block, as Whoosh does
         self.window = window
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        """One posting: Whoosh's pool interface, which ``SegmentWriter.add_reader`` uses
-        (our buffered writers only add new documents, through :meth:`add_field`)."""
-        fieldname, btext, docnum, weight, vbytes = item
-        self.add_field(fieldname, [(btext, 0, weight, vbytes)], docnum)
 
     def add_field(self, fieldname: str, items, docnum: int, boost: float = 1.0) -> int:
         """A document's postings in one field, as ``FieldType.index`` yields them
