@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 
 from . import relevance
-from .corpus import REUTERS_DOCS, read_jsonl, write_reuters
+from .corpus import read_jsonl, write_reuters
 from .metrics import percentile
 from .queries import BROAD, make_queries
 
