@@ -7,6 +7,7 @@ import os
 import pathlib
 import random
 
+import pytest
 from whoosh import index as whoosh_index
 
 from search.codec import NewsCodec
@@ -114,3 +115,18 @@ def _weights_and_values(reader, field: str, text: bytes) -> tuple[list, list]:
         values.append(matcher.value())
         matcher.next()
     return weights, values
+
+
+def test_buffered_writer_refuses_to_merge(tmp_path):
+    """Its memory is bounded by the new text it is given: merging a segment in would not be."""
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    whoosh_index.create_in(str(folder), build_schema())
+    ix = whoosh_index.open_dir(str(folder))
+    first = _Writer(ix, codec=NewsCodec())
+    add_articles(first, _articles()[:5])
+    first.commit()
+    writer = _Writer(ix, _lk=False, buffered=True, codec=NewsCodec())
+    with ix.reader() as reader, pytest.raises(ValueError, match="new documents only"):
+        writer.add_reader(reader)
+    writer.cancel()
