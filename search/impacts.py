@@ -62,8 +62,10 @@ class ImpactFieldWriter(W3FieldWriter):
         super().__init__(codec, storage, segment)
         self._collected: dict[str, _Collected] = {}
         self._current: _Collected | None = None
-        #: word -> number of documents; the segment writer fills it (parallel._Writer)
-        self.vocabulary: Counter[str] = Counter()
+        #: word -> number of documents; the segment writer fills it (parallel._Writer), or
+        #: sets it to None where the index keeps its words as a Whoosh field (older schema):
+        #: then the file has no vocabulary section, and readers read that field.
+        self.vocabulary: Counter[str] | None = Counter()
 
     def start_field(self, fieldname, fieldobj):
         super().start_field(fieldname, fieldobj)
@@ -102,7 +104,7 @@ class ImpactFieldWriter(W3FieldWriter):
         super().close()
 
 
-def _write(out, collected: dict[str, _Collected], vocabulary: Counter[str]) -> None:
+def _write(out, collected: dict[str, _Collected], vocabulary: Counter[str] | None) -> None:
     """Header (JSON: where each array starts), then the arrays, each 8-byte aligned."""
     blobs: list[bytes] = []
     offset = 0
@@ -124,10 +126,13 @@ def _write(out, collected: dict[str, _Collected], vocabulary: Counter[str]) -> N
         if name in FORWARD_FIELDS:
             arrays.update(_forward(data))
         layout[name] = {key: place(raw) for key, raw in arrays.items()}
-    words = sorted(w for w in vocabulary if "\0" not in w)
-    counts = array("i", (vocabulary[w] for w in words))
-    words_layout = {"words": place("\0".join(words).encode("utf-8")), "counts": place(counts.tobytes())}
-    header = json.dumps({"fields": layout, "vocabulary": words_layout}).encode("utf-8")
+    sections: dict[str, Any] = {"fields": layout}
+    if vocabulary is not None:
+        words = sorted(w for w in vocabulary if "\0" not in w)
+        counts = array("i", (vocabulary[w] for w in words))
+        sections["vocabulary"] = {"words": place("\0".join(words).encode("utf-8")),
+                                  "counts": place(counts.tobytes())}
+    header = json.dumps(sections).encode("utf-8")
     start = len(_MAGIC) + 4 + len(header)
     start += -start % _ALIGN
     out.write(_MAGIC + struct.pack("<I", len(header)) + header)

@@ -49,14 +49,17 @@ class _Writer(SegmentWriter):
         if buffered and any(f.vector or f.separate_spelling() for _, f in ix.schema.items()):
             raise ValueError("a buffered writer handles no term vectors or spelling fields")
         super().__init__(ix, **kwargs)
-        # An index made before vocabularies moved to impact files has a `words` field.
-        self._words_field = "words" in self.schema
+        if "words" in self.schema:
+            # An index made before vocabularies moved to impact files: its words go on
+            # being indexed in that field, and its impact files hold none.
+            self.fieldwriter.vocabulary = None
         if buffered:  # a new segment of bounded size: its postings are kept in memory
             self.pool = PostingsBuffer()
 
     def add_document(self, **fields):
-        if not self._words_field:
-            self.fieldwriter.vocabulary.update(fields.pop("words", ()))
+        vocabulary = self.fieldwriter.vocabulary
+        if vocabulary is not None:
+            vocabulary.update(fields.pop("words", ()))
         if isinstance(self.pool, PostingsBuffer):
             self._add_buffered(fields)
         else:
@@ -100,10 +103,10 @@ class _Writer(SegmentWriter):
         if isinstance(self.pool, PostingsBuffer):  # its memory is bounded by new text only
             raise ValueError("a buffered writer adds new documents only; merge with another writer")
         super().add_reader(reader)
-        if not self._words_field:
+        vocabulary = self.fieldwriter.vocabulary
+        if vocabulary is not None:
             for leaf, _ in reader.leaf_readers():
-                self.fieldwriter.vocabulary.update(
-                    segment_vocabulary(self.storage.folder, leaf) or {})
+                vocabulary.update(segment_vocabulary(self.storage.folder, leaf) or {})
 
     def _flush_segment(self):
         if not isinstance(self.pool, PostingsBuffer):

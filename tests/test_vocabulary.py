@@ -57,6 +57,28 @@ def test_an_index_with_a_words_field_still_gets_suggestions(tmp_path):
     assert vocabulary.corrector().suggest("artilery", limit=1) == ["artillery"]
 
 
+def test_adding_to_an_index_with_a_words_field_keeps_its_suggestions(tmp_path):
+    """Its new segments index the words in Whoosh, as before, and their impact files claim
+    no vocabulary of their own (an empty one would hide the words)."""
+    from search import storage
+
+    root = str(tmp_path / "index")
+    storage.prepare_root(root)
+    generation = storage.new_generation(root)
+    schema = build_schema()
+    schema.add("words", fields.KEYWORD(stored=False))
+    whoosh_index.create_in(generation, schema)
+    storage.publish(root, generation)
+    _write(tmp_path / "a.jsonl", [{"title": "Artillery shells", "body": "Howitzers fire artillery"},
+                                  {"title": "Artillery", "body": "more howitzers"}])
+    index_paths([str(tmp_path / "a.jsonl")], root, workers=1)
+    engine = SearchEngine(root)
+    assert not engine._snapshot().source.impacts.has_vocabulary()
+    assert engine.vocabulary("how") == [("howitzers", 2)]
+    assert engine.search(SearchRequest(text="artilery")).suggestion == "artillery"
+    engine.close()
+
+
 def test_suggestions_and_completion_come_from_the_impact_files(tmp_path):
     _write(tmp_path / "a.jsonl", [{"title": "Artillery shells", "body": f"Howitzers number {n}"}
                                   for n in range(30)] + [{"title": "Artillery", "body": "howitzer"}])
