@@ -14,7 +14,6 @@ from whoosh.automata.lev import levenshtein_automaton
 from whoosh.spelling import Corrector
 
 
-
 class Vocabulary:
     def __init__(self, counts: dict[str, int]):
         self.counts = counts
