@@ -280,7 +280,7 @@ def _non_name_keys() -> frozenset[str]:
 def _leading_drop_words() -> frozenset[str]:
     """Words stripped from the front of a run whatever their position: titles, nationalities
     and non-name words (``Defense``, ``Ukrainian``, ``The``)."""
-    return TITLE_WORDS | frozenset(demonyms()) | _non_name_keys()
+    return TITLE_WORDS | _non_name_keys()  # (the non-name words include the demonyms)
 
 
 _ABBREVIATED_TITLES = frozenset({"gen", "lt", "col", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "adm", "maj",
@@ -337,8 +337,8 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
-def _role_before(doc: Doc, first: int) -> tuple[int, str]:
-    """Walk back over title words from token ``first``; (index of the role's first token, role)."""
+def _role_before(doc: Doc, first: int) -> str:
+    """Walk back over title words from token ``first``: the role they spell ("" if none)."""
     i = first - 1
     start = first
     titled = False
@@ -365,7 +365,7 @@ def _role_before(doc: Doc, first: int) -> tuple[int, str]:
             break
         i -= 1
     if not titled:
-        return first, ""
+        return ""
     if doc.words[start - 1:start] == ["."] and start >= 4 and doc.text[doc.starts[start - 4]:doc.ends[start - 1]] \
             in ("U.S.", "U.K.", "U.N."):
         start -= 4
@@ -373,7 +373,7 @@ def _role_before(doc: Doc, first: int) -> tuple[int, str]:
     for prefix in ("the ", "of "):
         if role.lower().startswith(prefix):
             role = role[len(prefix):]
-    return start, role
+    return role
 
 
 def _appositive(doc: Doc, last: int) -> str:
@@ -563,17 +563,16 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             tokens.pop()
         if not tokens:
             continue
-        role_start, role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
+        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
         if tokens[0] != first:
-            sub_role_start, sub_role = _role_before(doc, tokens[0])
-            if sub_role:
-                role = sub_role
+            role = _role_before(doc, tokens[0]) or role
         context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
         if context:
+            run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens))
             if context == "object" and tokens[0] == first:
-                institutions.add(name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens)))
+                institutions.add(run_key)
             if context != "object" or len(tokens) == 1 or tokens[0] == first:
-                if name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens)) not in index:
+                if run_key not in index:
                     continue
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
         words = [_strip_possessive(words_of[t]) for t in tokens if words_of[t] != "."]
