@@ -251,3 +251,30 @@ def test_extract_never_raises(title, body):
 def test_extract_never_raises_on_entity_soup(words):
     ents = extract_entities("", " ".join(words))
     assert len(ents.persons) == len(set(ents.persons))
+
+
+def test_reparse_gives_what_parse_gives():
+    """``reparse`` re-tokenizes only the lines that changed (shouted lines recased): the
+    result must be the Doc a full parse of the new text makes."""
+    import random
+
+    from search.entities.people import recase_shouted
+    from search.entities.text import parse, reparse
+
+    rng = random.Random(3)
+    texts = []
+    for path in sorted(glob.glob(os.path.join(SEEDS, "*.txt"))):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        title, _, body = text.partition("\n")
+        texts += [text, title.upper() + "\n" + body, text.upper()]
+    checked = 0
+    for text in texts:
+        lines = text.split("\n")
+        variants = [recase_shouted(text),
+                    "\n".join(line.swapcase() if rng.random() < 0.3 else line for line in lines),
+                    "\n".join(lines[:1] + [line + "." for line in lines[1:2]] + lines[2:])]  # a longer line
+        for new in variants:
+            assert reparse(parse(text), new) == parse(new)
+            checked += new != text
+    assert checked >= 20
