@@ -29,8 +29,8 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "gen", "
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v"})
 PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "der", "den", "di", "du", "la", "le",
                        "van", "von", "ter", "ten", "bin", "ibn", "al", "el", "ben", "zu", "y", "e"})
-_ENDING_RE = re.compile(r"(?<=\w{4})(?:yy|iy|yi|ii)$")
-_ADJECTIVAL_ENDINGS = ("yy", "iy", "yi", "ii")  # those of _ENDING_RE, tested first as it is cheaper
+_ADJECTIVAL_ENDINGS = ("yy", "iy", "yi", "ii")  # tested with endswith first, as it is cheaper
+_ENDING_RE = re.compile(r"(?<=\w{4})(?:%s)$" % "|".join(_ADJECTIVAL_ENDINGS))
 _TOKEN_SPLIT_RE = re.compile(r"[\s,]+")
 
 
