@@ -11,10 +11,23 @@ from ..models import Entities
 _KIND_ORDER = ("person", "system", "org", "place")
 
 
-def _accepted_targets(doc: Doc | None, text: str, matches: list[Match]) -> list[tuple[Match, Target]]:
-    """The (match, target) pairs that survive the context rules, before overlap resolution.
+class _LazyDoc:
+    """The Doc of ``text``, parsed on first call: the gazetteer rules read words only for
+    ambiguous aliases, systems and designators, which most articles have none of."""
 
-    ``doc`` (the words of ``text``) may be None when no target is ambiguous or a system."""
+    def __init__(self, text: str):
+        self.text = text
+        self.parsed: Doc | None = None
+
+    def __call__(self) -> Doc:
+        if self.parsed is None:
+            self.parsed = parse(self.text)
+        return self.parsed
+
+
+def _accepted_targets(words: _LazyDoc, matches: list[Match]) -> list[tuple[Match, Target]]:
+    """The (match, target) pairs that survive the context rules, before overlap resolution."""
+    text = words.text
     countries_seen: set[str] = set()
     system_sentences: set[int] = set()
     country_of = places.kb.country_of_place()
@@ -25,6 +38,7 @@ def _accepted_targets(doc: Doc | None, text: str, matches: list[Match]) -> list[
             if t.kind == "place":
                 countries_seen.add(country_of.get(t.name, t.name))
             elif t.kind == "system":
+                doc = words()
                 system_sentences.add(doc.sentence[min(doc.token_at(m.start), len(doc.sentence) - 1)]
                                      if doc.sentence else 0)
     out: list[tuple[Match, Target]] = []
@@ -35,6 +49,7 @@ def _accepted_targets(doc: Doc | None, text: str, matches: list[Match]) -> list[
             if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
             if t.ambiguous:
+                doc = words()
                 if t.kind == "system":
                     sent = doc.sentence[doc.token_at(m.start)] if doc.token_at(m.start) < len(doc.sentence) else -1
                     ok = systems.accept_ambiguous(doc, m, sent in system_sentences)
@@ -59,31 +74,19 @@ def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Ta
     return out
 
 
-def _reads_words(text: str, matches: list[Match]) -> bool:
-    """Do the gazetteer rules need the words of ``text``? Only ambiguous aliases, systems
-    (the same-sentence rule) and designators (a cue word nearby) look at them."""
-    return systems.may_have_designators(text) or \
-        any(t.ambiguous or t.kind == "system" for m in matches for t in m.targets)
-
-
-def _parse_both(text: str, recased: str, matches: list[Match]) -> tuple[Doc | None, Doc]:
-    """The Doc of ``text`` for the gazetteer rules (None when they do not need one) and the
-    Doc of its recased form for people. A text with a shouted headline needs both only when
-    the rules read words; the second is then derived from the first."""
-    if recased is text:
-        doc = parse(text)
-        return doc, doc
-    if not _reads_words(text, matches):
-        return None, parse(recased)
-    doc = parse(text)
-    return doc, reparse(doc, recased)
-
-
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
     matches = find(text)
-    doc, recased_doc = _parse_both(text, recase_shouted(text), matches)
-    pairs = _leftmost_longest(_accepted_targets(doc, text, matches))
+    words = _LazyDoc(text)
+    pairs = _leftmost_longest(_accepted_targets(words, matches))
+    unknown_systems = systems.unknown_designators(text, words)
+    recased = recase_shouted(text)
+    if recased is text:
+        recased_doc = words()
+    elif words.parsed is not None:  # the rules read the words: derive the recased Doc
+        recased_doc = reparse(words.parsed, recased)
+    else:
+        recased_doc = parse(recased)
     blocked = [(m.start, m.end) for m, _ in pairs]
     people = find_people(recased_doc, blocked)
 
@@ -113,5 +116,5 @@ def extract(title: str, body: str) -> Entities:
         places=tuple(by_kind["place"]),
         roles={k: tuple(v) for k, v in roles.items()},
         aliases={k: tuple(v) for k, v in aliases.items()},
-        unknown_systems=tuple(systems.unknown_designators(doc)) if doc is not None else (),
+        unknown_systems=tuple(unknown_systems),
     )

@@ -9,6 +9,7 @@ England Patriots``, ``Abrams said``, ``Gen. Abrams``, ``javelin throw``).
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from . import kb
 from .matcher import Match, Target
@@ -64,18 +65,20 @@ def accept_ambiguous(doc: Doc, match: Match, sentence_has_system: bool) -> bool:
     return any(w in CUE_WORDS for w in doc.window(match.start, match.tail_end, 8))
 
 
-def may_have_designators(text: str) -> bool:
+def _may_have_designators(text: str) -> bool:
     """False when ``text`` cannot hold a designator: every one has a dash and a digit, and this
     literal search is far cheaper than the full pattern."""
     return _DASH_DIGIT_RE.search(text) is not None
 
 
-def unknown_designators(doc: Doc) -> list[str]:
-    """Designators like ``XM-30`` near military cue words that the knowledge base lacks."""
+def unknown_designators(text: str, words: Callable[[], Doc]) -> list[str]:
+    """Designators like ``XM-30`` near military cue words that the knowledge base lacks.
+    ``words()`` gives the Doc of ``text``, asked for only when ``text`` may hold one."""
     out: list[str] = []
-    if not may_have_designators(doc.text):
+    if not _may_have_designators(text):
         return out
-    for m in _DESIGNATOR_RE.finditer(doc.text):
+    doc = words()
+    for m in _DESIGNATOR_RE.finditer(text):
         designator = m.group(1)
         k = kb.key(designator)
         if k in NOT_DESIGNATORS or k in kb.all_alias_keys() or designator in out:
