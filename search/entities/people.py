@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from typing import NamedTuple
 
 from ..analysis import stop_words
 from . import kb
@@ -230,6 +231,22 @@ class Person:
     end: int
     roles: list[str]
     surface: str
+
+
+class _Candidate(NamedTuple):
+    """A run of words taken for a name, before the article's names are resolved."""
+    first: int  # its first and last tokens
+    last: int
+    start: int  # its character span
+    end: int
+    words: list[str]
+    roles: tuple[str, ...]
+    strong: bool  # a cue of its own (a role, "said", a known given name...)
+    key: str  # name_key of its words
+
+    def name_words(self) -> int:
+        """Its words longer than an initial."""
+        return sum(len(w) > 1 for w in self.words)
 
 
 def _is_cap_word(w: str) -> bool:
@@ -451,18 +468,18 @@ def _speech_cue(doc: Doc, first: int, last: int) -> bool:
     return False
 
 
-def _validate_by_surname(found: list) -> list:
+def _validate_by_surname(found: list[_Candidate]) -> list[_Candidate]:
     """A full name with no cue of its own ("his counterpart, Penny Wong") is a person when its
     surname alone has one elsewhere in the article ("Wong said")."""
-    cued = {f[7] for f in found if f[6] and len([w for w in f[4] if len(w) > 1]) == 1}
+    cued = {f.key for f in found if f.strong and f.name_words() == 1}
     if not cued:
         return found
     weak: dict[str, set[str]] = {}
     named = set()  # surnames with a cued full name in the article already
     for f in found:
-        if len([w for w in f[4] if len(w) > 1]) >= 2:
-            parts = f[7].split()
-            if f[6] and parts:
+        if f.name_words() >= 2:
+            parts = f.key.split()
+            if f.strong and parts:
                 named.add(parts[-1])
             elif parts and parts[-1] in cued and (" ".join(parts) in people_index() or
                                                  parts[-1] not in people_by_surname()):
@@ -473,10 +490,10 @@ def _validate_by_surname(found: list) -> list:
         return found
     out = []
     for f in found:
-        if not f[6] and len([w for w in f[4] if len(w) > 1]) >= 2:
-            parts = f[7].split()
+        if not f.strong and f.name_words() >= 2:
+            parts = f.key.split()
             if parts and len(weak.get(parts[-1], ())) == 1:
-                f = (*f[:6], True, f[7])
+                f = f._replace(strong=True)
         out.append(f)
     return out
 
@@ -519,8 +536,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     leading_drop = _leading_drop_words()
     stopped = stop_words()
     index = people_index()
-    # first, last, start, end, words, roles ("|"-joined), strong, name_key(" ".join(words))
-    found: list[tuple[int, int, int, int, list[str], str, bool, str]] = []
+    found: list[_Candidate] = []
     blocked_sorted = sorted(blocked)
     blocked_starts = [b[0] for b in blocked_sorted]
     companies: set[str] | None = None  # capitalised words this article uses as a company (on demand)
@@ -609,24 +625,24 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             continue
         if appositive is None:
             appositive = _appositive(doc, tokens[-1])
-        roles = [r for r in (role, appositive) if r]
-        found.append((tokens[0], tokens[-1], s, e, words, "|".join(roles), strong, nk))
+        found.append(_Candidate(tokens[0], tokens[-1], s, e, words,
+                                tuple(r for r in (role, appositive) if r), strong, nk))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
     firsts: dict[str, set[str]] = {}
     validated_keys: set[str] = set()
     found = _validate_by_surname(found)
-    for first, last, s, e, words, role, strong, nk in found:
-        if strong and len([w for w in words if len(w) > 1]) >= 2:
-            canon = canonical_person(" ".join(words))
-            validated_keys.add(nk)
-            k = nk.split()
+    for f in found:
+        if f.strong and f.name_words() >= 2:
+            canon = canonical_person(" ".join(f.words))
+            validated_keys.add(f.key)
+            k = f.key.split()
             if k:
                 full.setdefault(k[-1], canon)
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
-    for first, last, s, e, words, role, strong, nk in found:
+    for first, last, s, e, words, roles, strong, nk in found:
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
         if len(content) >= 2:
             if not strong and nk not in validated_keys:
@@ -645,6 +661,5 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             else:
                 known = people_by_surname().get(k, ())
                 canon = known[0] if len(known) == 1 else canonical_person(" ".join(words))
-        roles = [r for r in role.split("|") if r]
-        people.append(Person(canon, s, e, roles, " ".join(doc.text[s:e].split())))
+        people.append(Person(canon, s, e, list(roles), " ".join(doc.text[s:e].split())))
     return people
