@@ -26,6 +26,9 @@ from .impacts import Impacts, live_mask, mask_of, raw_column
 from .models import UNDATED
 from .schema import FACET_NAMES
 
+# A facet value held by at least 1/DENSE_FRACTION of the documents is counted by bitset.
+DENSE_FRACTION = 64
+
 
 def value_key(text: str) -> str:
     """Case-, accent- and spacing-insensitive key for matching user text to facet values."""
@@ -120,6 +123,10 @@ class FacetTable:
         counts = self._total_arrays[name] if mask is None else column.count_array(mask)
         present = np.flatnonzero(counts)
         if limit is not None:
+            if len(present) > limit:  # keep the values that reach the limit-th count
+                present_counts = counts[present]
+                kth = np.partition(present_counts, len(present) - limit)[len(present) - limit]
+                present = present[present_counts >= kth]
             # Values are numbered in name order, so a stable sort breaks ties by name.
             present = present[np.argsort(-counts[present], kind="stable")[:limit]]
         out = [(column.names[i], int(counts[i])) for i in present.tolist()]
@@ -153,16 +160,37 @@ class FacetTable:
 
 class _Column:
     """One facet's (document, value) pairs as two parallel arrays grouped by value (values
-    numbered in sorted order), and each value's documents as a slice."""
+    numbered in sorted order), and each value's documents as a slice.
 
-    def __init__(self, names: list[str], docs: np.ndarray, values: np.ndarray):
+    For counting, a value held by many documents is also kept as a bitset: ANDing it with
+    the result set's bitset costs the same whatever the number of matches, while its
+    pairs would have to be tested one by one."""
+
+    def __init__(self, names: list[str], docs: np.ndarray, values: np.ndarray, doc_count: int):
         self.names = names
         order = np.lexsort((docs, values))
-        self.docs = docs[order]
+        self.docs = docs[order].astype(np.intp)  # numpy indexes fastest with its own int
         self.values = values[order].astype(np.int32)
         self._starts = np.searchsorted(self.values, np.arange(len(names) + 1))
         self._number = {name: i for i, name in enumerate(names)}
         self._by_doc: tuple[np.ndarray, np.ndarray] | None = None  # see doc_major
+        sizes = np.diff(self._starts)
+        self._dense = np.flatnonzero(sizes * DENSE_FRACTION >= doc_count)
+        self._dense_bits = np.stack([_bitset(self.docs_of_number(i), doc_count)
+                                     for i in self._dense.tolist()]) if len(self._dense) else None
+        # The other values' pairs, still grouped by value; np.add.reduceat sums each run
+        # from its start (an empty run must read 0, and no start may point past the end).
+        sparse = np.ones(len(names), dtype=bool)
+        sparse[self._dense] = False
+        keep = sparse[self.values]
+        # A last, uncounted pair lets the last value's run end before the array does.
+        self._sparse_docs = np.append(self.docs[keep], 0)
+        self._sum_from = np.concatenate(([0], np.cumsum(np.where(sparse, sizes, 0))))
+        self._empty = self._sum_from[:-1] == self._sum_from[1:]
+        # What counting costs each way, in units of one pair tested by _count_many (about
+        # 3 ns, measured); _count_few spends about five units on each pair it gathers.
+        self._cost_per_match = 5 * (1 + len(self.docs) / max(doc_count, 1))
+        self._cost_of_all = len(self._sparse_docs) + 1000 * len(self._dense)
 
     @classmethod
     def from_impacts(cls, impacts: Impacts, name: str, live: np.ndarray) -> "_Column":
@@ -194,11 +222,14 @@ class _Column:
         all_docs = np.concatenate(docs) if docs else np.empty(0, np.int64)
         all_values = np.concatenate(values) if values else np.empty(0, np.int32)
         keep = live[all_docs]
-        return cls(names, all_docs[keep], all_values[keep])
+        return cls(names, all_docs[keep], all_values[keep], len(live))
 
     def docs_of(self, name: str) -> np.ndarray | None:
         i = self._number.get(name)
-        return None if i is None else self.docs[self._starts[i]:self._starts[i + 1]]
+        return None if i is None else self.docs_of_number(i)
+
+    def docs_of_number(self, i: int) -> np.ndarray:
+        return self.docs[self._starts[i]:self._starts[i + 1]]
 
     def doc_major(self) -> tuple[np.ndarray, np.ndarray]:
         """(values ordered by document, each document's first position in them)."""
@@ -229,19 +260,45 @@ class _Column:
         """Each value's number of documents in ``mask`` (None: all), indexed by value number."""
         if mask is None:
             return np.diff(self._starts)
-        selected = np.flatnonzero(mask)
-        if len(selected) * 8 < len(self.docs):
-            # Few documents: gather just their values (document-major), not test every pair.
-            values, starts = self.doc_major()
-            selected = selected[selected + 1 < len(starts)]
-            first, last = starts[selected], starts[selected + 1]
-            sizes = last - first
-            total = int(sizes.sum())
-            at = np.repeat(first - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
-            picked = values[at + np.arange(total)]
-        else:
-            picked = self.values[mask[self.docs]]
+        if np.count_nonzero(mask) * self._cost_per_match < self._cost_of_all:
+            return self._count_few(np.flatnonzero(mask))
+        return self._count_many(mask)
+
+    def _count_many(self, mask: np.ndarray) -> np.ndarray:
+        """Bitsets for the frequent values; for the others, test each (document, value)
+        pair and sum each value's run. (Boolean selection, values[mask[docs]], costs
+        several times more: its branches mispredict.)"""
+        inside = mask[self._sparse_docs].view(np.uint8)
+        counts = np.add.reduceat(inside, self._sum_from, dtype=np.int64)[:-1]
+        counts[self._empty] = 0
+        if self._dense_bits is not None:
+            counts[self._dense] = np.bitwise_count(self._dense_bits & _bitset_of(mask)).sum(axis=1)
+        return counts
+
+    def _count_few(self, selected: np.ndarray) -> np.ndarray:
+        """Gather just the selected documents' values (document-major)."""
+        values, starts = self.doc_major()
+        selected = selected[selected + 1 < len(starts)]
+        first, last = starts[selected], starts[selected + 1]
+        sizes = last - first
+        total = int(sizes.sum())
+        at = np.repeat(first - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+        picked = values[at + np.arange(total)]
         return np.bincount(picked, minlength=len(self.names))
+
+
+def _bitset(docs: np.ndarray, doc_count: int) -> np.ndarray:
+    mask = np.zeros(doc_count, dtype=bool)
+    mask[docs] = True
+    return _bitset_of(mask)
+
+
+def _bitset_of(mask: np.ndarray) -> np.ndarray:
+    """A mask over docnums packed 64 documents to a word (zero-padded)."""
+    packed = np.packbits(mask)
+    padded = np.zeros(-(-len(packed) // 8) * 8, dtype=np.uint8)
+    padded[:len(packed)] = packed
+    return padded.view(np.uint64)
 
 
 def _date_column(reader: IndexReader) -> np.ndarray:
