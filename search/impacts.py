@@ -24,6 +24,7 @@ and the engine scores with Whoosh instead.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import struct
 from array import array
@@ -237,8 +238,14 @@ class SegmentImpacts:
 
 
 def _open(path: str, offset: int, length: int) -> tuple[np.ndarray, int, dict[str, Any]]:
-    """(the file's bytes, memory-mapped; where its arrays start; its header)."""
-    buffer = np.memmap(path, dtype=np.uint8, mode="r", offset=offset, shape=(length,))
+    """(the file's bytes, memory-mapped; where its arrays start; its header).
+
+    A plain array over an ``mmap``, not ``np.memmap``: slicing a memmap runs Python code
+    (``__array_finalize__``) for every slice, and a query takes a slice per term and
+    segment."""
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    buffer = np.frombuffer(mapped, dtype=np.uint8, count=length, offset=offset)
     head = buffer[: len(_MAGIC) + 4].tobytes()
     if not head.startswith(_MAGIC):
         raise ValueError(f"{path} is not an impact file")
