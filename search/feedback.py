@@ -86,17 +86,12 @@ def expansion_terms(impacts: Impacts, docnums: list[int],
 
 
 def _vector_scores(scorer: Scorer, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:
-    """:func:`_scores` from the impact lists: each term's scores for all its documents at
-    once, read off at the window's documents."""
+    """:func:`_scores` from the impact lists: each term's postings searched for the
+    window's (sorted) documents."""
     window = np.asarray(docnums, dtype=np.int64)
     total = np.zeros(len(window))
     for term in terms:
-        docs, scores = scorer.term_scores(term.fieldname, term.text, term.boost)
-        at = np.searchsorted(docs, window)
-        inside = at < len(docs)
-        hit = np.zeros(len(window), bool)
-        hit[inside] = docs[at[inside]] == window[inside]
-        total[hit] += scores[at[hit]]
+        total += scorer.term_scores_at(term.fieldname, term.text, term.boost, window)
     return dict(zip(docnums, total.tolist()))
 
 

@@ -314,6 +314,33 @@ class Impacts:
             return docs[0], tfs[0], lengths[0]
         return np.concatenate(docs), np.concatenate(tfs), np.concatenate(lengths)
 
+    def postings_at(self, fieldname: str, term: str,
+                    docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """One term's postings at some documents only: (where in the sorted global
+        ``docnums`` the term occurs, its frequencies there, those documents' field lengths,
+        and the number of documents with the term, for its idf). The term's posting lists
+        are searched, not copied, so a common term costs what a rare one does."""
+        found, tfs, lengths = [], [], []
+        count = 0
+        for segment, offset in self.segments:
+            impacts = segment.fields.get(fieldname)
+            postings = impacts.postings(term) if impacts is not None else None
+            if postings is None:
+                continue
+            local, tf = postings
+            count += len(local)
+            lo, hi = np.searchsorted(docnums, (offset, offset + segment.doc_count))
+            wanted = docnums[lo:hi] - offset
+            at = np.searchsorted(local, wanted)
+            hit = at < len(local)
+            hit[hit] = local[at[hit]] == wanted[hit]
+            found.append(np.flatnonzero(hit) + lo)
+            tfs.append(tf[at[hit]])
+            lengths.append(segment.lengths[fieldname][wanted[hit]])
+        if not found:
+            return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0), 0
+        return np.concatenate(found), np.concatenate(tfs), np.concatenate(lengths), count
+
     def top_weights(self, fieldname: str, docnums: list[int]) -> tuple[dict[str, float], float]:
         """Each term's total count in ``docnums``, and the total of all counts (what
         Whoosh's query expander adds up from re-analysed stored text)."""
@@ -325,10 +352,11 @@ class Impacts:
             if not local:
                 continue
             terms, tfs = impacts.forward(local)
-            sums = np.bincount(terms, weights=tfs)
-            found = np.flatnonzero(sums)
+            # (Numbered by the documents' few terms, not the segment's many.)
+            found, inverse = np.unique(terms, return_inverse=True)
+            sums = np.bincount(inverse, weights=tfs)
             words = impacts.words()
-            for i, weight in zip(found.tolist(), sums[found].tolist()):
+            for i, weight in zip(found.tolist(), sums.tolist()):
                 weights[words[i]] = weights.get(words[i], 0.0) + weight
             total += float(tfs.sum(dtype=np.float64))
         return weights, total

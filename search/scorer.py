@@ -84,10 +84,15 @@ class Scorer:
         result = self._dense(self.evaluate(q))
         return Matches(result.matched & self.impacts.live, result.scores)
 
-    def term_scores(self, fieldname: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, scores) of one term, as Whoosh would score ``Term(fieldname, text)``."""
-        found = self._term(wq.Term(fieldname, text, boost=boost))
-        return found.docs, found.scores
+    def term_scores_at(self, fieldname: str, text: str, boost: float,
+                       docnums: np.ndarray) -> np.ndarray:
+        """One term's scores at the sorted ``docnums`` (0 where it is absent), as Whoosh
+        would score ``Term(fieldname, text, boost=boost)``."""
+        at, tfs, lengths, count = self.impacts.postings_at(fieldname, text, docnums)
+        out = np.zeros(len(docnums))
+        if len(at):
+            out[at] = self._bm25(fieldname, count, tfs, lengths, boost)
+        return out
 
     # -- evaluation -------------------------------------------------------------------
 
@@ -126,14 +131,18 @@ class Scorer:
         docs, tfs, lengths = self.impacts.postings(q.fieldname, q.text)
         if not len(docs):
             return _Sparse(docs, np.empty(0), 0)
+        return _Sparse(docs, self._bm25(q.fieldname, len(docs), tfs, lengths, q.boost), 1)
+
+    def _bm25(self, fieldname: str, doc_frequency: int, tfs: np.ndarray, lengths: np.ndarray,
+              boost: float) -> np.ndarray:
         k1, b = self.ranking.k1, self.ranking.b
-        idf = log(self.size / (len(docs) + 1)) + 1  # Whoosh's idf: deleted docs count too
-        avg = self._avg(q.fieldname)
+        idf = log(self.size / (doc_frequency + 1)) + 1  # Whoosh's idf: deleted docs count too
+        avg = self._avg(fieldname)
         tf = tfs.astype(np.float64)
         scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avg)))
-        if q.boost != 1.0:
-            scores *= q.boost
-        return _Sparse(docs, scores, 1)
+        if boost != 1.0:
+            scores *= boost
+        return scores
 
     def _avg(self, fieldname: str) -> float:
         if fieldname not in self._avg_length:

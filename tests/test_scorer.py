@@ -12,13 +12,14 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from whoosh import query
 from whoosh.collectors import TopCollector
 
 from search import storage
 from search.engine import SearchEngine
 from search.entities import extract_entities
 from search.facets import FacetTable
-from search.feedback import expansion_terms, feedback_terms
+from search.feedback import _scores, _vector_scores, expansion_terms, feedback_terms
 from search.indexer import index_paths
 from search.models import UNDATED, Article, SearchRequest
 from search.query import parse_query
@@ -175,6 +176,32 @@ def test_expansion_terms_from_the_forward_index_equal_whooshs_key_terms(tmp_path
         theirs = feedback_terms(snap.searcher, docnums)
         assert [t.text for t in ours] == [t.text for t in theirs]
         assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+    engine.close()
+
+
+def test_rescoring_a_window_from_the_impact_lists_equals_whoosh(tmp_path):
+    # The feedback terms' scores at a window of documents: searched in the impact lists,
+    # or read by skipping Whoosh's matchers to each document. Two segments, deletions.
+    rng = random.Random(6)
+    articles = [_article(rng, n) for n in range(140)]
+    _write(tmp_path / "a.jsonl", articles)
+    index = str(tmp_path / "index")
+    index_paths([str(tmp_path / "a.jsonl")], index, workers=2)
+    _write(tmp_path / "a.jsonl", articles[:100])
+    index_paths([str(tmp_path / "a.jsonl")], index, workers=1)
+    engine = SearchEngine(index)
+    snap = engine._snapshot()
+    scorer = engine._scorer(snap)
+    assert len(snap.source.impacts.segments) >= 2 and snap.searcher.reader().has_deletions()
+    terms = [query.Term("body", word, boost=1 + n / 7) for n, word in enumerate(WORDS[::4])]
+    terms.append(query.Term("body", "absent"))
+    live = np.flatnonzero(snap.facets.live_mask).tolist()  # (windows come from matches)
+    for window in (live[:1], live[3::60], live[::9], live[5:7] + live[90:92] + live[-2:]):
+        ours = _vector_scores(scorer, terms, window)
+        theirs = _scores(snap.searcher, terms, window)
+        assert list(ours) == list(theirs) == window
+        assert list(ours.values()) == pytest.approx(list(theirs.values()), rel=1e-12)
+        assert any(ours.values())
     engine.close()
 
 
