@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import Iterator
 
 from nltk.stem.snowball import SnowballStemmer
@@ -27,6 +28,8 @@ from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenize
 # A word, optionally joined to more words by hyphens, slashes or dots (designators,
 # compounds, acronyms, decimals), optionally followed by an apostrophe suffix.
 _TOKEN_RE = re.compile(r"\w+(?:[-\u2010\u2011/.]\w+)*(?:['\u2019]\w+)?")
+# Split by it, a text alternates between the gaps and the words (a gap may be empty).
+_SPLIT_WORDS_RE = re.compile(f"({_TOKEN_RE.pattern})")
 _JOINERS_RE = re.compile(r"[-\u2010\u2011/.]")
 _ALNUM_RUNS_RE = re.compile(r"[^\W\d_]+|\d+")
 _HAS_DIGIT_RE = re.compile(r"\d")
@@ -280,8 +283,10 @@ def matching_words(text: str, terms: frozenset[str],
                    prefixes: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """[start, end) offsets of the words of ``text`` that yield one of ``terms`` or a term
     starting with one of ``prefixes``. Each distinct word is analysed once (a text repeats
-    most of its words), then the words are found again by a set lookup."""
-    distinct = set(_TOKEN_RE.findall(text))
+    most of its words); the offsets come from the lengths of the split text's parts, so
+    only the regex engine walks the characters."""
+    parts = _SPLIT_WORDS_RE.split(text)
+    distinct = set(parts[1::2])
     if prefixes:
         accepted = {word for word in distinct
                     if any(term in terms or term.startswith(prefixes) for term in word_terms(word))}
@@ -289,7 +294,8 @@ def matching_words(text: str, terms: frozenset[str],
         accepted = {word for word in distinct if not terms.isdisjoint(word_terms(word))}
     if not accepted:
         return []
-    return [m.span() for m in _TOKEN_RE.finditer(text) if m.group() in accepted]
+    offsets = list(accumulate(map(len, parts), initial=0))
+    return [(offsets[i], offsets[i + 1]) for i in range(1, len(parts), 2) if parts[i] in accepted]
 
 
 def analyse(text: str) -> dict[str, list[int]]:

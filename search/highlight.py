@@ -8,6 +8,7 @@ long article are analysed, so a 1 MB article costs what a 60 kB one does.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .analysis import matching_words
@@ -71,9 +72,12 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
     spans = match_spans(text, wanted)
     if not spans:
         return ()
+    # A word never crosses a sentence break (breaks are spaces), so a sentence's words
+    # are those starting in it.
+    starts = [a for a, _ in spans]
     scored = []
     for start, end in _sentences(text[:MAX_CHARS]):
-        inside = [s for s in spans if start <= s[0] and s[1] <= end]
+        inside = spans[bisect_left(starts, start):bisect_left(starts, end)]
         if inside:
             distinct = len({text[a:b].lower() for a, b in inside})
             scored.append((distinct * 10 + len(inside), -start, start, end))
