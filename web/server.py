@@ -9,6 +9,7 @@ operating system's page cache.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -58,6 +59,11 @@ def serve(index_dir: str | None = None, host: str = "127.0.0.1", port: int = 800
         app.extensions["search_engine"].warm_up()
     except SearchError as exc:  # the pages explain it too; serve them
         log.warning("%s", exc)
+    # What warm_up built lives as long as the server: the garbage collector need not scan
+    # it again. Otherwise each full collection walks millions of objects (about 50 ms,
+    # a pause every few hundred requests), and writes to their pages, which the forked
+    # workers then stop sharing.
+    gc.freeze()
     processes = processes if hasattr(os, "fork") else 1
     try:
         listener = socket.create_server((host, port))
