@@ -124,12 +124,14 @@ def free_port() -> int:
 
 
 def load_test(index_dir: str, queries: list[str], clients: int = 8, requests: int = 400) -> dict:
-    """Our web server (web/server.py: a process per core, 8 threads each, as ``search
-    serve`` runs by default) under ``clients`` concurrent clients, each sending its next
-    request as soon as the last one is answered, over a kept-alive connection."""
+    """Our web server (web/server.py: a process per core, as ``search serve`` runs by
+    default) under ``clients`` concurrent clients, each sending its next request as soon
+    as the last one is answered, over a kept-alive connection."""
+    from web.server import DEFAULT_THREADS
+
     port = free_port()
     code = ("import sys; from web.server import serve, default_processes; "
-            f"serve({index_dir!r}, '127.0.0.1', {port}, threads=8, processes=default_processes())")
+            f"serve({index_dir!r}, '127.0.0.1', {port}, processes=default_processes())")
     server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
     try:
@@ -174,7 +176,7 @@ def load_test(index_dir: str, queries: list[str], clients: int = 8, requests: in
         return {"clients": clients, "requests": requests, "errors": sum(s != 200 for _, s in results),
                 "p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times),
                 "rps": requests / elapsed,
-                "server": f"web.server.serve (waitress, {os.cpu_count()} processes x 8 threads)"}
+                "server": f"web.server.serve (waitress, {os.cpu_count()} processes x {DEFAULT_THREADS} threads)"}
     finally:
         server.terminate()
         try:

@@ -162,20 +162,20 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Threads per process.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Threads per process (default: 2).")
 @click.option("--processes", type=click.IntRange(1, 64), default=None,
               help="Server processes (default: one per core, at most 8).")
 @click.option("--seeds", "seed_paths", multiple=True, type=click.Path(exists=True),
               help="Index these paths first if the index does not exist yet.")
 @index_option
 @handles_errors
-def serve_command(host: str, port: int, threads: int, processes: int | None, seed_paths,
+def serve_command(host: str, port: int, threads: int | None, processes: int | None, seed_paths,
                   index_dir: str | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
-    from web.server import default_processes, serve
+    from web.server import DEFAULT_THREADS, default_processes, serve
 
-    serve(resolve_index_dir(index_dir), host=host, port=port, threads=threads,
+    serve(resolve_index_dir(index_dir), host=host, port=port, threads=threads or DEFAULT_THREADS,
           seeds=list(seed_paths), processes=processes or default_processes())
 
 
