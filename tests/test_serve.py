@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -58,6 +59,49 @@ def test_serve_runs_several_processes_on_one_port_and_stops_them_all(seed_index,
     finally:
         if server.poll() is None:
             server.kill()
+        server.communicate()
+
+
+def _sockets(pid: int) -> int:
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except FileNotFoundError:  # closed meanwhile
+            pass
+    return count
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not os.path.exists("/proc/self/task"),
+                    reason="needs fork and /proc")
+def test_kept_alive_connections_are_shared_equally_between_the_workers(seed_index):
+    # Left to race for them, two workers split 8 connections 4/4 only about a quarter of
+    # the time; three trials in a row would pass by chance about once in 50.
+    port = _free_port()
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "search"), "serve", "--index", seed_index,
+         "--port", str(port), "--processes", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 30
+        while len(_children(server.pid)) < 2 or any(_sockets(w) < 1 for w in _children(server.pid)):
+            assert time.time() < deadline and server.poll() is None, server.stderr.read()
+            time.sleep(0.2)
+        workers = _children(server.pid)
+        idle = [_sockets(w) for w in workers]  # the shared listening socket
+        for _ in range(3):
+            connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(8)]
+            for connection in connections:  # each answered, so each accepted
+                connection.request("GET", "/api/search?q=patriot")
+                assert connection.getresponse().read()
+            assert [_sockets(w) - before for w, before in zip(workers, idle)] == [4, 4]
+            for connection in connections:
+                connection.close()
+            while [_sockets(w) for w in workers] != idle:  # the workers saw them close
+                assert time.time() < deadline + 30
+                time.sleep(0.05)
+    finally:
+        server.terminate()
         server.communicate()
 
 
