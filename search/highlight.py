@@ -40,10 +40,27 @@ def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence: the text between the breaks _SENTENCE_BREAK_RE finds.
+
+    A break starts right after . ! ? or at a newline, so the regex is tried only there
+    (found with str.find), in order, as ``finditer`` would meet them: scanning every
+    character with its lookbehinds cost three times as much."""
+    candidates = []
+    for char in ".!?\n":
+        at = text.find(char)
+        while at != -1:
+            candidates.append(at if char == "\n" else at + 1)
+            at = text.find(char, at + 1)
+    candidates.sort()
     bounds, start = [], 0
-    for match in _SENTENCE_BREAK_RE.finditer(text):
-        if match.start() > start:
-            bounds.append((start, match.start()))
+    for at in candidates:
+        if at < start:  # inside the last break
+            continue
+        match = _SENTENCE_BREAK_RE.match(text, at)
+        if match is None:
+            continue
+        if at > start:
+            bounds.append((start, at))
         start = match.end()
     if start < len(text):
         bounds.append((start, len(text)))
