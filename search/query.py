@@ -116,6 +116,10 @@ def find_problems(text: str) -> list[Problem]:
         elif match.end() >= len(text) or text[match.end()].isspace():
             problems.append(Problem(f"{name}: needs a value, e.g. {name}:value", match.start()))
     words = [(m.group(), m.start()) for m in re.finditer(r"\S+", text) if outside[m.start()]]
+    for (word, _), (after, position) in zip(words, words[1:]):
+        # "a AND NOT b" is fine; two operators otherwise crash Whoosh's parser.
+        if word in OPERATORS and after in OPERATORS and (after != "NOT" or word == "NOT"):
+            problems.append(Problem(f"{after} needs something before it", position))
     if words and words[-1][0] in OPERATORS:
         problems.append(Problem(f"{words[-1][0]} needs something after it", words[-1][1]))
     if words and words[0][0] in OPERATORS and words[0][0] != "NOT":
@@ -167,7 +171,7 @@ def _parser(ranking: Ranking, natural: bool) -> MultifieldParser:
     return parser
 
 
-_SYNTAX_RE = re.compile(r'["*]|\w:|\b(?:AND|OR|NOT)\b')
+_SYNTAX_RE = re.compile(r'["*]|\w:|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 _PLAIN_WORD_RE = re.compile(r"\w+(?:[-/.'\u2019]\w+)*")
 
 
@@ -231,7 +235,7 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
         natural = False
         warnings.append(f"could not parse the query ({exc}); searched for its words instead")
-        words = " ".join(re.findall(r"\w+", text))
+        words = " ".join(w for w in re.findall(r"\w+", text) if w not in OPERATORS)
         parsed = _parser(ranking, False).parse(words) if words else query.NullQuery
     if parsed is query.NullQuery:
         warnings.append("the query has only stop words or symbols, so it matches nothing")

@@ -166,6 +166,17 @@ def test_no_query_string_crashes_the_parser(text):
         assert exc.position is None or 0 <= exc.position <= len(text)
 
 
+@pytest.mark.parametrize("text", ["oil ANDNOT ANDNOT gas", "oil ANDMAYBE ANDMAYBE gas", "NOT NOT oil",
+                                  "oil OR OR gas", "oil prices ANDNOT ANDNOT gas supply"])
+def test_operators_in_a_row_are_reported_not_a_crash(engine, text):
+    parsed = parse_query(text)
+    assert parsed.query is not None and "needs something before it" in parsed.warnings[0]
+    with pytest.raises(InvalidQueryError) as error:
+        parse_query(text, strict=True)
+    assert text[error.value.position:].split()[0] in ("ANDNOT", "ANDMAYBE", "NOT", "OR")
+    assert engine.search(SearchRequest(text=text)).warnings
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('ab "()*:-+ORNTAD[]date')), max_size=30))
 def test_no_query_crashes_a_search(engine, text):
