@@ -177,6 +177,34 @@ def test_operators_in_a_row_are_reported_not_a_crash(engine, text):
     assert engine.search(SearchRequest(text=text)).warnings
 
 
+SENTENCE_WORDS = ["oil", "Oil", "prices", "the", "of", "can", "must", "whether", "U.S.", "F-16",
+                  "S-300", "freeport-mcmoran", "don't", "Ukraine's", "Türkiye", "Шойгу", "x/y",
+                  "1987", "a.b.c", "HIMARS", "Caesar", "MiG-29", "l'armée", "ANDNOT", "Lloyd"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_WORDS), min_size=5, max_size=12))
+def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    from search.analysis import query_stop_words
+    from search.query import _PLAIN_WORD_RE, _SCHEMA, TEXT_FIELDS, is_natural_language
+    from search.settings import RANKING
+
+    parsed = parse_query(" ".join(words))
+    if not is_natural_language(parsed.text):  # ANDNOT is an operator; repairs drop words
+        assert not parsed.natural
+        return
+    kept = _PLAIN_WORD_RE.findall(parsed.text)
+    kept = [w for w in kept if w.lower() not in query_stop_words()] or kept
+    parser = MultifieldParser(list(TEXT_FIELDS), _SCHEMA, group=OrGroup.factory(RANKING.or_coordination),
+                              fieldboosts={"title": RANKING.title_boost})
+    expected = parser.parse(" ".join(kept))
+    assert parsed.natural and repr(parsed.query) == repr(expected)
+    if isinstance(expected, type(parsed.query)) and hasattr(expected, "subqueries"):
+        assert parsed.query.scale == RANKING.or_coordination
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('ab "()*:-+ORNTAD[]date')), max_size=30))
 def test_no_query_crashes_a_search(engine, text):
