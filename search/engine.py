@@ -31,7 +31,7 @@ from .docsets import matching_docs
 from .entities import resolve as resolve_entity
 from .entities import system_info
 from .errors import ArticleNotFoundError, InvalidParameterError
-from .facets import FacetTable
+from .facets import FacetTable, Scope
 from .feedback import top_documents
 from .impacts import Impacts
 from .impacts import load as load_impacts
@@ -217,18 +217,26 @@ class SearchEngine:
 
     def _facets(self, facets: FacetTable, base: np.ndarray | None, allowed: dict[str, np.ndarray],
                 final: np.ndarray, selected: dict[str, list[str]], limit: int) -> list[Facet]:
+        scopes: dict[frozenset[str], Scope | None] = {
+            frozenset(allowed): None if base is None and not allowed else Scope(final)}
+
+        def scope(filters: frozenset[str]) -> Scope | None:
+            """The documents a facet counts over: the query's, within the other facets'
+            selections (facets without a selection of their own share one)."""
+            if filters not in scopes:
+                scopes[filters] = (None if base is None and not filters else Scope(
+                    _intersect(base, [allowed[f] for f in filters], facets.live_mask)))
+            return scopes[filters]
+
         out = []
         for name in FACET_FIELDS:
-            others = [docs for other, docs in allowed.items() if other != name]
-            scope = (None if base is None and not others
-                     else _intersect(base, others, facets.live_mask))
             chosen = selected.get(name, [])
-            out.append(Facet(name, tuple(
-                FacetValue(v, count, v in chosen, _category(name, v))
-                for v, count in facets.ranked(name, scope, limit, also=chosen))))
-        scope = None if base is None and not allowed else final
+            ranked = facets.ranked(name, scope(frozenset(allowed) - {name}), limit, also=chosen)
+            out.append(Facet(name, tuple(FacetValue(v, count, v in chosen, _category(name, v))
+                                         for v, count in ranked)))
         for name in ("year", "month"):
-            out.append(Facet(name, tuple(FacetValue(v, c) for v, c in facets.ranked(name, scope))))
+            ranked = facets.ranked(name, scope(frozenset(allowed)))
+            out.append(Facet(name, tuple(FacetValue(v, c) for v, c in ranked)))
         return out
 
     @staticmethod

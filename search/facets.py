@@ -35,6 +35,22 @@ def value_key(text: str) -> str:
     return " ".join(fold_accents(text).casefold().replace(".", " ").split())
 
 
+class Scope:
+    """Documents to count facets over (a mask over docnums), with their docnums listed
+    once for all the facets that count few documents."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.size = int(np.count_nonzero(mask))
+        self._docs: np.ndarray | None = None
+
+    @property
+    def docs(self) -> np.ndarray:
+        if self._docs is None:
+            self._docs = np.flatnonzero(self.mask)
+        return self._docs
+
+
 class FacetTable:
     def __init__(self, reader: IndexReader, impacts: Impacts | None = None):
         self.doc_count_all = reader.doc_count_all()
@@ -113,14 +129,14 @@ class FacetTable:
         for column in self._columns.values():
             column.doc_major()
 
-    def ranked(self, name: str, mask: np.ndarray | None, limit: int | None = None,
+    def ranked(self, name: str, scope: Scope | None, limit: int | None = None,
                also: Iterable[str] = ()) -> list[tuple[str, int]]:
-        """The ``limit`` most frequent values of ``name`` over ``mask`` (None: the whole index),
+        """The ``limit`` most frequent values of ``name`` over ``scope`` (None: the whole index),
         most frequent first and ties in name order, then each value of ``also`` not among
         them with its count (a selection is always shown). ``limit=None``: every value
         present, in name order (years, months)."""
         column = self._columns[name]
-        counts = self._total_arrays[name] if mask is None else column.count_array(mask)
+        counts = self._total_arrays[name] if scope is None else column.count_array(scope)
         present = np.flatnonzero(counts)
         if limit is not None:
             if len(present) > limit:  # keep the values that reach the limit-th count
@@ -250,19 +266,19 @@ class _Column:
         return self._number.get(name)
 
     def count(self, mask: np.ndarray) -> Counter[str]:
-        return self.as_counter(self.count_array(mask))
+        return self.as_counter(self.count_array(Scope(mask)))
 
     def as_counter(self, counts: np.ndarray) -> Counter[str]:
         found = np.flatnonzero(counts)
         return Counter(dict(zip((self.names[i] for i in found), counts[found].tolist())))
 
-    def count_array(self, mask: np.ndarray | None) -> np.ndarray:
-        """Each value's number of documents in ``mask`` (None: all), indexed by value number."""
-        if mask is None:
+    def count_array(self, scope: Scope | None) -> np.ndarray:
+        """Each value's number of documents in ``scope`` (None: all), by value number."""
+        if scope is None:
             return np.diff(self._starts)
-        if np.count_nonzero(mask) * self._cost_per_match < self._cost_of_all:
-            return self._count_few(np.flatnonzero(mask))
-        return self._count_many(mask)
+        if scope.size * self._cost_per_match < self._cost_of_all:
+            return self._count_few(scope.docs)
+        return self._count_many(scope.mask)
 
     def _count_many(self, mask: np.ndarray) -> np.ndarray:
         """Bitsets for the frequent values; for the others, test each (document, value)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from search.facets import DENSE_FRACTION, _Column
+from search.facets import DENSE_FRACTION, Scope, _Column
 
 
 def _column(rng: np.random.Generator, doc_count: int) -> tuple[_Column, list[tuple[int, int]]]:
@@ -32,4 +32,4 @@ def test_both_ways_of_counting_agree_with_a_count_by_hand():
             by_hand[value] += mask[doc]
         assert by_hand.tolist() == column._count_many(mask).tolist()
         assert by_hand.tolist() == column._count_few(np.flatnonzero(mask)).tolist()
-        assert by_hand.tolist() == column.count_array(mask).tolist()
+        assert by_hand.tolist() == column.count_array(Scope(mask)).tolist()
