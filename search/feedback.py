@@ -86,12 +86,9 @@ def expansion_terms(impacts: Impacts, docnums: list[int],
 
 
 def _vector_scores(scorer: Scorer, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:
-    """:func:`_scores` from the impact lists: each term's postings searched for the
-    window's (sorted) documents."""
-    window = np.asarray(docnums, dtype=np.int64)
-    total = np.zeros(len(window))
-    for term in terms:
-        total += scorer.term_scores_at(term.fieldname, term.text, term.boost, window)
+    """:func:`_scores` from the impact lists: the terms found in the window's documents'
+    forward lists."""
+    total = scorer.window_scores(terms, np.asarray(docnums, dtype=np.int64))
     return dict(zip(docnums, total.tolist()))
 
 

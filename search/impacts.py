@@ -199,15 +199,29 @@ class FieldImpacts:
         self._index()
         self.frequencies()
 
-    def forward(self, local_docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(term numbers, counts) of every term of these documents, concatenated."""
+    def forward(self, local_docs: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term numbers, counts, owners) of every term of these documents, concatenated
+        in their order; an owner is the index in ``local_docs`` of the term's document."""
         ends = self._doc_ends
-        parts = [(int(ends[d - 1]) if d else 0, int(ends[d])) for d in local_docs if d < len(ends)]
-        if not parts:
-            return np.empty(0, np.int32), np.empty(0, np.float32)
-        terms = np.concatenate([self._fwd_terms[a:b] for a, b in parts])
-        tfs = np.concatenate([self._fwd_tfs[a:b] for a, b in parts])
-        return terms, tfs
+        docs = np.asarray(local_docs, dtype=np.int64)
+        owners = np.flatnonzero(docs < len(ends))
+        docs = docs[owners]
+        stops = ends[docs]
+        starts = np.where(docs > 0, ends[docs - 1], 0)
+        sizes = stops - starts
+        # Each entry's place in the forward arrays: its run's start, plus its rank in the run.
+        at = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        return self._fwd_terms[at], self._fwd_tfs[at], np.repeat(owners, sizes)
+
+    def has_forward(self) -> bool:
+        return hasattr(self, "_doc_ends")
+
+    def number(self, term: str) -> int | None:
+        return self._index().get(term)
+
+    def doc_frequency(self, number: int) -> int:
+        """Documents with term ``number`` (deleted ones included)."""
+        return int(self.ends[number] - (self.ends[number - 1] if number else 0))
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         i = self._index().get(term)
@@ -314,32 +328,40 @@ class Impacts:
             return docs[0], tfs[0], lengths[0]
         return np.concatenate(docs), np.concatenate(tfs), np.concatenate(lengths)
 
-    def postings_at(self, fieldname: str, term: str,
-                    docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        """One term's postings at some documents only: (where in the sorted global
-        ``docnums`` the term occurs, its frequencies there, those documents' field lengths,
-        and the number of documents with the term, for its idf). The term's posting lists
-        are searched, not copied, so a common term costs what a rare one does."""
-        found, tfs, lengths = [], [], []
-        count = 0
+    def window_postings(self, fieldname: str, words: list[str], docnums: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every occurrence of ``words`` in the sorted global ``docnums``, read from the
+        documents' forward lists: (which word, where in ``docnums``, its frequency, the
+        document's field length), and each word's document count, for its idf. A few
+        documents' lists are short, where a common word's posting list is long."""
+        found = [[] for _ in range(4)]
+        counts = np.zeros(len(words), dtype=np.int64)
         for segment, offset in self.segments:
             impacts = segment.fields.get(fieldname)
-            postings = impacts.postings(term) if impacts is not None else None
-            if postings is None:
+            if impacts is None:
                 continue
-            local, tf = postings
-            count += len(local)
+            if not impacts.has_forward():
+                raise ValueError(f"the impact files keep no forward lists for {fieldname!r}")
+            numbers = {}
+            for k, word in enumerate(words):
+                number = impacts.number(word)
+                if number is not None:
+                    numbers[number] = k
+                    counts[k] += impacts.doc_frequency(number)
             lo, hi = np.searchsorted(docnums, (offset, offset + segment.doc_count))
-            wanted = docnums[lo:hi] - offset
-            at = np.searchsorted(local, wanted)
-            hit = at < len(local)
-            hit[hit] = local[at[hit]] == wanted[hit]
-            found.append(np.flatnonzero(hit) + lo)
-            tfs.append(tf[at[hit]])
-            lengths.append(segment.lengths[fieldname][wanted[hit]])
-        if not found:
-            return np.empty(0, np.int64), np.empty(0, np.float32), np.empty(0), 0
-        return np.concatenate(found), np.concatenate(tfs), np.concatenate(lengths), count
+            if not numbers or lo == hi:
+                continue
+            local = docnums[lo:hi] - offset
+            terms, tfs, owners = impacts.forward(local)
+            hits = np.flatnonzero(np.isin(terms, np.fromiter(numbers, dtype=terms.dtype)))
+            found[0].append(np.array([numbers[t] for t in terms[hits].tolist()], dtype=np.int64))
+            found[1].append(owners[hits] + lo)
+            found[2].append(tfs[hits])
+            found[3].append(segment.lengths[fieldname][local[owners[hits]]])
+        if not found[0]:
+            return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32),
+                    np.empty(0), counts)
+        return (*(np.concatenate(part) for part in found), counts)
 
     def top_weights(self, fieldname: str, docnums: list[int]) -> tuple[dict[str, float], float]:
         """Each term's total count in ``docnums``, and the total of all counts (what
@@ -351,7 +373,7 @@ class Impacts:
             local = [d - offset for d in docnums if offset <= d < offset + segment.doc_count]
             if not local:
                 continue
-            terms, tfs = impacts.forward(local)
+            terms, tfs, _ = impacts.forward(local)
             # (Numbered by the documents' few terms, not the segment's many.)
             found, inverse = np.unique(terms, return_inverse=True)
             sums = np.bincount(inverse, weights=tfs)

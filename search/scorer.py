@@ -84,15 +84,24 @@ class Scorer:
         result = self._dense(self.evaluate(q))
         return Matches(result.matched & self.impacts.live, result.scores)
 
-    def term_scores_at(self, fieldname: str, text: str, boost: float,
-                       docnums: np.ndarray) -> np.ndarray:
-        """One term's scores at the sorted ``docnums`` (0 where it is absent), as Whoosh
-        would score ``Term(fieldname, text, boost=boost)``."""
-        at, tfs, lengths, count = self.impacts.postings_at(fieldname, text, docnums)
-        out = np.zeros(len(docnums))
-        if len(at):
-            out[at] = self._bm25(fieldname, count, tfs, lengths, boost)
-        return out
+    def window_scores(self, terms: list[wq.Term], docnums: np.ndarray) -> np.ndarray:
+        """The summed scores of ``terms`` at the sorted ``docnums``, each as Whoosh would
+        score it. Added term by term in their order, as an OR of them would be, so the sums
+        are the same to the bit."""
+        by_term = np.zeros((len(terms), len(docnums)))
+        for fieldname in dict.fromkeys(term.fieldname for term in terms):
+            rows = [i for i, term in enumerate(terms) if term.fieldname == fieldname]
+            words = [terms[i].text for i in rows]
+            which, where, tfs, lengths, counts = self.impacts.window_postings(fieldname, words, docnums)
+            if len(which):
+                idf = np.array([self._idf(count) for count in counts.tolist()])
+                boosts = np.array([terms[i].boost for i in rows])
+                by_term[np.asarray(rows)[which], where] = self._bm25(
+                    fieldname, idf[which], tfs, lengths, boosts[which])
+        total = np.zeros(len(docnums))
+        for scores in by_term:
+            total += scores
+        return total
 
     # -- evaluation -------------------------------------------------------------------
 
@@ -131,17 +140,19 @@ class Scorer:
         docs, tfs, lengths = self.impacts.postings(q.fieldname, q.text)
         if not len(docs):
             return _Sparse(docs, np.empty(0), 0)
-        return _Sparse(docs, self._bm25(q.fieldname, len(docs), tfs, lengths, q.boost), 1)
+        return _Sparse(docs, self._bm25(q.fieldname, self._idf(len(docs)), tfs, lengths, q.boost), 1)
 
-    def _bm25(self, fieldname: str, doc_frequency: int, tfs: np.ndarray, lengths: np.ndarray,
-              boost: float) -> np.ndarray:
+    def _idf(self, doc_frequency: int) -> float:
+        return log(self.size / (doc_frequency + 1)) + 1  # Whoosh's: deleted docs count too
+
+    def _bm25(self, fieldname: str, idf: float | np.ndarray, tfs: np.ndarray,
+              lengths: np.ndarray, boost: float | np.ndarray) -> np.ndarray:
         k1, b = self.ranking.k1, self.ranking.b
-        idf = log(self.size / (doc_frequency + 1)) + 1  # Whoosh's idf: deleted docs count too
         avg = self._avg(fieldname)
         tf = tfs.astype(np.float64)
         scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avg)))
-        if boost != 1.0:
-            scores *= boost
+        if np.ndim(boost) or boost != 1.0:
+            scores *= boost  # (and x * 1.0 is x, bit for bit)
         return scores
 
     def _avg(self, fieldname: str) -> float:
