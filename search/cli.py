@@ -163,7 +163,7 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=None,
-              help="Threads per process (default: 2).")
+              help="Threads per process (default: 1).")
 @click.option("--processes", type=click.IntRange(1, 64), default=None,
               help="Server processes (default: one per core, at most 8).")
 @click.option("--seeds", "seed_paths", multiple=True, type=click.Path(exists=True),

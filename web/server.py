@@ -46,12 +46,14 @@ def make_app(index_dir: str | None = None, seeds: str | Sequence[str] | None = N
     return create_app({"SEARCH_INDEX": index_dir})
 
 
-#: Threads per process. Requests are short and CPU-bound, and a process runs one thread
-#: at a time: more threads only interleave requests, each waiting for the others, and
-#: thrash the caches (8 concurrent clients at ~108k articles, 2 processes, alternating
-#: runs: p95 51-77 ms with 2 threads, 69-86 with 4, 78-166 with 8). Waitress buffers each
-#: response and its main thread sends it, so a slow client holds no thread.
-DEFAULT_THREADS = 2
+#: Threads per process (waitress's main thread reads requests and writes responses
+#: besides). Requests are short and CPU-bound, and a process runs one thread at a time:
+#: a second thread only interleaves requests, each waiting for the other, and the handoffs
+#: of the interpreter lock cost CPU. 8 concurrent clients at ~108k articles, 2 processes,
+#: alternating runs: p95 37-49 ms and 6.6-8.1 ms of server CPU per request with 1 thread,
+#: 50-55 ms and 8.1-8.9 ms with 2; with 8 threads, 78-166 ms (before the connections were
+#: shared equally). A slow client holds no thread: waitress buffers the response.
+DEFAULT_THREADS = 1
 
 
 def default_processes() -> int:
