@@ -176,7 +176,8 @@ def load_test(index_dir: str, queries: list[str], clients: int = 8, requests: in
         return {"clients": clients, "requests": requests, "errors": sum(s != 200 for _, s in results),
                 "p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times),
                 "rps": requests / elapsed,
-                "server": f"web.server.serve (waitress, {os.cpu_count()} processes x {DEFAULT_THREADS} threads)"}
+                "server": f"web.server.serve (waitress, {os.cpu_count()} processes x {DEFAULT_THREADS} "
+                          f"thread{'s' if DEFAULT_THREADS > 1 else ''})"}
     finally:
         server.terminate()
         try:
