@@ -23,7 +23,7 @@ from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 from .dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
 from .schema import build_schema
-from .analysis import query_stop_words
+from .analysis import query_stop_words, query_terms
 from .settings import RANKING, Ranking
 
 TEXT_FIELDS = ("title", "body")
@@ -190,10 +190,10 @@ def _natural(text: str, ranking: Ranking) -> query.Query:
         words = [w for w in words if w.lower() not in query_stop_words()] or words
     terms = []
     for word in words:
+        tokens = query_terms(word)  # (title and body share one analyzer)
         for field in TEXT_FIELDS:
             boost = ranking.title_boost if field == "title" else 1.0
-            terms += [query.Term(field, token.text, boost=boost)
-                      for token in _SCHEMA[field].analyzer(word, mode="query")]
+            terms += [query.Term(field, token, boost=boost) for token in tokens]
     terms = list(dict.fromkeys(terms))  # (the parser drops repeats)
     if len(terms) < 2:
         return terms[0] if terms else query.NullQuery
