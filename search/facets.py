@@ -36,19 +36,27 @@ def value_key(text: str) -> str:
 
 
 class Scope:
-    """Documents to count facets over (a mask over docnums), with their docnums listed
-    once for all the facets that count few documents."""
+    """Documents to count facets over (a mask over docnums), with their docnums and their
+    bitset made once for all the facets that need them."""
 
     def __init__(self, mask: np.ndarray):
         self.mask = mask
         self.size = int(np.count_nonzero(mask))
         self._docs: np.ndarray | None = None
+        self._bits: np.ndarray | None = None
 
     @property
     def docs(self) -> np.ndarray:
         if self._docs is None:
             self._docs = np.flatnonzero(self.mask)
         return self._docs
+
+    @property
+    def bits(self) -> np.ndarray:
+        """The mask as a bitset (see ``_bitset_of``), for the facets' frequent values."""
+        if self._bits is None:
+            self._bits = _bitset_of(self.mask)
+        return self._bits
 
 
 class FacetTable:
@@ -278,17 +286,17 @@ class _Column:
             return np.diff(self._starts)
         if scope.size * self._cost_per_match < self._cost_of_all:
             return self._count_few(scope.docs)
-        return self._count_many(scope.mask)
+        return self._count_many(scope)
 
-    def _count_many(self, mask: np.ndarray) -> np.ndarray:
+    def _count_many(self, scope: Scope) -> np.ndarray:
         """Bitsets for the frequent values; for the others, test each (document, value)
         pair and sum each value's run. (Boolean selection, values[mask[docs]], costs
         several times more: its branches mispredict.)"""
-        inside = mask[self._sparse_docs].view(np.uint8)
+        inside = scope.mask[self._sparse_docs].view(np.uint8)
         counts = np.add.reduceat(inside, self._sum_from, dtype=np.int64)[:-1]
         counts[self._empty] = 0
         if self._dense_bits is not None:
-            counts[self._dense] = np.bitwise_count(self._dense_bits & _bitset_of(mask)).sum(axis=1)
+            counts[self._dense] = np.bitwise_count(self._dense_bits & scope.bits).sum(axis=1)
         return counts
 
     def _count_few(self, selected: np.ndarray) -> np.ndarray:

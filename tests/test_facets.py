@@ -30,6 +30,6 @@ def test_both_ways_of_counting_agree_with_a_count_by_hand():
         by_hand = np.zeros(45, dtype=np.int64)
         for doc, value in pairs:
             by_hand[value] += mask[doc]
-        assert by_hand.tolist() == column._count_many(mask).tolist()
+        assert by_hand.tolist() == column._count_many(Scope(mask)).tolist()
         assert by_hand.tolist() == column._count_few(np.flatnonzero(mask)).tolist()
         assert by_hand.tolist() == column.count_array(Scope(mask)).tolist()
