@@ -167,7 +167,8 @@ class FieldImpacts:
         self.ends = part("ends", "<i8")
         self.docs = part("docs", "<i4")
         self.tfs = part("tfs", "<f4")
-        if "fwd_terms" in layout:
+        self.has_forward = "fwd_terms" in layout  # (FORWARD_FIELDS only)
+        if self.has_forward:
             self._fwd_terms = part("fwd_terms", "<i4")
             self._fwd_tfs = part("fwd_tfs", "<f4")
             self._doc_ends = part("doc_ends", "<i8")
@@ -212,9 +213,6 @@ class FieldImpacts:
         # Each entry's place in the forward arrays: its run's start, plus its rank in the run.
         at = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         return self._fwd_terms[at], self._fwd_tfs[at], np.repeat(owners, sizes)
-
-    def has_forward(self) -> bool:
-        return hasattr(self, "_doc_ends")
 
     def number(self, term: str) -> int | None:
         return self._index().get(term)
@@ -340,7 +338,7 @@ class Impacts:
             impacts = segment.fields.get(fieldname)
             if impacts is None:
                 continue
-            if not impacts.has_forward():
+            if not impacts.has_forward:
                 raise ValueError(f"the impact files keep no forward lists for {fieldname!r}")
             numbers = {}
             for k, word in enumerate(words):
