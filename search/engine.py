@@ -166,7 +166,7 @@ class SearchEngine:
         _validate(request)
         started = time.perf_counter()
         snap = self._snapshot()
-        searcher, facets = snap.searcher, snap.facets
+        facets = snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
                              strict=strict)
         scorer = self._scorer(snap)
