@@ -67,7 +67,7 @@ def index(engine: str, corpus: str, out: str, sidecar: str | None = None) -> dic
 
     ents = EntityTable(sidecar) if sidecar else None
     if engine == "ours":
-        from search.indexer import index_paths
+        from search.backends.embedded.indexer import index_paths
 
         report = index_paths([corpus], out, rebuild=True)
         return {"docs": report.added, "seconds": report.seconds, "problems": len(report.problems)}

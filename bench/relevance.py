@@ -48,7 +48,7 @@ def ranking_run(searcher, queries: dict[str, str], depth: int = DEPTH) -> dict[s
 
 
 def evaluate_all(workdir: str | None = None, engines=("ours", "stock", "fts5")) -> dict[str, dict]:
-    from search.indexer import index_paths
+    from search.backends.embedded.indexer import index_paths
 
     queries, qrels = cranfield.load_queries(), cranfield.load_qrels()
     out = {}

@@ -25,10 +25,10 @@ from .metrics import evaluate
 
 def run_config(ix, ranking, queries, depth=1000):
     """Ranked ids per query, parsed and scored exactly as the engine does with ``ranking``."""
-    from search.feedback import top_documents
-    from search.impacts import load
+    from search.backends.embedded.feedback import top_documents
+    from search.backends.embedded.impacts import load
     from search.query import parse_query
-    from search.scorer import Scorer
+    from search.backends.embedded.scorer import Scorer
 
     run = {}
     with ix.searcher(weighting=scoring.BM25F(B=ranking.b, K1=ranking.k1)) as s:
@@ -45,8 +45,8 @@ def run_config(ix, ranking, queries, depth=1000):
 
 
 def main(argv=None):
-    from search import storage
-    from search.indexer import index_paths
+    from search.backends.embedded import storage
+    from search.backends.embedded.indexer import index_paths
     from search.settings import RANKING
 
     queries, qrels = cranfield.load_queries(), cranfield.load_qrels()

@@ -9,15 +9,15 @@ from typing import Any, Callable
 
 import click
 
-from .dates import parse_date_param
+from .ingest.dates import parse_date_param
 from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
-from .indexer import index_paths
+from .backends.embedded.indexer import index_paths
 from .models import SearchRequest
 from .entity_views import entity_detail, list_entities, unknown_systems
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
                      results_text, stats_text)
-from .storage import resolve_index_dir
+from .backends.embedded.storage import resolve_index_dir
 
 EXIT_SKIPPED = 3  # `search index`: indexed, but some inputs were skipped
 

@@ -25,25 +25,25 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from . import storage
+from .backends.embedded import storage
 from .analysis import fold_accents, query_terms, stop_words
-from .docsets import matching_docs
+from .backends.embedded.docsets import matching_docs
 from .entities import resolve as resolve_entity
 from .entities import system_info
 from .errors import ArticleNotFoundError, InvalidParameterError
-from .facets import FacetTable, Scope
-from .feedback import top_documents
-from .impacts import Impacts
-from .impacts import load as load_impacts
+from .backends.embedded.facets import FacetTable, Scope
+from .backends.embedded.feedback import top_documents
+from .backends.embedded.impacts import Impacts
+from .backends.embedded.impacts import load as load_impacts
 from .highlight import MatchTerms, best_passages, lead_passage
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
-from .schema import FACET_NAMES, stored_list
-from .scorer import Matches, Scorer
+from .backends.embedded.schema import FACET_NAMES, stored_list
+from .backends.embedded.scorer import Matches, Scorer
 from .settings import RANKING
-from .sources import canonical_source
-from .vocabulary import Vocabulary
+from .ingest.sources import canonical_source
+from .backends.embedded.vocabulary import Vocabulary
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 100_000  # page * per_page

@@ -11,7 +11,7 @@ from .engine import SearchEngine
 from .entities import entity_kinds, system_info
 from .errors import SearchError
 from .models import UNDATED, Hit
-from .schema import SEP
+from .backends.embedded.schema import SEP
 
 
 class EntityNotFoundError(SearchError):

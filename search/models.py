@@ -29,7 +29,7 @@ class Article:
 
     @property
     def id(self) -> str:
-        from .ids import article_id  # local: ids imports nothing of ours, models stays leaf
+        from .ingest.ids import article_id  # local: ids imports nothing of ours, models stays leaf
 
         return article_id(self)
 

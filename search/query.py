@@ -20,9 +20,9 @@ from typing import Callable
 from whoosh import query
 from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 
-from .dates import parse_date_param
+from .ingest.dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
-from .schema import build_schema
+from .backends.embedded.schema import build_schema
 from .analysis import query_stop_words, query_terms
 from .settings import RANKING, Ranking
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from search.cli import main
 from search.engine import SearchEngine
-from search.indexer import index_paths
+from search.backends.embedded.indexer import index_paths
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -3,7 +3,7 @@
 import io
 import random
 
-from search.codec import NewsSegment, _ViewCursor
+from search.backends.embedded.codec import NewsSegment, _ViewCursor
 from search.engine import _open_searcher
 
 

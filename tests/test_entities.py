@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.entities import canonical_person, entity_kinds, extract_entities, resolve, system_info
-from search.formats import read_path
+from search.ingest.formats import read_path
 from search.models import Article, Entities
 
 SEEDS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from search.facets import DENSE_FRACTION, Scope, _Column
+from search.backends.embedded.facets import DENSE_FRACTION, Scope, _Column
 
 
 def _column(rng: np.random.Generator, doc_count: int) -> tuple[_Column, list[tuple[int, int]]]:

@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from search import storage
+from search.backends.embedded import storage
 from search.cli import main
 from search.engine import SearchEngine
 from search.errors import IndexNotFoundError, SearchError
-from search.indexer import index_paths
+from search.backends.embedded.indexer import index_paths
 from search.models import SearchRequest
 
 from .conftest import SEEDS, write

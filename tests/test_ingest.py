@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.formats import Problem, read_path
+from search.ingest.formats import Problem, read_path
 from search.models import Article
 
 from .conftest import SEEDS, write

@@ -10,12 +10,12 @@ import random
 import pytest
 from whoosh import index as whoosh_index
 
-from search.codec import NewsCodec
-from search.formats import read_path
+from search.backends.embedded.codec import NewsCodec
+from search.ingest.formats import read_path
 from search.models import Article
-from search.parallel import _Writer, add_articles
-from search.postings import PostingsBuffer
-from search.schema import build_schema
+from search.backends.embedded.parallel import _Writer, add_articles
+from search.backends.embedded.postings import PostingsBuffer
+from search.backends.embedded.schema import build_schema
 
 from .conftest import SEEDS
 

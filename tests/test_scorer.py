@@ -15,15 +15,15 @@ import pytest
 from whoosh import query
 from whoosh.collectors import TopCollector
 
-from search import storage
+from search.backends.embedded import storage
 from search.engine import SearchEngine
 from search.entities import extract_entities
-from search.facets import FacetTable
-from search.feedback import _scores, _vector_scores, expansion_terms, feedback_terms
-from search.indexer import index_paths
+from search.backends.embedded.facets import FacetTable
+from search.backends.embedded.feedback import _scores, _vector_scores, expansion_terms, feedback_terms
+from search.backends.embedded.indexer import index_paths
 from search.models import UNDATED, Article, SearchRequest
 from search.query import parse_query
-from search.schema import FACET_NAMES, to_document
+from search.backends.embedded.schema import FACET_NAMES, to_document
 
 WORDS = [f"w{i}" for i in range(60)]
 PLACES = ["Kyiv", "Odesa", "Kharkiv"]

@@ -216,8 +216,8 @@ def test_feedback_reorders_natural_language_results_without_adding_any(seed_inde
     weighted body terms of its top results; keyword queries are ranked as typed."""
     import dataclasses
 
-    from search import storage
-    from search.feedback import feedback_terms, top_documents
+    from search.backends.embedded import storage
+    from search.backends.embedded.feedback import feedback_terms, top_documents
     from search.settings import RANKING
 
     on = dataclasses.replace(RANKING, feedback_docs=2, feedback_terms=5)

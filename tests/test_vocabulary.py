@@ -10,10 +10,10 @@ from whoosh.filedb.filestore import RamStorage
 
 from search.engine import SearchEngine
 from search.entities import extract_entities
-from search.indexer import index_paths
+from search.backends.embedded.indexer import index_paths
 from search.models import Article, SearchRequest
-from search.schema import build_schema, to_document
-from search.vocabulary import Vocabulary
+from search.backends.embedded.schema import build_schema, to_document
+from search.backends.embedded.vocabulary import Vocabulary
 from tests.test_scorer import _write
 
 
@@ -60,7 +60,7 @@ def test_an_index_with_a_words_field_still_gets_suggestions(tmp_path):
 def test_adding_to_an_index_with_a_words_field_keeps_its_suggestions(tmp_path):
     """Its new segments index the words in Whoosh, as before, and their impact files claim
     no vocabulary of their own (an empty one would hide the words)."""
-    from search import storage
+    from search.backends.embedded import storage
 
     root = str(tmp_path / "index")
     storage.prepare_root(root)

@@ -417,7 +417,7 @@ def test_missing_index_is_a_clear_error_not_a_500(tmp_path):
 
 def test_reindex_is_picked_up_without_restart(tmp_path):
     import json
-    from search.indexer import index_paths
+    from search.backends.embedded.indexer import index_paths
     from tests.webcorpus import SEEDS
     target = str(tmp_path / "idx")
     index_paths([SEEDS], target)

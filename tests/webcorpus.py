@@ -64,7 +64,7 @@ def build_corpus(folder: str) -> str:
 
 
 def build_index(tmp: str) -> str:
-    from search.indexer import index_paths
+    from search.backends.embedded.indexer import index_paths
 
     corpus = build_corpus(os.path.join(tmp, "corpus"))
     index_dir = os.path.join(tmp, "index")

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from search.engine import SearchEngine
 from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidParameterError,
                            InvalidQueryError, SearchError)
-from search.storage import resolve_index_dir
+from search.backends.embedded.storage import resolve_index_dir
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

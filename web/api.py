@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from search.errors import InvalidParameterError
-from search.facets import value_key
+from search.backends.embedded.facets import value_key
 from search.models import FACET_FIELDS
 
 from . import engine

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from search.dates import parse_date_param
+from search.ingest.dates import parse_date_param
 from search.errors import InvalidParameterError
 from search.models import FACET_FIELDS, SearchRequest
 

@@ -17,9 +17,9 @@ import signal
 import socket
 from typing import Sequence
 
-from search import storage
+from search.backends.embedded import storage
 from search.errors import SearchError
-from search.storage import resolve_index_dir
+from search.backends.embedded.storage import resolve_index_dir
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def ensure_index(index_dir: str, seeds: str | Sequence[str] | None = None) -> bo
         return False
     if not seeds:
         return False
-    from search.indexer import index_paths
+    from search.backends.embedded.indexer import index_paths
 
     paths = [seeds] if isinstance(seeds, str) else list(seeds)
     report = index_paths(paths, index_dir)

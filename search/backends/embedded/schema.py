@@ -15,8 +15,8 @@ from typing import Any
 from whoosh import fields, query
 from whoosh.analysis import IDAnalyzer
 
-from .analysis import analyse, news_analyzer, surface_words
-from .models import UNDATED, Article, Entities
+from ...analysis import analyse, news_analyzer, surface_words
+from ...models import UNDATED, Article, Entities
 
 class AnalyzedText(fields.TEXT):
     """A TEXT field that also accepts a pre-analysed ``{term: [positions]}`` mapping."""

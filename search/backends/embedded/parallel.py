@@ -24,10 +24,10 @@ from whoosh.codec.base import Segment
 from whoosh.writing import SegmentWriter
 
 from .codec import NewsCodec, WritingLengths
-from .entities import extract_entities
-from .errors import SearchError
+from ...entities import extract_entities
+from ...errors import SearchError
 from .impacts import segment_vocabulary
-from .models import Article
+from ...models import Article
 from .postings import PostingsBuffer
 from .schema import to_document
 

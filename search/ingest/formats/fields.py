@@ -6,7 +6,7 @@ import re
 from typing import Any, Mapping
 
 from ..dates import parse_date
-from ..models import UNKNOWN_SOURCE, Article
+from ...models import UNKNOWN_SOURCE, Article
 from ..sources import canonical_source, source_from_filename, source_from_text, source_from_url
 
 TITLE_KEYS = ("title", "headline", "headlines", "heading", "head")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import BinaryIO, Iterator
 
-from ..analysis import query_terms
+from ...analysis import query_terms
 from ..dates import parse_date
-from ..models import UNKNOWN_SOURCE, Article
+from ...models import UNKNOWN_SOURCE, Article
 from ..sources import source_from_filename, source_from_text
 from .base import Format, Problem, Record
 

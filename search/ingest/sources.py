@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
-from .analysis import fold_accents
+from ..analysis import fold_accents
 
 
 @dataclass(frozen=True)

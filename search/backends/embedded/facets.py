@@ -21,9 +21,9 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
 
-from .analysis import fold_accents
+from ...analysis import fold_accents
 from .impacts import Impacts, live_mask, mask_of, raw_column
-from .models import UNDATED
+from ...models import UNDATED
 from .schema import FACET_NAMES
 
 # A facet value held by at least 1/DENSE_FRACTION of the documents is counted by bitset.

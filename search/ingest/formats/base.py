@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Union
 
-from ..models import Article
+from ...models import Article
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 8192

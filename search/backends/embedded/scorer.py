@@ -28,7 +28,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
-from .settings import RANKING, Ranking
+from ...settings import RANKING, Ranking
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
 #: Documents of one facet value, or None when that value is not indexed.

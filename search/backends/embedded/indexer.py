@@ -18,9 +18,9 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from . import storage
-from .errors import IndexLockedError, SearchError
-from .formats import Problem, input_files, read_path
-from .models import Article
+from ...errors import IndexLockedError, SearchError
+from ...ingest.formats import Problem, input_files, read_path
+from ...models import Article
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
 

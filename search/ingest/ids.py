@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Article
+    from ..models import Article
 
 _SPACE_RE = re.compile(r"\s+")
 

@@ -18,9 +18,9 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from .impacts import Impacts
-from .query import ParsedQuery
+from ...query import ParsedQuery
 from .scorer import Matches, Ranked, Scorer
-from .settings import RANKING, Ranking
+from ...settings import RANKING, Ranking
 
 
 def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, limit: int,

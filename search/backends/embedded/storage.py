@@ -22,7 +22,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from .errors import IndexNotFoundError, SearchError
+from ...errors import IndexNotFoundError, SearchError
 from .schema import build_schema
 
 MARKER = "SEARCH-INDEX"
