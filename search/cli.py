@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
 import sys
+import threading
 from typing import Any, Callable
 
 import click
@@ -76,17 +79,52 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     def show(progress) -> None:
         click.echo(progress_line(progress), nl=False, err=True)
 
-    try:
-        report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
-                             workers=workers, on_progress=show if on_tty else None)
-    except KeyboardInterrupt:
-        click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
-        sys.exit(130)
+    with _stopped_by_sigterm() as stop:
+        try:
+            report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
+                                 workers=workers, on_progress=show if on_tty else None)
+        except KeyboardInterrupt:
+            _ignore_stop_signals()  # the clean-up is done; a second Ctrl-C changes nothing
+            click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
+            sys.exit(128 + stop.signum)
     if on_tty:
         click.echo("", err=True)
     click.echo(report_text(report), nl=False)
+    if report.interrupted:
+        click.echo("Interrupted after the commit: the changes above are in the index.", err=True)
+        sys.exit(128 + report.interrupted)
     if not report.clean:
         sys.exit(EXIT_SKIPPED)
+
+
+class _Stop:
+    signum = signal.SIGINT
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm():
+    """SIGTERM (a supervisor, ``kill``) stops `search index` the way Ctrl-C does: workers
+    stopped, nothing half-written, the previous index kept. Yields which signal it was."""
+    stop = _Stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def terminate(signum, frame):
+        stop.signum = signum
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _ignore_stop_signals() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def filter_options(fn: Callable) -> Callable:

@@ -115,8 +115,12 @@ def report_text(report: IndexReport) -> str:
              f"{report.total:,} articles in {report.index_dir}."]
     if report.files_unchanged:
         lines.append(f"{report.files_unchanged:,} files unchanged since the last run (not read).")
+    if report.updated:
+        lines.append(f"{report.updated:,} articles updated (same id, new content).")
+    if report.unchanged:
+        lines.append(f"{report.unchanged:,} articles were already indexed (same content).")
     if report.duplicates:
-        lines.append(f"{report.duplicates:,} articles were already indexed (same content).")
+        lines.append(f"{report.duplicates:,} articles appeared more than once in the input (same id): indexed once.")
     if report.removed:
         lines.append(f"{report.removed:,} articles removed (their files changed or are gone).")
     if report.problems:

@@ -1,26 +1,39 @@
 """Building and updating the index from files.
 
-The work is split so both cores are busy: this process reads files and skips known ids;
-worker processes (:mod:`search.parallel`) extract entities, analyse text and each write a
-segment of their own. Nothing becomes visible until the single commit at the end, so a
-crash or Ctrl-C leaves the previous index as it was.
+The work is split so both cores are busy: this process reads files and skips articles
+already indexed; worker processes (:mod:`search.parallel`) extract entities, analyse text
+and each write a segment of their own. Nothing becomes visible until the single commit at
+the end, so a crash, a kill or Ctrl-C leaves the previous index as it was.
+
+What is already indexed is decided from the index itself and its manifest, never from
+Whoosh's term list alone (which still holds the ids of deleted articles until their segment
+is merged away): an article is skipped only when an article with its id is live in the
+index *with the same content fingerprint*. So an article that was removed and comes back is
+indexed again, a file edited and reverted gets its old text back, and an edited article
+that carries its own id (JSON Lines, CSV) replaces the old one. The manifest (file ->
+ids, id -> fingerprint) is committed with the index (see ``storage``), and a file whose
+listed articles are not all live is read again, which also repairs indexes damaged before.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import math
 import os
 import shutil
+import stat as stat_module
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
 
 from . import storage
-from ...errors import IndexLockedError, SearchError
-from ...ingest.formats import Problem, input_files, read_path
+from ...errors import IngestError, SearchError
+from ...ingest.formats import Problem, format_for, input_files, read_path
 from ...models import Article
+from .interrupts import held_signals
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
 
@@ -54,101 +67,270 @@ class Progress:
 @dataclass
 class IndexReport:
     index_dir: str
-    added: int = 0
-    removed: int = 0
-    duplicates: int = 0
+    added: int = 0  # articles that were not in the index
+    updated: int = 0  # articles whose id was indexed with other content: replaced
+    removed: int = 0  # articles no file provides any more
+    unchanged: int = 0  # read again (their file changed) but indexed already, same content
+    duplicates: int = 0  # an id seen twice in this run: indexed once
     files_read: int = 0
     files_unchanged: int = 0
     total: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    #: A signal (SIGINT, SIGTERM) that arrived while the commit was being written: the
+    #: run was committed all the same, and the caller should stop now.
+    interrupted: int | None = None
 
     @property
     def clean(self) -> bool:
         return not self.problems
 
 
-def _new_articles(batches: Iterator[list[Article]], known: set[str],
-                  report: IndexReport) -> Iterator[list[Article]]:
-    """The batches without articles whose id is already indexed (or seen earlier in this run):
-    checked here, before any analysis is spent on them."""
-    for batch in batches:
-        fresh = []
-        for article in batch:
-            if article.id in known:
-                report.duplicates += 1
-            else:
-                known.add(article.id)
-                fresh.append(article)
-        if fresh:
-            yield fresh
-
-
 def _file_key(path: str) -> str:
     return os.path.abspath(path)
 
 
-class _Run:
-    """One ``search index`` run: which files to read, and what they held."""
+def fingerprint(article: Article) -> str:
+    """What an article says, hashed: a file that gives its own ids can change an article's
+    text without changing its id, and this is how that is noticed."""
+    extra = sorted(article.extra.items()) if article.extra else ()
+    date = article.date.isoformat() if article.date else ""
+    parts = (article.title, article.body, date, article.source, article.url,
+             "\x1e".join(article.authors), repr(extra))
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
-    def __init__(self, paths: list[str], manifest: dict, report: IndexReport):
-        self.manifest_files: dict[str, dict] = manifest.setdefault("files", {})
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat_module.S_ISFIFO, "a FIFO"), (stat_module.S_ISSOCK, "a socket"),
+                       (stat_module.S_ISCHR, "a character device"),
+                       (stat_module.S_ISBLK, "a block device"), (stat_module.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+@dataclass
+class _Input:
+    path: str
+    key: str
+    stat: os.stat_result
+
+
+def _scan(paths: list[str], report: IndexReport) -> tuple[list[_Input], set[str]]:
+    """The regular files under ``paths``, and the keys of files that exist but cannot be
+    used now (whose articles must be kept). FIFOs, sockets and devices are reported and
+    never opened: opening a FIFO waits for a writer that may never come."""
+    inputs: list[_Input] = []
+    kept: set[str] = set()
+    for item in input_files(paths):
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            continue
+        key = _file_key(item)
+        try:
+            st = os.stat(item)
+        except OSError as exc:
+            report.problems.append(Problem(item, None, f"cannot read: {exc.strerror}"))
+            kept.add(key)
+            continue
+        if not stat_module.S_ISREG(st.st_mode):
+            report.problems.append(Problem(item, None, f"{_kind(st.st_mode)}, not a regular file: skipped"))
+            kept.add(key)
+            continue
+        inputs.append(_Input(item, key, st))
+    return inputs, kept
+
+
+def _open_problem(path: str) -> str | None:
+    """Why ``path`` cannot be opened for reading now (None: it can). Opened without
+    blocking and checked again, in case it was swapped for a FIFO since it was listed."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    return None if stat_module.S_ISREG(mode) else f"{_kind(mode)}, not a regular file: skipped"
+
+
+def _live_ids(ix: whoosh_index.Index) -> set[str]:
+    """Ids of the articles live in the index. Whoosh's term list still holds the ids of
+    deleted articles, so the ids of deleted documents are checked one by one."""
+    ids: set[str] = set()
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            terms = {t.decode("utf-8") for t in leaf.lexicon("id")}
+            if leaf.has_deletions():
+                for docnum in leaf.deleted_docs_set:
+                    doc_id = leaf.stored_fields(docnum).get("id")
+                    if doc_id in terms and not any(True for _ in leaf.postings("id", doc_id).all_ids()):
+                        terms.discard(doc_id)
+            ids |= terms
+    return ids
+
+
+class _Run:
+    """One ``search index`` run: which files to read, what they hold, and what the index
+    must look like afterwards (the new manifest)."""
+
+    def __init__(self, paths: list[str], inputs: list[_Input], kept: set[str],
+                 manifest: dict[str, Any], live: set[str], report: IndexReport):
+        self.files: dict[str, dict] = manifest.setdefault("files", {})
+        self.docs: dict[str, str] = manifest.setdefault("docs", {})
+        self.old_ids = {i for entry in self.files.values() for i in entry["ids"]}
+        self.live = live
         self.report = report
-        self.to_read: list[tuple[str, os.stat_result]] = []
-        self.ids_by_file: dict[str, list[str]] = {}
+        self.kept = set(kept)  # files whose previous entry stays: they could not be read
         self.given_dirs = [_file_key(p) for p in paths if os.path.isdir(p)]
-        for item in input_files(paths):
-            if isinstance(item, Problem):
-                report.problems.append(item)
-                continue
-            try:
-                stat = os.stat(item)
-            except OSError as exc:
-                report.problems.append(Problem(item, None, f"cannot read: {exc.strerror}"))
-                continue
-            previous = self.manifest_files.get(_file_key(item))
-            if previous and previous["size"] == stat.st_size and previous["mtime"] == stat.st_mtime_ns:
+        self.to_read: list[_Input] = []
+        self.ids_by_file: dict[str, list[str]] = {}
+        self.replaced: set[str] = set()  # live ids whose new content replaces the old
+        self.seen: set[str] = set()
+        self.opened = 0
+        for item in inputs:
+            previous = self.files.get(item.key)
+            if (previous and previous["size"] == item.stat.st_size
+                    and previous["mtime"] == item.stat.st_mtime_ns
+                    and all(i in live for i in previous["ids"])):
                 report.files_unchanged += 1
+                self.seen.update(previous["ids"])
             else:
-                self.to_read.append((item, stat))
+                self.to_read.append(item)
 
     @property
     def bytes_total(self) -> int:
-        return sum(stat.st_size for _, stat in self.to_read)
+        return sum(item.stat.st_size for item in self.to_read)
 
-    def batches(self, progress: Progress) -> Iterator[list[Article]]:
+    @property
+    def readable(self) -> int:
+        """Input files that were read or did not need to be."""
+        return self.opened + self.report.files_unchanged
+
+    def batches(self, progress: "Progress", batch_size: int) -> Iterator[list[Article]]:
+        """The articles to index, in batches: those whose id is not live in the index with
+        the same content, each id once."""
         batch: list[Article] = []
-        for path, stat in self.to_read:
-            ids = self.ids_by_file.setdefault(_file_key(path), [])
-            for record in read_path(path):
+        for item in self.to_read:
+            if format_for(item.path):  # (else read_path reports the unknown format)
+                problem = _open_problem(item.path)
+                if problem:
+                    self.report.problems.append(Problem(item.path, None, problem))
+                    self.kept.add(item.key)
+                    continue
+                self.opened += 1
+            ids = self.ids_by_file.setdefault(item.key, [])
+            for record in read_path(item.path):
                 if isinstance(record, Problem):
                     self.report.problems.append(record)
+                    if record.line is None and record.reason.startswith("cannot read"):
+                        self.kept.add(item.key)  # an I/O error part-way: keep what it had
                     continue
-                ids.append(record.id)
-                batch.append(record)
-                if len(batch) >= BATCH_SIZE:
-                    yield batch
-                    batch = []
-            progress.bytes_done += stat.st_size
+                if self._wanted(record, ids):
+                    batch.append(record)
+                    if len(batch) >= batch_size:
+                        yield batch
+                        batch = []
+            progress.bytes_done += item.stat.st_size
             self.report.files_read += 1
         if batch:
             yield batch
 
-    def stale_ids(self) -> set[str]:
-        """Ids no file provides any more: from files that changed or were removed."""
-        gone = {key for key in self.manifest_files
-                if any(key.startswith(d + os.sep) for d in self.given_dirs) and not os.path.exists(key)}
-        old: set[str] = set()
-        for key in set(self.ids_by_file) | gone:
-            old.update(self.manifest_files.get(key, {}).get("ids", []))
-        for key in gone:
-            del self.manifest_files[key]
-        stats = {_file_key(path): stat for path, stat in self.to_read}
+    def _wanted(self, article: Article, ids: list[str]) -> bool:
+        doc_id = article.id
+        ids.append(doc_id)
+        if doc_id in self.seen:
+            self.report.duplicates += 1
+            return False
+        self.seen.add(doc_id)
+        mark = fingerprint(article)
+        if doc_id in self.live:
+            if self.docs.get(doc_id) == mark:
+                self.report.unchanged += 1
+                return False
+            self.replaced.add(doc_id)
+        self.docs[doc_id] = mark
+        return True
+
+    def _gone(self, key: str) -> bool:
+        """The file was removed: it is under a folder we were given and does not exist. A
+        file we merely cannot see now (an unreadable folder) is not gone."""
+        if not any(key.startswith(d + os.sep) for d in self.given_dirs):
+            return False
+        try:
+            os.stat(key)
+        except (FileNotFoundError, NotADirectoryError):
+            return True
+        except OSError:
+            return False
+        return False
+
+    def finish_manifest(self) -> set[str]:
+        """Bring the manifest up to date; returns the ids no file provides any more."""
+        for key in [k for k in self.files if k not in self.ids_by_file and k not in self.kept]:
+            if self._gone(key):
+                del self.files[key]
+        stats = {item.key: item.stat for item in self.to_read}
         for key, ids in self.ids_by_file.items():
-            stat = stats[key]
-            self.manifest_files[key] = {"size": stat.st_size, "mtime": stat.st_mtime_ns, "ids": ids}
-        still_provided = {i for entry in self.manifest_files.values() for i in entry["ids"]}
-        return old - still_provided
+            st = stats[key]
+            if key in self.kept:  # read in part: keep the old articles too, read it again next time
+                previous = self.files.get(key, {"size": -1, "mtime": -1, "ids": []})
+                ids = list(dict.fromkeys(previous["ids"] + ids))
+                self.files[key] = {"size": -1, "mtime": -1, "ids": ids}
+            else:
+                self.files[key] = {"size": st.st_size, "mtime": st.st_mtime_ns, "ids": ids}
+        provided = {i for entry in self.files.values() for i in entry["ids"]}
+        for doc_id in [d for d in self.docs if d not in provided]:
+            del self.docs[doc_id]
+        return self.old_ids - provided
+
+
+@dataclass
+class Progress:
+    articles: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        if not self.bytes_done or not self.bytes_total:
+            return None
+        return self.elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
+
+
+def _refusal(paths: list[str], report: IndexReport, index_dir: str, why: str) -> IngestError:
+    listed = "; ".join(str(p) for p in report.problems[:3])
+    more = f" (and {len(report.problems) - 3} more)" if len(report.problems) > 3 else ""
+    detail = f": {listed}{more}" if listed else ""
+    return IngestError(
+        f"Nothing to index: {why} in {', '.join(paths)}{detail}. "
+        f"The index at {index_dir} was left as it was; check the paths and run again.")
+
+
+def _disk_error(exc: OSError, index_dir: str, written: int, progress: Progress) -> SearchError:
+    """A clear message for a write that failed (disk full, quota, read-only...)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        if progress.bytes_done and progress.bytes_total:
+            needed = written * progress.bytes_total / progress.bytes_done
+        else:
+            needed = max(written, 2 * progress.bytes_total)
+        short = max(needed - storage.free_bytes(index_dir), 1)
+        return SearchError(
+            f"Disk full: free at least {math.ceil(short / 2**20):,} MB at {index_dir} and run "
+            f"again ({storage.free_bytes(index_dir) / 2**20:,.0f} MB free now). The index was left "
+            "as it was, and this run's partial files were removed.")
+    return SearchError(f"Cannot write the index at {index_dir}: {exc.strerror or exc}. "
+                       "The index was left as it was.")
 
 
 def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
@@ -158,35 +340,52 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
     """Index the articles in ``paths`` (files or folders) into ``index_dir``.
 
     Incremental unless ``rebuild``: files whose size and mtime are unchanged are not
-    read again, and articles already indexed (same id) are not added twice. Each worker
-    starts a new segment after ``segment_chars`` characters of text.
+    read again; articles already indexed with the same content are not added twice; an
+    article whose content changed replaces the old one; articles of removed files are
+    removed (files that exist but cannot be read keep theirs, and are reported). A run
+    that finds nothing readable, or a rebuild that finds no article, refuses and leaves
+    the index as it was. Each worker starts a new segment after ``segment_chars``
+    characters of text.
     """
     started = time.monotonic()
+    report = IndexReport(index_dir=index_dir)
+    inputs, kept = _scan(paths, report)
+    if not any(format_for(item.path) for item in inputs):
+        raise _refusal(paths, report, index_dir, "no readable .txt, .jsonl or .csv file")
     storage.prepare_root(index_dir)
+    with storage.IndexLock(index_dir):
+        storage.collect_garbage(index_dir)
+        _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
+                      segment_chars, report)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress, segment_chars,
+                  report: IndexReport) -> None:
     live = storage.current_generation(index_dir)
     fresh = rebuild or live is None
     generation = storage.new_generation(index_dir) if fresh else live
     assert generation is not None
-    manifest = {"files": {}} if fresh else storage.load_manifest(generation)
-    report = IndexReport(index_dir=index_dir)
-    run = _Run(paths, manifest, report)
-    progress = Progress(bytes_total=run.bytes_total)
-    if workers is None:
-        workers = (os.cpu_count() or 1) if progress.bytes_total >= PARALLEL_MIN_BYTES else 1
-
-    ix = whoosh_index.open_dir(generation)
+    progress = Progress()
+    writer = pool = builder = None
+    written_before = 0 if fresh else storage.tree_bytes(generation)
     try:
-        writer = new_segment_writer(ix, lock=True)
-    except LockError:
-        raise IndexLockedError(f"Another process is writing the index at {index_dir}. "
-                               "Wait for it to finish, then run this again.") from None
-    pool = None
-    builder = SegmentBuilder(ix, segment_chars)  # when this process indexes alone
-    try:
+        ix = whoosh_index.open_dir(generation)
+        if fresh:
+            manifest: dict[str, Any] = {"files": {}, "docs": {}}
+            live_ids: set[str] = set()
+        else:
+            manifest = storage.load_manifest(generation, ix.latest_generation())
+            live_ids = _live_ids(ix)
+        run = _Run(paths, inputs, kept, manifest, live_ids, report)
+        progress.bytes_total = run.bytes_total
+        if workers is None:
+            workers = (os.cpu_count() or 1) if progress.bytes_total >= PARALLEL_MIN_BYTES else 1
+        writer = new_segment_writer(ix, lock=False)  # the index lock is ours (storage.IndexLock)
+        builder = SegmentBuilder(ix, segment_chars)  # when this process indexes alone
         pool = SegmentWorkers(generation, workers, segment_chars) if workers > 1 else None
-        with ix.reader() as reader:
-            known = {t.decode("utf-8") for t in reader.lexicon("id")}
-        for batch in _new_articles(run.batches(progress), known, report):
+        for batch in run.batches(progress, BATCH_SIZE):
             if pool:
                 pool.send(batch)
             else:
@@ -194,27 +393,50 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
             progress.articles += len(batch)
             if on_progress:
                 on_progress(progress)
-        segments, report.added = pool.finish() if pool else (builder.finish(), progress.articles)
-        if report.added != progress.articles:
-            raise SearchError(f"Only {report.added} of {progress.articles} articles were indexed; "
+        segments, added = pool.finish() if pool else (builder.finish(), progress.articles)
+        if added != progress.articles:
+            raise SearchError(f"Only {added} of {progress.articles} articles were indexed; "
                               "the index was left as it was. Run the command again.")
-        for stale in run.stale_ids():
+        if not run.readable:
+            raise _refusal(paths, report, index_dir, "no readable file")
+        if fresh and not added:
+            raise _refusal(paths, report, index_dir, "no article")
+        report.updated = len(run.replaced)
+        report.added = added - report.updated
+        for doc_id in run.replaced:
+            writer.delete_by_term("id", doc_id)
+        for stale in run.finish_manifest():
             report.removed += writer.delete_by_term("id", stale)
-        commit_with_segments(writer, segments)
-    except BaseException:
-        if pool:
-            pool.terminate()
-        builder.cancel()
-        writer.cancel()
-        if fresh:
-            shutil.rmtree(generation, ignore_errors=True)
+        with held_signals() as held:  # all or nothing: a Ctrl-C now waits for the commit
+            commit_with_segments(writer, segments,
+                                 before_toc=lambda toc: storage.save_manifest(generation, toc, manifest))
+            writer = None
+            if fresh:
+                storage.publish(index_dir, generation)
+        report.interrupted = held.first
+    except BaseException as exc:
+        with held_signals():  # a second Ctrl-C must not cut the clean-up short
+            written = storage.tree_bytes(generation) - written_before
+            if pool:
+                pool.terminate()
+            if builder:
+                builder.cancel()
+            if writer is not None:
+                writer.cancel()
+            if fresh:
+                shutil.rmtree(generation, ignore_errors=True)
+            else:
+                try:
+                    storage.remove_unlisted(generation)
+                except Exception:  # the next run's collect_garbage tries again
+                    pass
+        if isinstance(exc, OSError):
+            raise _disk_error(exc, index_dir, written, progress) from None
         raise
-    storage.save_manifest(generation, manifest)
-    if fresh:
-        storage.publish(index_dir, generation)
+    if pool:
+        pool.close()
+    storage.remove_unlisted(generation)  # the manifest of the generation just replaced
     with storage.open_live(index_dir).reader() as reader:
         report.total = reader.doc_count()
-    report.seconds = time.monotonic() - started
     if on_progress:
         on_progress(progress)
-    return report

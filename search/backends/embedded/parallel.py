@@ -6,18 +6,23 @@ each worker extracts entities, analyses and *writes* its share of the articles i
 segment of its own, in the index folder but listed in no table of contents. The parent
 reads files, skips ids already indexed and hands out batches; at the end it lists the
 workers' segments in one commit (:func:`commit_with_segments`). Until then no reader can
-see them, and a crash leaves only unlisted files that Whoosh removes at its next commit.
+see them, and a crash leaves only unlisted files, removed at the start of the next run.
+
+Workers never outlive the run: on Linux the kernel kills them when the parent dies
+(``PR_SET_PDEATHSIG``, however the parent died, ``kill -9`` included), and everywhere
+they notice a new parent process within a poll interval and exit.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
 import signal
 import sys
 import traceback
-from typing import Iterable
+from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
@@ -38,6 +43,9 @@ POOL_LIMIT_MB = 96
 #: gathered in memory until it is written, so this keeps memory flat in corpus size.
 SEGMENT_TEXT_CHARS = 32_000_000
 _POLL_S = 0.5
+#: How long a worker may take to stop once told to, before it is killed.
+_STOP_S = 3.0
+_PR_SET_PDEATHSIG = 1
 
 
 class _Writer(SegmentWriter):
@@ -184,17 +192,42 @@ class SegmentBuilder:
             writer._close_segment()
 
 
-def _work(index_path: str, jobs, results, segment_chars: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux), and exit now if
+    the parent is already gone (it may have died before the request was made)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the poll in _next_batch does the job
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _next_batch(jobs, parent: int):
+    """The next batch (None: no more), exiting quietly if the parent went away."""
+    while True:
+        try:
+            return jobs.get(timeout=_POLL_S)
+        except queue.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
+
+
+def _work(index_path: str, jobs, results, segment_chars: int, parent: int) -> None:
     """Worker main loop: batches in, finished segments (and their document count) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     try:
         builder = SegmentBuilder(whoosh_index.open_dir(index_path), segment_chars)
         count = 0
-        for batch in iter(jobs.get, None):
+        while (batch := _next_batch(jobs, parent)) is not None:
             count += builder.add(batch)
         results.put(("done", builder.finish(), count))
-    except BaseException:
-        results.put(("error", traceback.format_exc(), 0))
+    except BaseException as exc:
+        code = exc.errno if isinstance(exc, OSError) else None
+        results.put(("error", (traceback.format_exc(), code), 0))
         sys.exit(1)  # a quiet exit: the parent reports the traceback
 
 
@@ -206,7 +239,8 @@ class SegmentWorkers:
         self.jobs = context.Queue(maxsize=2 * count)
         self.results = context.Queue()
         self.procs = [context.Process(target=_work, daemon=True,
-                                      args=(index_path, self.jobs, self.results, segment_chars))
+                                      args=(index_path, self.jobs, self.results, segment_chars,
+                                            os.getpid()))
                       for _ in range(count)]
         for proc in self.procs:
             proc.start()
@@ -232,7 +266,7 @@ class SegmentWorkers:
                 self._check_alive()
                 continue
             if status == "error":
-                raise SearchError(f"An indexing worker failed:\n{payload}")
+                _raise_worker_error(payload)
             pending -= 1
             added += count
             segments.extend(payload)
@@ -245,28 +279,54 @@ class SegmentWorkers:
             try:
                 status, payload, _ = self.results.get(timeout=_POLL_S)
             except queue.Empty:
-                payload = "(no message)"
-            raise SearchError(f"An indexing worker stopped unexpectedly:\n{payload}")
+                status, payload = "", None
+            if status == "error":
+                _raise_worker_error(payload)
+            raise SearchError(f"An indexing worker stopped unexpectedly:\n{payload or '(no message)'}")
+
+    def close(self) -> None:
+        """After :meth:`finish`: release the queues."""
+        for q in (self.jobs, self.results):
+            q.close()
+            q.join_thread()
 
     def terminate(self) -> None:
+        """Stop every worker now (SIGTERM, then SIGKILL after a grace period), and never
+        wait at exit for batches that no one will read any more."""
+        for q in (self.jobs, self.results):
+            q.cancel_join_thread()
         for proc in self.procs:
             if proc.is_alive():
                 proc.terminate()
         for proc in self.procs:
-            proc.join()
+            proc.join(_STOP_S)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
 
 
-def commit_with_segments(writer: SegmentWriter, segments: list[Segment]) -> None:
+def _raise_worker_error(payload) -> None:
+    text, code = payload
+    if code is not None:  # disk full and the like: the parent reports OS errors as its own
+        raise OSError(code, f"{os.strerror(code)} (in an indexing worker)")
+    raise SearchError(f"An indexing worker failed:\n{text}")
+
+
+def commit_with_segments(writer: SegmentWriter, segments: list[Segment],
+                         before_toc: Callable[[int], None] | None = None) -> None:
     """Commit ``writer`` (its deletions, its own documents, Whoosh's usual merging of small
     existing segments) with the workers' finished ``segments`` added to the table of contents.
 
     The same steps as ``SegmentWriter.commit``, with the extra segments listed: the one
-    atomic moment at which the new documents become visible.
+    atomic moment at which the new documents become visible. ``before_toc`` is called with
+    the new generation number just before its table of contents is written.
     """
     final = writer._merge_segments(None, None, None)
     if writer._added:
         final.append(writer._finalize_segment())
     else:
         writer._close_segment()
+    if before_toc is not None:
+        before_toc(writer.generation)
     writer._commit_toc(final + segments)
     writer._finish()

@@ -32,15 +32,24 @@ def input_files(paths: list[str]) -> Iterator[str | Problem]:
     """Files under ``paths`` (folders recursively, sorted), or a Problem for what is missing."""
     for path in paths:
         if os.path.isdir(path):
-            for folder, dirs, files in os.walk(path):
+            errors: list[OSError] = []  # folders that cannot be listed: reported, not skipped silently
+            for folder, dirs, files in os.walk(path, onerror=errors.append):
+                yield from _unlisted(errors)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield os.path.join(folder, name)
+            yield from _unlisted(errors)
         elif os.path.exists(path):
             yield path
         else:
             yield Problem(path, None, "no such file or folder")
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[Problem]:
+    while errors:
+        exc = errors.pop(0)
+        yield Problem(exc.filename or "?", None, f"cannot read folder: {exc.strerror}")
 
 
 def read_path(path: str) -> Iterator[Record]:
