@@ -194,8 +194,12 @@ class _Run:
             if (previous and previous["size"] == item.stat.st_size
                     and previous["mtime"] == item.stat.st_mtime_ns
                     and all(i in live for i in previous["ids"])):
-                report.files_unchanged += 1
                 self.seen.update(previous["ids"])
+                if os.access(item.path, os.R_OK):
+                    report.files_unchanged += 1
+                else:  # unchanged, and its articles stay, but a rebuild could not read it
+                    report.problems.append(Problem(item.path, None, "cannot read: Permission denied"))
+                    self.kept.add(item.key)
             else:
                 self.to_read.append(item)
 
@@ -317,18 +321,20 @@ def _refusal(paths: list[str], report: IndexReport, index_dir: str, why: str) ->
         f"The index at {index_dir} was left as it was; check the paths and run again.")
 
 
-def _disk_error(exc: OSError, index_dir: str, written: int, progress: Progress) -> SearchError:
+def _disk_error(exc: OSError, index_dir: str, written: int, free_at_start: int,
+                progress: Progress) -> SearchError:
     """A clear message for a write that failed (disk full, quota, read-only...)."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         if progress.bytes_done and progress.bytes_total:
             needed = written * progress.bytes_total / progress.bytes_done
         else:
             needed = max(written, 2 * progress.bytes_total)
-        short = max(needed - storage.free_bytes(index_dir), 1)
+        short = max(needed - free_at_start, 2**20)
         return SearchError(
             f"Disk full: free at least {math.ceil(short / 2**20):,} MB at {index_dir} and run "
-            f"again ({storage.free_bytes(index_dir) / 2**20:,.0f} MB free now). The index was left "
-            "as it was, and this run's partial files were removed.")
+            f"again (this run needs about {math.ceil(needed / 2**20):,} MB; "
+            f"{free_at_start / 2**20:,.0f} MB were free). The index was left as it was, and this "
+            "run's partial files were removed.")
     return SearchError(f"Cannot write the index at {index_dir}: {exc.strerror or exc}. "
                        "The index was left as it was.")
 
@@ -370,6 +376,7 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
     progress = Progress()
     writer = pool = builder = None
     written_before = 0 if fresh else storage.tree_bytes(generation)
+    free_at_start = storage.free_bytes(index_dir)
     try:
         ix = whoosh_index.open_dir(generation)
         if fresh:
@@ -417,21 +424,19 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
     except BaseException as exc:
         with held_signals():  # a second Ctrl-C must not cut the clean-up short
             written = storage.tree_bytes(generation) - written_before
-            if pool:
-                pool.terminate()
-            if builder:
-                builder.cancel()
-            if writer is not None:
-                writer.cancel()
-            if fresh:
-                shutil.rmtree(generation, ignore_errors=True)
-            else:
-                try:
-                    storage.remove_unlisted(generation)
-                except Exception:  # the next run's collect_garbage tries again
-                    pass
+            # Each step on its own: closing a writer on a full disk fails too, and the
+            # files must be removed all the same (the next run's collect_garbage retries).
+            for step in (pool.terminate if pool else None, builder.cancel if builder else None,
+                         writer.cancel if writer is not None else None,
+                         (lambda: shutil.rmtree(generation, ignore_errors=True)) if fresh
+                         else (lambda: storage.remove_unlisted(generation))):
+                if step is not None:
+                    try:
+                        step()
+                    except Exception:
+                        pass
         if isinstance(exc, OSError):
-            raise _disk_error(exc, index_dir, written, progress) from None
+            raise _disk_error(exc, index_dir, written, free_at_start, progress) from None
         raise
     if pool:
         pool.close()
