@@ -9,6 +9,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -293,3 +294,19 @@ def test_a_full_disk_is_reported_cleaned_up_and_survived(tmp_path, tiny_disk):
     kit.write_jsonl(folder / "more.jsonl", kit.articles(rng, 10, "m"))
     assert index_paths([str(folder)], index, workers=2).clean
     assert kit.indexed(index) == kit.expected(folder)
+
+
+def test_ctrl_c_during_the_commit_waits_for_it_and_says_it_was_committed(tmp_path):
+    index = str(tmp_path / "ix")
+    index_paths([str(SEEDS)], index)
+    write(tmp_path / "new.jsonl", '{"title":"delta","body":"four"}\n')
+    sent = []
+
+    def interrupt_once_committed(progress):
+        if not sent and len(ids(index)) == 6:  # the commit is visible: Ctrl-C now
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    report = index_paths([str(tmp_path / "new.jsonl")], index, on_progress=interrupt_once_committed)
+    assert sent and report.interrupted == signal.SIGINT and report.added == 1
+    assert len(ids(index)) == 6

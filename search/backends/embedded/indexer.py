@@ -33,7 +33,7 @@ from . import storage
 from ...errors import IngestError, SearchError
 from ...ingest.formats import Problem, format_for, input_files, read_path
 from ...models import Article
-from .interrupts import held_signals
+from .interrupts import HeldSignals
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
 
@@ -322,8 +322,11 @@ def _refusal(paths: list[str], report: IndexReport, index_dir: str, why: str) ->
 
 
 def _disk_error(exc: OSError, index_dir: str, written: int, free_at_start: int,
-                progress: Progress) -> SearchError:
+                progress: Progress | None) -> SearchError:
     """A clear message for a write that failed (disk full, quota, read-only...)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) and progress is None:
+        return SearchError(f"Disk full: free some space at {index_dir} and run again. "
+                           "The index was left as it was.")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         if progress.bytes_done and progress.bytes_total:
             needed = written * progress.bytes_total / progress.bytes_done
@@ -358,11 +361,14 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
     inputs, kept = _scan(paths, report)
     if not any(format_for(item.path) for item in inputs):
         raise _refusal(paths, report, index_dir, "no readable .txt, .jsonl or .csv file")
-    storage.prepare_root(index_dir)
-    with storage.IndexLock(index_dir):
-        storage.collect_garbage(index_dir)
-        _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
-                      segment_chars, report)
+    try:
+        storage.prepare_root(index_dir)
+        with storage.IndexLock(index_dir):
+            storage.collect_garbage(index_dir)
+            _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
+                          segment_chars, report)
+    except OSError as exc:  # before or after the run proper (which reports its own)
+        raise _disk_error(exc, index_dir, 0, storage.free_bytes(index_dir), None) from None
     report.seconds = time.monotonic() - started
     return report
 
@@ -375,6 +381,7 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
     assert generation is not None
     progress = Progress()
     writer = pool = builder = None
+    held = HeldSignals()
     written_before = 0 if fresh else storage.tree_bytes(generation)
     free_at_start = storage.free_bytes(index_dir)
     try:
@@ -414,15 +421,15 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
             writer.delete_by_term("id", doc_id)
         for stale in run.finish_manifest():
             report.removed += writer.delete_by_term("id", stale)
-        with held_signals() as held:  # all or nothing: a Ctrl-C now waits for the commit
-            commit_with_segments(writer, segments,
-                                 before_toc=lambda toc: storage.save_manifest(generation, toc, manifest))
-            writer = None
-            if fresh:
-                storage.publish(index_dir, generation)
-        report.interrupted = held.first
+        held.hold()  # all or nothing: from here a Ctrl-C waits for the commit
+        commit_with_segments(writer, segments,
+                             before_toc=lambda toc: storage.save_manifest(generation, toc, manifest))
+        writer = None
+        if fresh:
+            storage.publish(index_dir, generation)
     except BaseException as exc:
-        with held_signals():  # a second Ctrl-C must not cut the clean-up short
+        held.release()
+        with HeldSignals():  # a second Ctrl-C must not cut the clean-up short
             written = storage.tree_bytes(generation) - written_before
             # Each step on its own: closing a writer on a full disk fails too, and the
             # files must be removed all the same (the next run's collect_garbage retries).
@@ -438,10 +445,17 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
         if isinstance(exc, OSError):
             raise _disk_error(exc, index_dir, written, free_at_start, progress) from None
         raise
-    if pool:
-        pool.close()
-    storage.remove_unlisted(generation)  # the manifest of the generation just replaced
-    with storage.open_live(index_dir).reader() as reader:
-        report.total = reader.doc_count()
-    if on_progress:
-        on_progress(progress)
+    try:  # committed: signals stay held until the report is complete, so it is never denied
+        if pool:
+            pool.close()
+        try:
+            storage.remove_unlisted(generation)  # the manifest of the generation just replaced
+        except OSError:
+            pass  # the next run's collect_garbage tries again
+        with storage.open_live(index_dir).reader() as reader:
+            report.total = reader.doc_count()
+        if on_progress:
+            on_progress(progress)
+    finally:
+        held.release()
+        report.interrupted = held.first

@@ -11,40 +11,38 @@ from __future__ import annotations
 
 import signal
 import threading
-from contextlib import contextmanager
-from typing import Iterator
 
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class Held:
-    """The signals that arrived while held, first one first."""
+class HeldSignals:
+    """``hold()`` .. ``release()`` (or ``with HeldSignals() as held:``): in between,
+    SIGINT and SIGTERM are recorded in ``signals`` instead of acting. Releasing twice is
+    harmless."""
 
     def __init__(self) -> None:
         self.signals: list[int] = []
-
-    def __bool__(self) -> bool:
-        return bool(self.signals)
+        self._previous: dict[int, object] | None = None
 
     @property
     def first(self) -> int | None:
         return self.signals[0] if self.signals else None
 
+    def _record(self, signum, frame) -> None:
+        self.signals.append(signum)
 
-@contextmanager
-def held_signals() -> Iterator[Held]:
-    """Within the block, SIGINT and SIGTERM are recorded in the ``Held`` it yields."""
-    held = Held()
-    if threading.current_thread() is not threading.main_thread():
-        yield held
-        return
+    def hold(self) -> None:
+        if self._previous is None and threading.current_thread() is threading.main_thread():
+            self._previous = {signum: signal.signal(signum, self._record) for signum in HELD_SIGNALS}
 
-    def record(signum, frame) -> None:
-        held.signals.append(signum)
-
-    previous = {signum: signal.signal(signum, record) for signum in HELD_SIGNALS}
-    try:
-        yield held
-    finally:
-        for signum, handler in previous.items():
+    def release(self) -> None:
+        previous, self._previous = self._previous, None
+        for signum, handler in (previous or {}).items():
             signal.signal(signum, handler)
+
+    def __enter__(self) -> "HeldSignals":
+        self.hold()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()

@@ -285,10 +285,11 @@ class SegmentWorkers:
             raise SearchError(f"An indexing worker stopped unexpectedly:\n{payload or '(no message)'}")
 
     def close(self) -> None:
-        """After :meth:`finish`: release the queues."""
+        """After :meth:`finish` (every batch taken, every worker gone): release the queues
+        without waiting on them."""
         for q in (self.jobs, self.results):
             q.close()
-            q.join_thread()
+            q.cancel_join_thread()
 
     def terminate(self) -> None:
         """Stop every worker now (SIGTERM, then SIGKILL after a grace period), and never
