@@ -41,7 +41,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
 from .backends.embedded.scorer import Matches, Scorer
-from .settings import RANKING
+from .settings import RANKING, Ranking
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -81,8 +81,9 @@ def _open_searcher(index: Any) -> Searcher:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, ranking: Ranking = RANKING):
         self.index_dir = index_dir
+        self.ranking = ranking  # (bench.tune compares settings through the whole engine)
         self._lock = threading.Lock()  # guards only the switch to a new generation
         self._current: _Generation | None = None
         self._local = threading.local()
@@ -160,7 +161,8 @@ class SearchEngine:
 
     def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
         facets = self._snapshot().facets
-        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict)
+        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
+                           ranking=self.ranking)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
         _validate(request)
@@ -168,8 +170,8 @@ class SearchEngine:
         snap = self._snapshot()
         facets = snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
-                             strict=strict)
-        scorer = self._scorer(snap)
+                             strict=strict, ranking=self.ranking)
+        scorer = self._scorer(snap, self.ranking)
         base, matches = self._matching(snap, scorer, parsed, request)
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
@@ -177,7 +179,7 @@ class SearchEngine:
         final = _intersect(base, allowed.values(), facets.live_mask)
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, scorer, final, total, request, parsed, matches)
+        hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking)
         suggestion = self._suggestion(snap, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -241,7 +243,8 @@ class SearchEngine:
 
     @staticmethod
     def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
-              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None) -> list[Hit]:
+              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None,
+              ranking: Ranking = RANKING) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
@@ -250,7 +253,7 @@ class SearchEngine:
             page = [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
         else:
             top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
-                                allowed=final, scorer=scorer, matches=matches)
+                                allowed=final, scorer=scorer, matches=matches, ranking=ranking)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
@@ -262,12 +265,12 @@ class SearchEngine:
         return hits
 
     @staticmethod
-    def _scorer(snap: _Snapshot) -> Scorer | None:
+    def _scorer(snap: _Snapshot, ranking: Ranking = RANKING) -> Scorer | None:
         impacts = snap.source.impacts
         if impacts is None:
             return None
         facets = snap.facets
-        return Scorer(impacts, snap.searcher, RANKING,
+        return Scorer(impacts, snap.searcher, ranking,
                       lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None)
 
     def _suggestion(self, snap: _Snapshot, text: str) -> str:
