@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 import numpy as np
@@ -173,6 +173,9 @@ class SearchEngine:
                              strict=strict, ranking=self.ranking)
         scorer = self._scorer(snap, self.ranking)
         base, matches = self._matching(snap, scorer, parsed, request)
+        if parsed.fallback is not None and base is not None and not base.any():
+            parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
+                                                           base, matches)
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
@@ -210,6 +213,18 @@ class SearchEngine:
             in_range = facets.date_mask(*bounds)
             base = in_range if base is None else base & in_range
         return base, matches
+
+    def _sentence_instead(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
+                          request: SearchRequest, base: np.ndarray, matches: Matches | None):
+        """A query read as boolean (or with every word required) that finds nothing, while
+        its words read as a sentence would: say so, and answer the sentence."""
+        other = parsed.fallback
+        alt_base, alt_matches = self._matching(snap, scorer, other, request)
+        if alt_base is None or not alt_base.any():
+            return parsed, base, matches
+        note = ("no article matches the query as written (every word, or its AND / OR / NOT); "
+                "showing articles that match some of its words instead")
+        return replace(other, warnings=parsed.warnings + (note,)), alt_base, alt_matches
 
     def _selection(self, facets: FacetTable, name: str, values: tuple[str, ...]) -> list[str]:
         out: list[str] = []
