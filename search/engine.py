@@ -22,7 +22,6 @@ from typing import Any, Iterator
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .backends.embedded import storage
@@ -40,7 +39,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
-from .backends.embedded.scorer import Matches, Scorer
+from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
 from .settings import RANKING, Ranking
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
@@ -76,8 +75,8 @@ class _Snapshot:
     source: _Generation
 
 
-def _open_searcher(index: Any) -> Searcher:
-    return index.searcher(weighting=scoring.BM25F(B=RANKING.b, K1=RANKING.k1))
+def _open_searcher(index: Any, ranking: Ranking = RANKING) -> Searcher:
+    return index.searcher(weighting=RankingBM25F(ranking))
 
 
 class SearchEngine:
@@ -101,7 +100,7 @@ class SearchEngine:
             ix = current.index if same else storage.open_live(self.index_dir)
             toc = ix.latest_generation()
             if not same or current.toc != toc:
-                built = _open_searcher(ix)
+                built = _open_searcher(ix, self.ranking)
                 impacts = load_impacts(ix.storage.folder, built.reader())
                 current = _Generation(generation, toc, ix, FacetTable(built.reader(), impacts),
                                       impacts)
@@ -112,7 +111,7 @@ class SearchEngine:
                 self._current = current  # older searchers go with the GC: calls may hold them
         mine: _Snapshot | None = getattr(self._local, "snap", None)
         if mine is None or mine.source is not current:
-            mine = _Snapshot(generation, built or _open_searcher(current.index), current.facets,
+            mine = _Snapshot(generation, built or _open_searcher(current.index, self.ranking), current.facets,
                              current)
             self._local.snap = mine
         return mine
@@ -176,6 +175,9 @@ class SearchEngine:
         if parsed.fallback is not None and base is not None and not base.any():
             parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
                                                            base, matches)
+        if matches is not None and matches.complete == 0 and matches.mask.any():
+            parsed = replace(parsed, warnings=parsed.warnings + (
+                "no article has every word of the query; showing articles that match some of them",))
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}

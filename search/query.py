@@ -195,6 +195,7 @@ def _parser(ranking: Ranking) -> MultifieldParser:
 
 _OPERATOR_RE = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _NEGATION_RE = re.compile(r"\b(?:NOT|ANDNOT)\b|(?:^|(?<=[\s(]))-(?=\S)")
+_SIGN_RE = re.compile(r"(?:^|(?<=[\s(]))[+-](?=\S)")  # +must, -mustnot
 _FIELD_VALUE_RE = re.compile(r"\w:(?=\S)")
 _WILDCARD_RE = re.compile(r"\w\*")
 _QUOTED_RE = re.compile(r'"([^"]*)"')
@@ -235,7 +236,7 @@ def _relaxable(text: str, ranking: Ranking) -> bool:
     """A short keyword query (``relax_min_words`` words or more, no syntax, no quotes):
     all its words first, then the best partial matches."""
     return (0 < ranking.relax_min_words <= len(text.split()) and '"' not in text
-            and not _deliberate_syntax(text, ranking))
+            and not _SIGN_RE.search(text) and not _deliberate_syntax(text, ranking))
 
 
 def _leaf(field: str, token: str, ranking: Ranking, count: int = 1) -> query.Term:

@@ -70,10 +70,18 @@ def test_three_words_rank_the_articles_with_all_of_them_first(engine):
     assert all_three.hits[0].score > max(h.score for h in all_three.hits[1:])
 
 
-def test_an_all_words_query_that_finds_nothing_shows_its_partial_matches_with_a_note(engine):
+def test_keywords_that_no_article_has_all_of_show_the_partial_matches_with_a_note(engine):
     results = engine.search(SearchRequest(text="austin zyxwvut", per_page=100))
     assert results.total == 5
-    assert any("some of its words" in w for w in results.warnings)
+    assert any("every word" in w for w in results.warnings)
+    assert not engine.search(SearchRequest(text="austin patriot")).warnings
+
+
+def test_a_boolean_reading_that_finds_nothing_gives_way_to_the_sentence_with_a_note(engine):
+    for text in ('"austin zyxwvut"', "Lloyd Austin AND zyxwvut on allies sending weapons"):
+        results = engine.search(SearchRequest(text=text, per_page=100))
+        assert results.total >= 5, text
+        assert any("some of its words" in w for w in results.warnings), text
     # An explicit AND that finds nothing is an answer, and so is a NOT.
     assert engine.search(SearchRequest(text="stinger AND patriot")).total == 0
     assert engine.search(SearchRequest(text="austin NOT austin")).total == 0
