@@ -17,12 +17,11 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .backends.embedded import storage
@@ -40,8 +39,8 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
-from .backends.embedded.scorer import Matches, Scorer
-from .settings import RANKING
+from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
+from .settings import RANKING, Ranking
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -76,13 +75,14 @@ class _Snapshot:
     source: _Generation
 
 
-def _open_searcher(index: Any) -> Searcher:
-    return index.searcher(weighting=scoring.BM25F(B=RANKING.b, K1=RANKING.k1))
+def _open_searcher(index: Any, ranking: Ranking = RANKING) -> Searcher:
+    return index.searcher(weighting=RankingBM25F(ranking))
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, ranking: Ranking = RANKING):
         self.index_dir = index_dir
+        self.ranking = ranking  # (bench.tune compares settings through the whole engine)
         self._lock = threading.Lock()  # guards only the switch to a new generation
         self._current: _Generation | None = None
         self._local = threading.local()
@@ -100,7 +100,7 @@ class SearchEngine:
             ix = current.index if same else storage.open_live(self.index_dir)
             toc = ix.latest_generation()
             if not same or current.toc != toc:
-                built = _open_searcher(ix)
+                built = _open_searcher(ix, self.ranking)
                 impacts = load_impacts(ix.storage.folder, built.reader())
                 current = _Generation(generation, toc, ix, FacetTable(built.reader(), impacts),
                                       impacts)
@@ -111,7 +111,7 @@ class SearchEngine:
                 self._current = current  # older searchers go with the GC: calls may hold them
         mine: _Snapshot | None = getattr(self._local, "snap", None)
         if mine is None or mine.source is not current:
-            mine = _Snapshot(generation, built or _open_searcher(current.index), current.facets,
+            mine = _Snapshot(generation, built or _open_searcher(current.index, self.ranking), current.facets,
                              current)
             self._local.snap = mine
         return mine
@@ -160,7 +160,8 @@ class SearchEngine:
 
     def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
         facets = self._snapshot().facets
-        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict)
+        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
+                           ranking=self.ranking)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
         _validate(request)
@@ -168,16 +169,22 @@ class SearchEngine:
         snap = self._snapshot()
         facets = snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
-                             strict=strict)
-        scorer = self._scorer(snap)
+                             strict=strict, ranking=self.ranking)
+        scorer = self._scorer(snap, self.ranking)
         base, matches = self._matching(snap, scorer, parsed, request)
+        if parsed.fallback is not None and base is not None and not base.any():
+            parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
+                                                           base, matches)
+        if matches is not None and matches.complete == 0 and matches.mask.any():
+            parsed = replace(parsed, warnings=parsed.warnings + (
+                "no article has every word of the query; showing articles that match some of them",))
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
         final = _intersect(base, allowed.values(), facets.live_mask)
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, scorer, final, total, request, parsed, matches)
+        hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking)
         suggestion = self._suggestion(snap, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -208,6 +215,18 @@ class SearchEngine:
             in_range = facets.date_mask(*bounds)
             base = in_range if base is None else base & in_range
         return base, matches
+
+    def _sentence_instead(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
+                          request: SearchRequest, base: np.ndarray, matches: Matches | None):
+        """A query read as boolean (or with every word required) that finds nothing, while
+        its words read as a sentence would: say so, and answer the sentence."""
+        other = parsed.fallback
+        alt_base, alt_matches = self._matching(snap, scorer, other, request)
+        if alt_base is None or not alt_base.any():
+            return parsed, base, matches
+        note = ("no article matches the query as written (every word, or its AND / OR / NOT); "
+                "showing articles that match some of its words instead")
+        return replace(other, warnings=parsed.warnings + (note,)), alt_base, alt_matches
 
     def _selection(self, facets: FacetTable, name: str, values: tuple[str, ...]) -> list[str]:
         out: list[str] = []
@@ -241,7 +260,8 @@ class SearchEngine:
 
     @staticmethod
     def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
-              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None) -> list[Hit]:
+              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None,
+              ranking: Ranking = RANKING) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
@@ -250,7 +270,7 @@ class SearchEngine:
             page = [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
         else:
             top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
-                                allowed=final, scorer=scorer, matches=matches)
+                                allowed=final, scorer=scorer, matches=matches, ranking=ranking)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
         wanted = _match_terms(parsed.query)
         hits = []
@@ -262,12 +282,12 @@ class SearchEngine:
         return hits
 
     @staticmethod
-    def _scorer(snap: _Snapshot) -> Scorer | None:
+    def _scorer(snap: _Snapshot, ranking: Ranking = RANKING) -> Scorer | None:
         impacts = snap.source.impacts
         if impacts is None:
             return None
         facets = snap.facets
-        return Scorer(impacts, snap.searcher, RANKING,
+        return Scorer(impacts, snap.searcher, ranking,
                       lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None)
 
     def _suggestion(self, snap: _Snapshot, text: str) -> str:
