@@ -42,6 +42,7 @@ from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_quer
 from .backends.embedded.schema import FACET_NAMES, stored_list
 from .backends.embedded.scorer import Matches, Scorer
 from .settings import RANKING
+from . import query_entities
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -159,16 +160,23 @@ class SearchEngine:
     # -- search --------------------------------------------------------------------------
 
     def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
-        facets = self._snapshot().facets
-        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict)
+        return self._parse(self._snapshot(), text, strict)
+
+    def _parse(self, snap: _Snapshot, text: str, strict: bool = False) -> ParsedQuery:
+        """The query with the entities its text names (query_entities.py)."""
+        facets = snap.facets
+        counts = snap.source.vocabulary().counts
+        find = query_entities.finder(facets, lambda w: counts.get(fold_accents(w).lower(), 0),
+                                     RANKING.k1)
+        return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
+                           entities=find)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
         _validate(request)
         started = time.perf_counter()
         snap = self._snapshot()
         facets = snap.facets
-        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
-                             strict=strict)
+        parsed = self._parse(snap, request.text, strict)
         scorer = self._scorer(snap)
         base, matches = self._matching(snap, scorer, parsed, request)
         selected = {name: self._selection(facets, name, values)
@@ -187,7 +195,7 @@ class SearchEngine:
             query=request.text, total=total, page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=tuple(facet_list),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
-            warnings=parsed.warnings, suggestion=suggestion)
+            warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
 
     @staticmethod
     def _matching(snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
@@ -342,7 +350,7 @@ class SearchEngine:
         request = request or SearchRequest()
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
-        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
+        parsed = self._parse(snap, request.text)
         base, _ = self._matching(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]

@@ -116,6 +116,22 @@ class Facet:
 
 
 @dataclass(frozen=True)
+class QueryEntity:
+    """A knowledge-base entity named in the query text, searched as its words or its facet."""
+
+    text: str  # as typed
+    start: int  # [start, end) in the query text
+    end: int
+    kind: str  # "person" | "system" | "org" | "place"
+    values: tuple[str, ...]  # the indexed facet values it stands for
+    count: int = 0  # articles tagged with any of them
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "type": self.kind, "values": list(self.values),
+                "count": self.count}
+
+
+@dataclass(frozen=True)
 class SearchRequest:
     """Everything that selects and orders results; built by the CLI, the web app or code."""
 
@@ -151,6 +167,7 @@ class SearchResults:
     parsed: str = ""
     warnings: tuple[str, ...] = ()
     suggestion: str = ""  # "did you mean"
+    entities: tuple[QueryEntity, ...] = ()  # named in the query text
 
     @property
     def pages(self) -> int:
@@ -170,6 +187,7 @@ class SearchResults:
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion or None,
             "warnings": list(self.warnings),
+            "entities": [e.to_dict() for e in self.entities],
         }
 
 

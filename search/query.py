@@ -22,9 +22,11 @@ from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 
 from .ingest.dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
+from .models import QueryEntity
 from .backends.embedded.schema import build_schema
 from .analysis import query_stop_words, query_terms
 from .settings import RANKING, Ranking
+from . import query_entities
 
 TEXT_FIELDS = ("title", "body")
 RESOLVED_FIELDS = ("person", "system", "source", "org", "place")
@@ -33,6 +35,8 @@ OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 
 #: Maps (facet name, user text) to the canonical values it may mean.
 Resolver = Callable[[str, str], list[str]]
+#: Finds the entities a query text names, with their facet clauses' boosts (query_entities.py).
+EntityFinder = Callable[[str], "tuple[tuple[QueryEntity, ...], dict[str, float]]"]
 
 _FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 _DATE_CLAUSE_RE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)")
@@ -51,6 +55,7 @@ class ParsedQuery:
     text: str  # the text actually parsed (after repairs)
     warnings: tuple[str, ...]
     natural: bool = False  # read as natural language (any word may match)
+    entities: tuple[QueryEntity, ...] = ()  # named in the text, searched as words or facet
 
     def explain(self) -> str:
         return str(self.query) if self.query is not None else "<every article>"
@@ -213,7 +218,7 @@ def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
 
 
 def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = False,
-                ranking: Ranking = RANKING) -> ParsedQuery:
+                ranking: Ranking = RANKING, entities: EntityFinder | None = None) -> ParsedQuery:
     """The Whoosh query for ``text``; see the module docstring for the syntax."""
     original = text
     warnings: list[str] = []
@@ -231,16 +236,19 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     text = text.strip()
     if not text:
         return ParsedQuery(None, "", tuple(warnings))
+    found, boosts = entities(text) if entities is not None else ((), {})
     try:
         natural = is_natural_language(text, ranking)
         if natural:
-            parsed = _natural(text, ranking)
+            parsed = query_entities.or_facets(_natural(text, ranking), found, boosts,
+                                              ranking.or_coordination)
         else:
-            parsed = _parser(ranking).parse(_rewrite_dates(text))
+            parsed = _parser(ranking).parse(_rewrite_dates(query_entities.with_facets(text, found)))
+            parsed = query_entities.apply_boosts(parsed, found, boosts)
     except Exception as exc:  # Whoosh raises bare Exceptions for some inputs
         if strict:
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
-        natural = False
+        natural, found = False, ()
         warnings.append(f"could not parse the query ({exc}); searched for its words instead")
         words = " ".join(w for w in re.findall(r"\w+", text) if w not in OPERATORS)
         parsed = _parser(ranking).parse(words) if words else query.NullQuery
@@ -248,7 +256,7 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
         warnings.append("the query has only stop words or symbols, so it matches nothing")
     if resolve is not None:
         parsed = _resolve_facets(parsed, resolve)
-    return ParsedQuery(parsed, text, tuple(warnings), natural)
+    return ParsedQuery(parsed, text, tuple(warnings), natural, tuple(found))
 
 
 def date_bounds(since: dt.date | None,

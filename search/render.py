@@ -30,6 +30,9 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
     lines: list[str] = []
     if explain:
         lines.append(f"Parsed query: {results.parsed}")
+        for entity in results.entities:
+            lines.append(f"Entity: {entity.text!r} is {entity.kind} {' / '.join(entity.values)} "
+                         f"({entity.count:,} articles): its words or its facet")
     for warning in results.warnings:
         lines.append(f"Note: {warning}")
     if results.suggestion:

@@ -77,7 +77,13 @@ SEARCH_RESULTS = {"type": "object", "required": ["query", "total", "page", "hits
                                         "items": {"$ref": "#/components/schemas/FacetValue"}}},
     "took_ms": {"type": "number"},
     "suggestion": {"type": "string", "nullable": True, "description": "Did you mean."},
-    "warnings": {"type": "array", "items": {"type": "string"}}}}
+    "warnings": {"type": "array", "items": {"type": "string"}},
+    "entities": {"type": "array", "description": "Knowledge-base entities the query text names, "
+                 "each searched as its words or its facet values.",
+                 "items": {"type": "object", "properties": {
+                     "text": {"type": "string"}, "type": {"type": "string"},
+                     "values": {"type": "array", "items": {"type": "string"}},
+                     "count": {"type": "integer"}}}}}}
 
 ARTICLE = {"type": "object", "required": ["id", "title", "body"], "properties": {
     "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},

@@ -1,0 +1,112 @@
+"""Query understanding (issue 16): entities named in the query, duplicate stories,
+passages, forgiving matching. A small corpus written here, indexed for real, searched
+through the engine, the CLI and the web app."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from search.backends.embedded.indexer import index_paths
+from search.engine import SearchEngine
+from search.models import SearchRequest
+from tests.conftest import write
+from web import create_app
+
+ARTICLES = [
+    {"id": "pat-sys", "title": "Air defence for Poland", "date": "2022-03-13", "source": "The Guardian",
+     "body": "The United States moved two Patriot missile batteries to Rzeszow in Poland. "
+             "The Patriot air defence system can intercept ballistic missiles. "
+             "Deliveries of long-range weapons to Ukraine are being discussed."},
+    {"id": "pat-youth", "title": "A patriotic youth movement", "date": "2022-07-16",
+     "source": "The New York Times",
+     "body": "Children will be encouraged to join a patriotic youth movement. Patriotism "
+             "lessons start in September. The patriotic education is discussed in Ukraine."},
+    {"id": "pat-play", "title": "Patriots, a play about patriots", "date": "2022-07-21",
+     "source": "The New York Times",
+     "body": "Patriots, a new drama about patriots and patriotism, opens in London. The "
+             "patriots of the title are Russian oligarchs."},
+    {"id": "himars", "title": "Rocket launchers arrive", "date": "2022-06-24", "source": "AFP",
+     "body": "The first M142 HIMARS launchers reached Ukraine, defence minister Oleksii "
+             "Reznikov said. Sergei Shoigu claimed the HIMARS were destroyed."},
+]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("understanding")
+    lines = "\n".join(json.dumps(a) for a in ARTICLES) + "\n"
+    source = write(folder / "articles.jsonl", lines)
+    path = str(folder / "index")
+    report = index_paths([str(source)], path, workers=1)
+    assert report.clean
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir) -> SearchEngine:
+    return SearchEngine(index_dir)
+
+
+def ranked(engine, text: str, **kwargs) -> list[str]:
+    return [h.id for h in engine.search(SearchRequest(text=text, **kwargs)).hits]
+
+
+# -- entities in the query ---------------------------------------------------------------
+
+def test_patriot_ranks_the_system_above_words_that_only_share_its_stem(engine):
+    results = engine.search(SearchRequest(text="patriot"))
+    assert [h.id for h in results.hits][0] == "pat-sys"
+    assert set(h.id for h in results.hits) == {"pat-sys", "pat-youth", "pat-play"}  # words still match
+    [entity] = results.entities
+    assert (entity.text, entity.kind, entity.values) == ("patriot", "system", ("Patriot",))
+
+
+def test_an_alias_the_articles_never_write_finds_the_tagged_article(engine):
+    assert ranked(engine, "MIM-104") == ["pat-sys"]
+    assert ranked(engine, "m142") == ["himars"]
+
+
+def test_surnames_and_designators_in_longer_queries(engine):
+    results = engine.search(SearchRequest(text="shoigu HIMARS launchers"))
+    assert [(e.kind, e.values) for e in results.entities] == [
+        ("person", ("Sergei Shoigu",)), ("system", ("HIMARS",))]
+    assert [h.id for h in results.hits] == ["himars"]
+
+
+def test_quoted_words_fields_and_negated_words_are_left_alone(engine):
+    assert engine.search(SearchRequest(text='"patriot"')).entities == ()
+    assert engine.search(SearchRequest(text="title:patriot")).entities == ()
+    assert engine.search(SearchRequest(text="youth -patriot")).entities == ()
+    assert engine.search(SearchRequest(text="the")).entities == ()
+
+
+def test_not_an_entity_excludes_its_facet_as_well_as_its_words(engine):
+    assert ranked(engine, "missiles NOT MIM-104") == []
+
+
+def test_cli_explain_and_json_show_the_entities(index_dir, runner):
+    from search.cli import main
+
+    out = runner.invoke(main, ["query", "MIM-104", "--explain", "--index", index_dir]).output
+    assert "system:Patriot^" in out
+    assert "Entity: 'MIM-104' is system Patriot (1 articles)" in out
+    data = json.loads(runner.invoke(main, ["query", "patriot", "--json", "--index", index_dir]).output)
+    assert data["entities"] == [{"text": "patriot", "type": "system", "values": ["Patriot"], "count": 1}]
+
+
+def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=patriot+missiles").get_data(as_text=True)
+    chip = re.search(r'<div class="chips-bar query-entities".*?</div>', html, re.S).group()
+    assert "Weapon system" in chip and "Patriot" in chip
+    filter_url = re.search(r'class="chip-filter" href="([^"]+)"', chip).group(1)
+    remove_url = re.search(r'class="chip-remove" href="([^"]+)"', chip).group(1)
+    assert filter_url == "/search?q=missiles&amp;system=Patriot"
+    assert remove_url == "/search?q=missiles"
+    filtered = client.get(filter_url.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r'class="hit-title"><a href="/article/([^"?]+)', filtered) == ["pat-sys"]
+    data = client.get("/api/search?q=MIM-104").get_json()
+    assert data["entities"][0]["values"] == ["Patriot"]
