@@ -11,6 +11,7 @@ lists are read-only and shared. Queries are matched and scored over the impact l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -43,6 +44,7 @@ from .backends.embedded.schema import FACET_NAMES, stored_list
 from .backends.embedded.scorer import Matches, Scorer
 from .settings import RANKING
 from . import query_entities
+from .dedup import Stories
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -60,6 +62,13 @@ class _Generation:
     facets: FacetTable
     impacts: Impacts | None  # None: an index written before impact files (Whoosh scores)
     _vocabulary: Vocabulary | None = None  # built on first use, see vocabulary()
+    _stories: Stories | None | bool = False  # False: not read yet, see stories()
+
+    def stories(self, reader: Any) -> Stories | None:
+        """Articles of one story (dedup.py), read on first use; None without story keys."""
+        if self._stories is False:
+            self._stories = Stories.load(reader, self.impacts, self.facets.live_mask) or None
+        return self._stories  # type: ignore[return-value]
 
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:  # (two threads may both build it: the same)
@@ -124,6 +133,7 @@ class SearchEngine:
         snap = self._snapshot()
         snap.facets.warm_up()
         snap.source.vocabulary()
+        snap.source.stories(snap.searcher.reader())
         if snap.source.impacts is not None:
             snap.source.impacts.warm_up()
 
@@ -182,10 +192,18 @@ class SearchEngine:
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
-        final = _intersect(base, allowed.values(), facets.live_mask)
+        matched = _intersect(base, allowed.values(), facets.live_mask)
+        stories = snap.source.stories(snap.searcher.reader())
+        if stories is not None:  # one story once: in hits, the total and facet counts
+            final = stories.collapse(matched)
+            base = stories.collapse_all(facets.live_mask) if base is None else stories.collapse(base)
+        else:
+            final = matched
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
         hits = self._hits(snap, scorer, final, total, request, parsed, matches)
+        if stories is not None:
+            hits = _with_similar(snap.searcher, hits, stories, matched)
         suggestion = self._suggestion(snap, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -485,6 +503,20 @@ def _date_text(value: Any) -> str | None:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
     return None
+
+
+def _with_similar(searcher: Searcher, hits: list[Hit], stories: Stories,
+                  matched: np.ndarray) -> list[Hit]:
+    """Each hit with the other matching articles of its story (collapsed away)."""
+    out = []
+    for hit in hits:
+        docnum = searcher.document_number(id=hit.id)
+        others = stories.similar(docnum, matched) if docnum is not None else []
+        if others:
+            similar = tuple(_hit(searcher.stored_fields(d), 0.0, ()) for d in others)
+            hit = dataclasses.replace(hit, similar=similar)
+        out.append(hit)
+    return out
 
 
 def _hit(fields: dict[str, Any], score: float, passages) -> Hit:

@@ -83,6 +83,7 @@ class Hit:
     orgs: tuple[str, ...]
     places: tuple[str, ...]
     highlights: tuple[Highlight, ...] = ()
+    similar: tuple["Hit", ...] = ()  # the same story from other files (collapsed)
 
     def to_dict(self) -> dict[str, Any]:
         # Spelled out rather than asdict(), which deep-copies every field: this runs for
@@ -90,7 +91,9 @@ class Hit:
         return {"id": self.id, "title": self.title, "date": self.date, "source": self.source,
                 "url": self.url, "score": round(self.score, 4), "persons": list(self.persons),
                 "systems": list(self.systems), "orgs": list(self.orgs), "places": list(self.places),
-                "highlights": [h.to_dict() for h in self.highlights]}
+                "highlights": [h.to_dict() for h in self.highlights],
+                "similar": [{"id": h.id, "title": h.title, "date": h.date, "source": h.source,
+                             "url": h.url} for h in self.similar]}
 
 
 @dataclass(frozen=True)

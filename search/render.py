@@ -50,6 +50,9 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
             wrapped = textwrap.fill(highlight_text(h, False), width=96, initial_indent="     > ",
                                     subsequent_indent="       ")
             lines.append(_recolour(wrapped) if colour else wrapped)
+        if hit.similar:
+            lines.append(f"     +{len(hit.similar)} similar: "
+                         + ", ".join(f"{o.source} {o.date or 'undated'} id {o.id}" for o in hit.similar))
         lines.append("")
     for facet in results.facets:
         if facet.name not in FACET_TITLES or not facet.values:

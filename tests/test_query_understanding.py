@@ -15,7 +15,22 @@ from search.models import SearchRequest
 from tests.conftest import write
 from web import create_app
 
+_STORY = " ".join(f"Finnish conscript number {i} trains near the border at Lappeenranta, {w}."
+                  for i, w in enumerate(["says his officer", "watching the forest", "in the snow",
+                                         "before the exercise", "with the tank brigade"] * 6))
+BRIEFING = "Your Monday briefing"
+
 ARTICLES = [
+    {"id": "dup-a", "title": "Finland's border zone", "body": _STORY, "source": "The Guardian",
+     "date": "2022-06-10"},
+    {"id": "dup-b", "title": "Finland's border zone", "source": "The Guardian", "date": "2022-06-10",
+     "body": _STORY.replace("number 7 trains", "number 7 drills") + " Photographs by Jane Doe."},
+    {"id": "dup-c", "title": "Finland’s border zone", "body": "", "source": "The Guardian",
+     "date": "2022-06-10"},
+    {"id": "brief-1", "title": BRIEFING, "source": "The New York Times",
+     "body": "Good morning. Lappeenranta residents weigh the Nato question. " * 3},
+    {"id": "brief-2", "title": BRIEFING, "source": "The New York Times",
+     "body": "Good morning. Grain ships wait outside Odesa while Lappeenranta votes. " * 3},
     {"id": "pat-sys", "title": "Air defence for Poland", "date": "2022-03-13", "source": "The Guardian",
      "body": "The United States moved two Patriot missile batteries to Rzeszow in Poland. "
              "The Patriot air defence system can intercept ballistic missiles. "
@@ -110,3 +125,34 @@ def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
     assert re.findall(r'class="hit-title"><a href="/article/([^"?]+)', filtered) == ["pat-sys"]
     data = client.get("/api/search?q=MIM-104").get_json()
     assert data["entities"][0]["values"] == ["Patriot"]
+
+
+# -- one story once ------------------------------------------------------------------------
+
+def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
+    results = engine.search(SearchRequest(text="Finland border"))
+    assert results.total == 1
+    [hit] = results.hits
+    assert hit.id in ("dup-a", "dup-b")  # an article with text stands for the story
+    assert sorted(o.id for o in hit.similar) == sorted({"dup-a", "dup-b", "dup-c"} - {hit.id})
+    assert results.facet("source").values[0].count == 1  # facets count the story once
+
+
+def test_same_title_different_text_stays_two_stories(engine):
+    results = engine.search(SearchRequest(text="Lappeenranta"))
+    ids = [h.id for h in results.hits]
+    assert {"brief-1", "brief-2"} <= set(ids) and results.total == 3
+    assert all(not h.similar for h in results.hits if h.id.startswith("brief"))
+
+
+def test_similar_articles_in_json_cli_and_the_web_page(index_dir, runner):
+    from search.cli import main
+
+    data = json.loads(runner.invoke(main, ["query", "Finland border", "--json", "--index", index_dir]).output)
+    assert len(data["hits"][0]["similar"]) == 2 and {"id", "title", "source"} <= set(data["hits"][0]["similar"][0])
+    out = runner.invoke(main, ["query", "Finland border", "--index", index_dir]).output
+    assert "+2 similar:" in out
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=Finland+border").get_data(as_text=True)
+    assert re.search(r'<details class="hit-similar">\s*<summary>\+2 similar</summary>', html)
+    assert html.count('href="/article/dup-') == 3
