@@ -36,7 +36,8 @@ from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
 from .backends.embedded.impacts import Impacts
 from .backends.embedded.impacts import load as load_impacts
-from .highlight import MatchTerms, best_passages, lead_passage
+from .highlight import MatchTerms, best_passages, lead_passage, match_spans
+from .passages import wanted_terms
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
@@ -201,7 +202,7 @@ class SearchEngine:
             final = matched
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, scorer, final, total, request, parsed, matches)
+        hits = self._hits(snap, scorer, final, total, request, parsed, matches, selected)
         if stories is not None:
             hits = _with_similar(snap.searcher, hits, stories, matched)
         suggestion = self._suggestion(snap, parsed.text)
@@ -267,7 +268,8 @@ class SearchEngine:
 
     @staticmethod
     def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
-              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None) -> list[Hit]:
+              request: SearchRequest, parsed: ParsedQuery, matches: Matches | None,
+              filters: dict[str, list[str]] | None = None) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
@@ -278,13 +280,17 @@ class SearchEngine:
             top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
                                 allowed=final, scorer=scorer, matches=matches)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
-        wanted = _match_terms(parsed.query)
+        wanted = wanted_terms(searcher.reader(), snap.facets.doc_count_all,
+                              _match_terms(parsed.query), parsed.entities, filters)
         hits = []
         for docnum, score in page:
             fields = searcher.stored_fields(docnum)
             body = fields.get("body", "")
             passages = best_passages(body, wanted, request.highlights) if wanted else ()
-            hits.append(_hit(fields, score, passages or lead_passage(body)))
+            hit = _hit(fields, score, passages or lead_passage(body))
+            if wanted and hit.title:
+                hit = dataclasses.replace(hit, title_matches=tuple(match_spans(hit.title, wanted)))
+            hits.append(hit)
         return hits
 
     @staticmethod
@@ -437,9 +443,10 @@ class SearchEngine:
         the article page highlights its full text with them."""
         if not query_text.strip() or not text:
             return []
-        from .highlight import match_spans
-
-        wanted = _match_terms(self.parse(query_text).query)
+        snap = self._snapshot()
+        parsed = self._parse(snap, query_text)
+        wanted = wanted_terms(snap.searcher.reader(), snap.facets.doc_count_all,
+                              _match_terms(parsed.query), parsed.entities)
         return match_spans(text, wanted) if wanted else []
 
 

@@ -84,6 +84,11 @@ class Hit:
     places: tuple[str, ...]
     highlights: tuple[Highlight, ...] = ()
     similar: tuple["Hit", ...] = ()  # the same story from other files (collapsed)
+    title_matches: tuple[tuple[int, int], ...] = ()  # [start, end) of matches in the title
+
+    def title_segments(self) -> list[tuple[str, bool]]:
+        """The title as ``[(text, is_match), ...]``, for renderers."""
+        return Highlight(self.title, self.title_matches).segments()
 
     def to_dict(self) -> dict[str, Any]:
         # Spelled out rather than asdict(), which deep-copies every field: this runs for
@@ -93,7 +98,8 @@ class Hit:
                 "systems": list(self.systems), "orgs": list(self.orgs), "places": list(self.places),
                 "highlights": [h.to_dict() for h in self.highlights],
                 "similar": [{"id": h.id, "title": h.title, "date": h.date, "source": h.source,
-                             "url": h.url} for h in self.similar]}
+                             "url": h.url} for h in self.similar],
+                "title_matches": [list(m) for m in self.title_matches]}
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
                  f"{results.pages}) in {results.took_ms:.0f} ms")
     lines.append("")
     for rank, hit in enumerate(results.hits, start=first + 1):
-        title = click.style(hit.title, bold=True) if colour else hit.title
+        title = ("".join(click.style(text, fg="yellow" if is_match else None, bold=True)
+                         for text, is_match in hit.title_segments())
+                 if colour else hit.title)  # (a pipe gets the title as it is)
         lines.append(f"{rank:>3}. {title}")
         lines.append(f"     {hit.date or 'undated'} | {hit.source} | id {hit.id} | score {hit.score:.2f}")
         for h in hit.highlights:

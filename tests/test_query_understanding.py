@@ -43,6 +43,9 @@ ARTICLES = [
      "source": "The New York Times",
      "body": "Patriots, a new drama about patriots and patriotism, opens in London. The "
              "patriots of the title are Russian oligarchs."},
+    {"id": "pat-ukr", "title": "Kyiv in spring", "date": "2022-04-02", "source": "AFP",
+     "body": "Ukraine, Ukraine and Ukraine again: Ukraine dominates this story from Kyiv. "
+             "Much later, one Patriot air defence battery arrived near the border."},
     {"id": "himars", "title": "Rocket launchers arrive", "date": "2022-06-24", "source": "AFP",
      "body": "The first M142 HIMARS launchers reached Ukraine, defence minister Oleksii "
              "Reznikov said. Sergei Shoigu claimed the HIMARS were destroyed."},
@@ -73,14 +76,15 @@ def ranked(engine, text: str, **kwargs) -> list[str]:
 
 def test_patriot_ranks_the_system_above_words_that_only_share_its_stem(engine):
     results = engine.search(SearchRequest(text="patriot"))
-    assert [h.id for h in results.hits][0] == "pat-sys"
-    assert set(h.id for h in results.hits) == {"pat-sys", "pat-youth", "pat-play"}  # words still match
+    ids = [h.id for h in results.hits]
+    assert set(ids[:2]) == {"pat-sys", "pat-ukr"}  # tagged with the system
+    assert set(ids[2:]) == {"pat-youth", "pat-play"}  # the words still match, below
     [entity] = results.entities
-    assert (entity.text, entity.kind, entity.values) == ("patriot", "system", ("Patriot",))
+    assert (entity.text, entity.kind, entity.values, entity.count) == ("patriot", "system", ("Patriot",), 2)
 
 
 def test_an_alias_the_articles_never_write_finds_the_tagged_article(engine):
-    assert ranked(engine, "MIM-104") == ["pat-sys"]
+    assert set(ranked(engine, "MIM-104")) == {"pat-sys", "pat-ukr"}
     assert ranked(engine, "m142") == ["himars"]
 
 
@@ -107,9 +111,9 @@ def test_cli_explain_and_json_show_the_entities(index_dir, runner):
 
     out = runner.invoke(main, ["query", "MIM-104", "--explain", "--index", index_dir]).output
     assert "system:Patriot^" in out
-    assert "Entity: 'MIM-104' is system Patriot (1 articles)" in out
+    assert "Entity: 'MIM-104' is system Patriot (2 articles)" in out
     data = json.loads(runner.invoke(main, ["query", "patriot", "--json", "--index", index_dir]).output)
-    assert data["entities"] == [{"text": "patriot", "type": "system", "values": ["Patriot"], "count": 1}]
+    assert data["entities"] == [{"text": "patriot", "type": "system", "values": ["Patriot"], "count": 2}]
 
 
 def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
@@ -156,3 +160,38 @@ def test_similar_articles_in_json_cli_and_the_web_page(index_dir, runner):
     html = client.get("/?q=Finland+border").get_data(as_text=True)
     assert re.search(r'<details class="hit-similar">\s*<summary>\+2 similar</summary>', html)
     assert html.count('href="/article/dup-') == 3
+
+
+# -- passages ------------------------------------------------------------------------------
+
+def _passages(engine, **kwargs) -> dict[str, list[str]]:
+    results = engine.search(SearchRequest(per_page=20, **kwargs))
+    return {h.id: [p.text for p in h.highlights] for h in results.hits}
+
+
+def _marked(engine, hit_id: str, **kwargs) -> list[str]:
+    [hit] = [h for h in engine.search(SearchRequest(per_page=20, **kwargs)).hits if h.id == hit_id]
+    return [p.text[a:b] for p in hit.highlights for a, b in p.matches]
+
+
+def test_the_passage_with_the_rarest_match_wins_over_the_commonest_word_repeated(engine):
+    [passage] = _passages(engine, text="patriot ukraine", highlights=1)["pat-ukr"]
+    assert "Patriot air defence battery" in passage
+
+
+def test_filter_only_searches_show_the_passage_naming_the_filtered_entity(engine):
+    [passage] = _passages(engine, systems=("MIM-104",), highlights=1)["pat-ukr"]
+    assert "Patriot" in passage
+    assert "Patriot" in _marked(engine, "pat-ukr", systems=("Patriot",))
+
+
+def test_an_alias_in_the_query_highlights_the_name_the_article_uses(engine):
+    assert set(_marked(engine, "pat-sys", text="MIM-104")) == {"Patriot"}
+
+
+def test_titles_are_highlighted(engine, index_dir):
+    [hit] = [h for h in engine.search(SearchRequest(text="youth")).hits]
+    assert [hit.title[a:b] for a, b in hit.title_matches] == ["youth"]
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=youth").get_data(as_text=True)
+    assert "A patriotic <mark>youth</mark> movement</a></h2>" in html

@@ -60,7 +60,14 @@ HIT = {"type": "object", "required": ["id", "title", "source"], "properties": {
     "systems": {"type": "array", "items": {"type": "string"}},
     "orgs": {"type": "array", "items": {"type": "string"}},
     "places": {"type": "array", "items": {"type": "string"}},
-    "highlights": {"type": "array", "items": {"$ref": "#/components/schemas/Highlight"}}}}
+    "highlights": {"type": "array", "items": {"$ref": "#/components/schemas/Highlight"}},
+    "title_matches": {"type": "array", "description": "[start, end) of the matches in the title.",
+                      "items": {"type": "array", "items": {"type": "integer"}}},
+    "similar": {"type": "array", "description": "The same story from other files, collapsed "
+                "under this hit.", "items": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "title": {"type": "string"},
+                    "date": {"type": "string", "nullable": True}, "source": {"type": "string"},
+                    "url": {"type": "string"}}}}}}
 
 FACET_VALUE = {"type": "object", "required": ["value", "count"], "properties": {
     "value": {"type": "string"}, "count": {"type": "integer"},
