@@ -17,13 +17,15 @@ from .metrics import evaluate
 DEPTH = 1000
 
 
-def ours_run(index_dir: str, queries: dict[str, str], depth: int = DEPTH) -> dict[str, dict[str, float]]:
-    """Ranked ids per query from ``SearchEngine.search`` with the product's defaults,
-    paging 100 at a time (``SearchRequest`` caps ``per_page`` at 100)."""
+def ours_run(index_dir: str, queries: dict[str, str], depth: int = DEPTH,
+             engine_factory=None) -> dict[str, dict[str, float]]:
+    """Ranked ids per query from ``SearchEngine.search`` with the product's defaults (or
+    from ``engine_factory(index_dir)``), paging 100 at a time (``SearchRequest`` caps
+    ``per_page`` at 100)."""
     from search.engine import SearchEngine
     from search.models import SearchRequest
 
-    engine = SearchEngine(index_dir)
+    engine = (engine_factory or SearchEngine)(index_dir)
     run: dict[str, dict[str, float]] = {}
     for qid, text in queries.items():
         ranked: dict[str, float] = {}

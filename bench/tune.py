@@ -1,34 +1,38 @@
-"""Grid over the general ranking settings on Cranfield (not part of the benchmark run).
+"""Grid over the general ranking settings on the five development collections (not part of
+the benchmark run).
 
-    python -m bench.tune
+    python -m bench.tune "{'title_boost': [1.0, 1.2]}" [--collections cranfield,news] [--workdir DIR]
 
-Builds the product's index of Cranfield once, then for each ``Ranking`` runs the same
-parse (``search.query.parse_query``) and BM25F scorer the engine uses, so one setting costs seconds instead of minutes. ``bench.relevance`` then confirms
-the chosen defaults end to end through ``SearchEngine``.
+Builds (or reuses, in ``--workdir``) the product's index of each collection (``bench.ir``),
+then for each ``Ranking`` reads and scores every query as ``SearchEngine.search`` does (the
+same parse, the sentence fallback of a query that finds nothing, the scorer and feedback),
+without facets, highlights or paging, so one setting costs seconds instead of minutes.
+Prints MAP and nDCG@10 per collection and their mean; a setting is worth keeping only if it
+raises the mean and lowers no collection's MAP by more than 0.005. ``python -m bench.ir``
+then confirms the chosen defaults end to end.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import dataclasses
 import itertools
-import os
+import statistics
 import sys
-import tempfile
 
 from whoosh import scoring
 
-from . import cranfield
-from .corpus import write_cranfield
+from . import collections as colls
 from .metrics import evaluate
 
 
 def run_config(ix, ranking, queries, depth=1000):
-    """Ranked ids per query, parsed and scored exactly as the engine does with ``ranking``."""
+    """Ranked ids per query, read and scored exactly as the engine does with ``ranking``."""
     from search.backends.embedded.feedback import top_documents
     from search.backends.embedded.impacts import load
-    from search.query import parse_query
     from search.backends.embedded.scorer import Scorer
+    from search.query import parse_query
 
     run = {}
     with ix.searcher(weighting=scoring.BM25F(B=ranking.b, K1=ranking.k1)) as s:
@@ -38,28 +42,43 @@ def run_config(ix, ranking, queries, depth=1000):
             if parsed.query is None:
                 run[qid] = {}
                 continue
+            matches = scorer.match(parsed.query)
+            if parsed.fallback is not None and not matches.mask.any():
+                other = scorer.match(parsed.fallback.query)
+                if other.mask.any():
+                    parsed, matches = parsed.fallback, other
             top = top_documents(s, parsed.query, parsed, limit=depth, ranking=ranking,
-                                scorer=scorer)
+                                scorer=scorer, matches=matches)
             run[qid] = {s.stored_fields(d)["id"]: -(i + 1.0) for i, (_, d) in enumerate(top)}
     return run
 
 
 def main(argv=None):
     from search.backends.embedded import storage
-    from search.backends.embedded.indexer import index_paths
     from search.settings import RANKING
 
-    queries, qrels = cranfield.load_queries(), cranfield.load_qrels()
-    tmp = tempfile.mkdtemp(prefix="bench-tune-")
-    path = write_cranfield(os.path.join(tmp, "corpus"))
-    index_paths([path], os.path.join(tmp, "ix"), rebuild=True, workers=1)
-    ix = storage.open_live(os.path.join(tmp, "ix"))
-    grid = ast.literal_eval(argv[0]) if argv else {}
+    from .ir import _workdir, index_ours
+
+    parser = argparse.ArgumentParser(prog="python -m bench.tune")
+    parser.add_argument("grid", nargs="?", default="{}", help="{'setting': [values], ...}")
+    parser.add_argument("--collections", default=",".join(colls.NAMES))
+    parser.add_argument("--workdir", default=None, help="indexes kept here (bench.ir's layout)")
+    args = parser.parse_args(argv)
+    names = [n for n in args.collections.split(",") if n]
+    indexes = {}
+    for name in names:
+        c = colls.load(name)
+        indexes[name] = (c, storage.open_live(index_ours(c, _workdir(args.workdir, name))))
+    grid = ast.literal_eval(args.grid)
     keys = list(grid)
+    print("setting | " + " | ".join(names) + " | mean  (MAP / nDCG@10)")
     for values in itertools.product(*(grid[k] for k in keys)) if keys else [()]:
         r = dataclasses.replace(RANKING, **dict(zip(keys, values)))
-        m = evaluate(run_config(ix, r, queries), qrels)
-        print(f"{dict(zip(keys, values))}  MAP {m['map']:.4f}  nDCG@10 {m['ndcg@10']:.4f}", flush=True)
+        found = {n: evaluate(run_config(ix, r, c.judged()), c.qrels) for n, (c, ix) in indexes.items()}
+        cells = [f"{found[n]['map']:.4f} / {found[n]['ndcg@10']:.4f}" for n in names]
+        mean = [statistics.fmean(found[n][m] for n in names) for m in ("map", "ndcg@10")]
+        print(f"{dict(zip(keys, values))} | " + " | ".join(cells) + f" | {mean[0]:.4f} / {mean[1]:.4f}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 import numpy as np
@@ -43,7 +43,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
 from .backends.embedded.scorer import Matches, Scorer
-from .settings import RANKING
+from .settings import RANKING, Ranking
 from . import query_entities
 from .dedup import Stories
 from .ingest.sources import canonical_source
@@ -92,8 +92,9 @@ def _open_searcher(index: Any) -> Searcher:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, ranking: Ranking = RANKING):
         self.index_dir = index_dir
+        self.ranking = ranking  # (bench.tune compares settings through the whole engine)
         self._lock = threading.Lock()  # guards only the switch to a new generation
         self._current: _Generation | None = None
         self._local = threading.local()
@@ -178,9 +179,9 @@ class SearchEngine:
         facets = snap.facets
         counts = snap.source.vocabulary().counts
         find = query_entities.finder(facets, lambda w: counts.get(fold_accents(w).lower(), 0),
-                                     RANKING.k1)
+                                     self.ranking.k1)
         return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
-                           entities=find)
+                           ranking=self.ranking, entities=find)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
         _validate(request)
@@ -188,8 +189,11 @@ class SearchEngine:
         snap = self._snapshot()
         facets = snap.facets
         parsed = self._parse(snap, request.text, strict)
-        scorer = self._scorer(snap)
+        scorer = self._scorer(snap, self.ranking)
         base, matches = self._matching(snap, scorer, parsed, request)
+        if parsed.fallback is not None and base is not None and not base.any():
+            parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
+                                                           base, matches)
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
@@ -202,7 +206,8 @@ class SearchEngine:
             final = matched
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, scorer, final, total, request, parsed, matches, selected)
+        hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking,
+                          selected)
         if stories is not None:
             hits = _with_similar(snap.searcher, hits, stories, matched)
         suggestion = self._suggestion(snap, parsed.text)
@@ -235,6 +240,18 @@ class SearchEngine:
             in_range = facets.date_mask(*bounds)
             base = in_range if base is None else base & in_range
         return base, matches
+
+    def _sentence_instead(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
+                          request: SearchRequest, base: np.ndarray, matches: Matches | None):
+        """A query read as boolean (or with every word required) that finds nothing, while
+        its words read as a sentence would: say so, and answer the sentence."""
+        other = parsed.fallback
+        alt_base, alt_matches = self._matching(snap, scorer, other, request)
+        if alt_base is None or not alt_base.any():
+            return parsed, base, matches
+        note = ("no article matches the query as written (every word, or its AND / OR / NOT); "
+                "showing articles that match some of its words instead")
+        return replace(other, warnings=parsed.warnings + (note,)), alt_base, alt_matches
 
     def _selection(self, facets: FacetTable, name: str, values: tuple[str, ...]) -> list[str]:
         out: list[str] = []
@@ -269,6 +286,7 @@ class SearchEngine:
     @staticmethod
     def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
               request: SearchRequest, parsed: ParsedQuery, matches: Matches | None,
+              ranking: Ranking = RANKING,
               filters: dict[str, list[str]] | None = None) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= total:
@@ -278,7 +296,7 @@ class SearchEngine:
             page = [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
         else:
             top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
-                                allowed=final, scorer=scorer, matches=matches)
+                                allowed=final, scorer=scorer, matches=matches, ranking=ranking)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
         wanted = wanted_terms(searcher.reader(), snap.facets.doc_count_all,
                               _match_terms(parsed.query), parsed.entities, filters)
@@ -294,12 +312,12 @@ class SearchEngine:
         return hits
 
     @staticmethod
-    def _scorer(snap: _Snapshot) -> Scorer | None:
+    def _scorer(snap: _Snapshot, ranking: Ranking = RANKING) -> Scorer | None:
         impacts = snap.source.impacts
         if impacts is None:
             return None
         facets = snap.facets
-        return Scorer(impacts, snap.searcher, RANKING,
+        return Scorer(impacts, snap.searcher, ranking,
                       lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None)
 
     def _suggestion(self, snap: _Snapshot, text: str) -> str:

@@ -11,6 +11,7 @@ web and the CLI) repairs the text, and reports what it did as warnings.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -55,10 +56,20 @@ class ParsedQuery:
     text: str  # the text actually parsed (after repairs)
     warnings: tuple[str, ...]
     natural: bool = False  # read as natural language (any word may match)
+    #: The same words read as a sentence, for when this (boolean or all-words) reading
+    #: matches nothing: the engine then says so and shows these results instead.
+    fallback: "ParsedQuery | None" = None
     entities: tuple[QueryEntity, ...] = ()  # named in the text, searched as words or facet
 
     def explain(self) -> str:
         return str(self.query) if self.query is not None else "<every article>"
+
+
+class AllFirst(query.Or):
+    """Any of the words may match, but articles matching all of them rank first (graceful
+    relaxation of a short keyword query). Each subquery is one word; scored as a coordinated
+    OR, with every article that matches all words placed above every one that does not
+    (``scorer.py``). Whoosh itself treats it as the OR it is."""
 
 
 def _date_bound(value: str, position: int, end: bool) -> str:
@@ -115,6 +126,8 @@ def find_problems(text: str) -> list[Problem]:
         if not outside[match.start()]:
             continue
         name = match.group(1)
+        if name not in QUERY_FIELDS and _is_punctuation_colon(text, match):
+            continue  # "nutrition: requirements" is a sentence, not a field
         if name not in QUERY_FIELDS:
             problems.append(Problem(
                 f"unknown field {name!r}; fields are {', '.join(QUERY_FIELDS)}", match.start()))
@@ -134,6 +147,17 @@ def find_problems(text: str) -> list[Problem]:
     except InvalidQueryError as exc:
         problems.append(Problem(str(exc), exc.position or 0))
     return sorted(problems, key=lambda p: p.position)
+
+
+def _is_punctuation_colon(text: str, match: re.Match[str]) -> bool:
+    """A colon after a word that is no field name, followed by a space or the end: the
+    punctuation of a sentence ("Examples: troff, scribe")."""
+    return match.end() >= len(text) or text[match.end()].isspace()
+
+
+def _colons_as_punctuation(text: str) -> str:
+    return _FIELD_RE.sub(lambda m: m.group(0) if m.group(1) in QUERY_FIELDS or not
+                         _is_punctuation_colon(text, m) else m.group(1) + " ", text)
 
 
 def _outside_quotes(text: str) -> list[bool]:
@@ -174,38 +198,138 @@ def _parser(ranking: Ranking) -> MultifieldParser:
     return parser
 
 
-_SYNTAX_RE = re.compile(r'["*]|\w:|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+_OPERATOR_RE = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+_NEGATION_RE = re.compile(r"\b(?:NOT|ANDNOT)\b|(?:^|(?<=[\s(]))-(?=\S)")
+_FIELD_VALUE_RE = re.compile(r"\w:(?=\S)")
+_WILDCARD_RE = re.compile(r"\w\*")
+_QUOTED_RE = re.compile(r'"([^"]*)"')
 _PLAIN_WORD_RE = re.compile(r"\w+(?:[-/.'\u2019]\w+)*")
 
 
+def _unquoted(text: str) -> str:
+    return _QUOTED_RE.sub(" ", text)
+
+
+def _long(text: str, ranking: Ranking) -> bool:
+    return len(text.split()) >= ranking.long_query_words
+
+
+def _in_capitals(text: str) -> bool:
+    """Typed all in capitals (NPL's queries, a caps-lock user): its AND / OR / NOT are words."""
+    return any(ch.isalpha() for ch in text) and not any(ch.islower() for ch in text)
+
+
+def _deliberate_syntax(text: str, ranking: Ranking) -> bool:
+    """Syntax written on purpose: a field with a value, a wildcard, or AND / OR / NOT (except
+    in a long query typed in capitals). Quotes, a colon followed by a space, parentheses,
+    question marks and dashes are the punctuation of a sentence."""
+    outside = _unquoted(text)
+    if _FIELD_VALUE_RE.search(outside) or _WILDCARD_RE.search(outside):
+        return True
+    return bool(_OPERATOR_RE.search(outside)) and not (_long(text, ranking) and _in_capitals(text))
+
+
 def is_natural_language(text: str, ranking: Ranking = RANKING) -> bool:
-    """A long query without quotes, fields, wildcards or operators: a sentence, ranked by how
-    many of its words match rather than all-or-nothing. Its parentheses, question marks and
-    dashes are punctuation, not syntax."""
-    return not _SYNTAX_RE.search(text) and len(text.split()) >= ranking.long_query_words
+    """A long query without fields, wildcards or operators: a sentence, ranked by how many
+    of its words match rather than all-or-nothing. A quoted phrase in it is a boost, not a
+    requirement, and a sentence typed in capitals is still a sentence."""
+    return _long(text, ranking) and not _deliberate_syntax(text, ranking)
+
+
+def _relaxable(text: str, ranking: Ranking) -> bool:
+    """A short keyword query (``relax_min_words`` words or more, no syntax, no quotes):
+    all its words first, then the best partial matches."""
+    return (0 < ranking.relax_min_words <= len(text.split()) and '"' not in text
+            and not _deliberate_syntax(text, ranking))
+
+
+def _leaf(field: str, token: str, ranking: Ranking, count: int = 1) -> query.Term:
+    boost = ranking.title_boost if field == "title" else 1.0
+    if count > 1 and ranking.query_tf_k3 > 0:
+        k3 = ranking.query_tf_k3
+        boost *= count if k3 >= 1000 else (k3 + 1) * count / (k3 + count)
+    return query.Term(field, token, boost=boost)
+
+
+def _content_words(text: str, ranking: Ranking) -> list[str]:
+    words = [w for w in _PLAIN_WORD_RE.findall(text) if not _OPERATOR_RE.fullmatch(w)
+             or _in_capitals(text)]
+    if ranking.drop_query_stop_words:
+        words = [w for w in words if w.lower() not in query_stop_words()] or words
+    return words
 
 
 def _natural(text: str, ranking: Ranking) -> query.Query:
     """A coordinated OR of each word's terms in each text field: what Whoosh's
     MultifieldParser with ``OrGroup.factory(or_coordination)`` makes of the words, built
     directly (a sentence has no syntax to parse, and the parser took 0.8 ms of it; tests
-    hold the two equal)."""
-    words = _PLAIN_WORD_RE.findall(text)
-    if ranking.drop_query_stop_words:
-        words = [w for w in words if w.lower() not in query_stop_words()] or words
-    terms = []
-    for word in words:
+    hold the two equal), except that a word repeated counts as often as it is repeated
+    (query-term frequency: long queries repeat their topic). Quoted phrases add an optional
+    phrase match (``phrase_boost``)."""
+    counts: dict[tuple[str, str], int] = {}
+    for word in _content_words(text, ranking):
         tokens = query_terms(word)  # (title and body share one analyzer)
         for field in TEXT_FIELDS:
-            boost = ranking.title_boost if field == "title" else 1.0
-            terms += [query.Term(field, token, boost=boost) for token in tokens]
-    terms = list(dict.fromkeys(terms))  # (the parser drops repeats)
+            for token in tokens:
+                counts[field, token] = counts.get((field, token), 0) + 1
+    terms = [_leaf(field, token, ranking, n) for (field, token), n in counts.items()]
     if len(terms) < 2:
-        return terms[0] if terms else query.NullQuery
-    return query.Or(terms, scale=ranking.or_coordination)
+        found: query.Query = terms[0] if terms else query.NullQuery
+    else:
+        found = query.Or(terms, scale=ranking.or_coordination)
+    phrases = _phrases(text, ranking)
+    return query.Or([found] + phrases) if phrases and found is not query.NullQuery else found
+
+
+def _phrases(text: str, ranking: Ranking) -> list[query.Query]:
+    if ranking.phrase_boost <= 0:
+        return []
+    out: list[query.Query] = []
+    for quoted in _QUOTED_RE.findall(text):
+        tokens = [t for word in _PLAIN_WORD_RE.findall(quoted) for t in query_terms(word)]
+        if len(tokens) > 1:
+            out += [query.Phrase(field, tokens, boost=ranking.phrase_boost) for field in TEXT_FIELDS]
+    return out
+
+
+def _relaxed(text: str, ranking: Ranking, entities: "tuple[QueryEntity, ...]" = (),
+             boosts: dict[str, float] | None = None) -> query.Query | None:
+    """:class:`AllFirst` over the words (each word: its terms in title or body; a name the
+    query_entities finder found: its words or its facet); None when fewer than two words
+    carry terms."""
+    clauses: dict[tuple[str, ...], query.Query] = {}
+    for match in _PLAIN_WORD_RE.finditer(text):
+        word = match.group()
+        tokens = tuple(query_terms(word))
+        if tokens and tokens not in clauses:
+            leaves = [_leaf(field, token, ranking) for token in tokens for field in TEXT_FIELDS]
+            clauses[tokens] = query.Or(leaves) if len(leaves) > 1 else leaves[0]
+            clauses[tokens] = query_entities.with_facet_clause(
+                clauses[tokens], match.start(), entities, boosts or {})
+    if len(clauses) < 2:
+        return None
+    return AllFirst(list(clauses.values()), scale=ranking.or_coordination)
+
+
+def _sentence_fallback(text: str, parsed: query.Query, ranking: Ranking) -> ParsedQuery | None:
+    """The sentence reading of a long boolean query or of a short all-words one, for when
+    that finds nothing. None when the query excludes something or names a field (its words
+    alone would not mean what the user asked), when a short query says AND / OR itself
+    (``stinger AND patriot`` finding nothing is the answer), or when it is the same query."""
+    outside = _unquoted(text)
+    if _NEGATION_RE.search(outside) or _FIELD_VALUE_RE.search(outside) or (
+            _OPERATOR_RE.search(outside) and not _long(text, ranking)):
+        return None
+    sentence = _natural(text, ranking)
+    if sentence is query.NullQuery or sentence == parsed or len(list(sentence.leaves())) < 2:
+        return None
+    return ParsedQuery(sentence, text, (), natural=True)
 
 
 def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
+    """Facet terms replaced by the canonical values they may mean. Rebuilt node by node with
+    ``copy``: Whoosh's ``accept``/``apply`` rebuild an OR from its subqueries and boost
+    alone, and lose its coordination ``scale`` (and the class of an :class:`AllFirst`)."""
     def visit(node: query.Query) -> query.Query:
         if isinstance(node, query.Term) and node.fieldname in RESOLVED_FIELDS:
             values = resolve(node.fieldname, str(node.text))
@@ -213,8 +337,21 @@ def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
                 return node  # matches nothing unless the exact value exists
             terms = [query.Term(node.fieldname, v, boost=node.boost) for v in values]
             return terms[0] if len(terms) == 1 else query.Or(terms)
+        if isinstance(node, query.CompoundQuery):
+            out = copy.copy(node)
+            out.subqueries = [visit(sub) for sub in node.subqueries]
+            return out
+        if isinstance(node, query.BinaryQuery):
+            out = copy.copy(node)
+            out.a, out.b = visit(node.a), visit(node.b)
+            out.subqueries = (out.a, out.b)
+            return out
+        if isinstance(node, query.Not):
+            out = copy.copy(node)
+            out.query = visit(node.query)
+            return out
         return node
-    return q.accept(visit)
+    return visit(q)
 
 
 def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = False,
@@ -233,18 +370,24 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
                                     query=original, position=first.position)
         warnings.append(f"{first.message} (at character {first.position + 1}); ignored it")
         text = _repair(text, first)
-    text = text.strip()
+    text = _colons_as_punctuation(text).strip()
     if not text:
         return ParsedQuery(None, "", tuple(warnings))
     found, boosts = entities(text) if entities is not None else ((), {})
+    fallback = None
     try:
         natural = is_natural_language(text, ranking)
+        relaxed = (None if natural or not _relaxable(text, ranking)
+                   else _relaxed(text, ranking, found, boosts))
         if natural:
             parsed = query_entities.or_facets(_natural(text, ranking), found, boosts,
                                               ranking.or_coordination)
+        elif relaxed is not None:
+            parsed = relaxed
         else:
             parsed = _parser(ranking).parse(_rewrite_dates(query_entities.with_facets(text, found)))
             parsed = query_entities.apply_boosts(parsed, found, boosts)
+            fallback = _sentence_fallback(text, parsed, ranking)
     except Exception as exc:  # Whoosh raises bare Exceptions for some inputs
         if strict:
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
@@ -256,7 +399,7 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
         warnings.append("the query has only stop words or symbols, so it matches nothing")
     if resolve is not None:
         parsed = _resolve_facets(parsed, resolve)
-    return ParsedQuery(parsed, text, tuple(warnings), natural, tuple(found))
+    return ParsedQuery(parsed, text, tuple(warnings), natural, fallback, tuple(found))
 
 
 def date_bounds(since: dt.date | None,

@@ -24,6 +24,7 @@ word, so ``plant`` does not become a Mr Plant.
 
 from __future__ import annotations
 
+import copy
 import re
 import weakref
 from dataclasses import dataclass
@@ -203,28 +204,63 @@ def finder(facets: FacetTable, word_docs, k1: float):
     return find
 
 
+def _boosted(node: wq.Query, wanted: set[tuple[str, str]], boosts: dict[str, float]) -> wq.Query:
+    """``node`` with the facet terms in ``wanted`` boosted, rebuilt with ``copy`` (Whoosh's
+    ``accept`` loses an OR's coordination scale and its class)."""
+    if isinstance(node, wq.Term) and (node.fieldname, node.text) in wanted:
+        return wq.Term(node.fieldname, node.text, boost=boosts.get(f"{node.fieldname}:{node.text}", 1.0))
+    if isinstance(node, wq.CompoundQuery):
+        out = copy.copy(node)
+        out.subqueries = [_boosted(sub, wanted, boosts) for sub in node.subqueries]
+        return out
+    if isinstance(node, wq.BinaryQuery):
+        out = copy.copy(node)
+        out.a, out.b = _boosted(node.a, wanted, boosts), _boosted(node.b, wanted, boosts)
+        out.subqueries = (out.a, out.b)
+        return out
+    if isinstance(node, wq.Not):
+        out = copy.copy(node)
+        out.query = _boosted(node.query, wanted, boosts)
+        return out
+    return node
+
+
 def apply_boosts(q: wq.Query, entities: Sequence[QueryEntity], boosts: dict[str, float]) -> wq.Query:
     """Give the facet clauses of ``q`` that stand for ``entities`` their boosts: the parser
     drops a boost written after a quoted value."""
     if not entities:
         return q
-    wanted = {(e.kind, v) for e in entities for v in e.values}
+    return _boosted(q, {(e.kind, v) for e in entities for v in e.values}, boosts)
 
-    def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Term) and (node.fieldname, node.text) in wanted:
-            return wq.Term(node.fieldname, node.text,
-                           boost=boosts.get(f"{node.fieldname}:{node.text}", 1.0))
-        return node
-    return q.accept(visit)
+
+def _facets_of(entities: Sequence[QueryEntity], boosts: dict[str, float]) -> list[wq.Query]:
+    return list(dict.fromkeys(wq.Term(e.kind, v, boost=boosts.get(f"{e.kind}:{v}", 1.0))
+                              for e in entities for v in e.values))
+
+
+def with_facet_clause(clause: wq.Query, start: int, entities: Sequence[QueryEntity],
+                      boosts: dict[str, float]) -> wq.Query:
+    """One word's clause of a relaxed query, OR'ed with the facet of the entity whose name
+    the word (at ``start`` in the text) is part of."""
+    mine = [e for e in entities if e.start <= start < e.end]
+    if not mine:
+        return clause
+    return wq.Or([clause] + _facets_of(mine, boosts))
 
 
 def or_facets(q: wq.Query, entities: Sequence[QueryEntity], boosts: dict[str, float],
               scale: float) -> wq.Query:
-    """A natural-language query (an OR of its words' terms) with the entities' facet
-    clauses among its terms."""
-    extra = list(dict.fromkeys(wq.Term(e.kind, v, boost=boosts.get(f"{e.kind}:{v}", 1.0))
-                               for e in entities for v in e.values))
+    """A natural-language query (a coordinated OR of its words' terms, perhaps OR'ed with
+    phrases) with the entities' facet clauses among its terms."""
+    extra = _facets_of(entities, boosts)
     if not extra or q is wq.NullQuery:
         return q
-    terms = list(q.subqueries) if type(q) is wq.Or else [q]
-    return wq.Or(terms + extra, scale=scale)
+    if type(q) is wq.Or and q.scale:
+        out = copy.copy(q)
+        out.subqueries = list(q.subqueries) + extra
+        return out
+    if type(q) is wq.Or and q.subqueries and type(q.subqueries[0]) is wq.Or and q.subqueries[0].scale:
+        out = copy.copy(q)
+        out.subqueries = [or_facets(q.subqueries[0], entities, boosts, scale)] + list(q.subqueries[1:])
+        return out
+    return wq.Or([q] + extra, scale=scale)

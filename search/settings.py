@@ -26,6 +26,15 @@ class Ranking:
     long_query_words: int = 5
     #: Coordination bonus for OR queries (Whoosh OrGroup scale): 0 = none, 1 = strong.
     or_coordination: float = 0.9
+    #: Shorter keyword queries of at least this many words are relaxed: articles with all
+    #: the words first, then the best partial matches below them (0: every word required).
+    relax_min_words: int = 3
+    #: A word repeated in a natural-language query weighs more (long queries repeat their
+    #: topic words): BM25's query-term saturation, (k3 + 1) qtf / (k3 + qtf). 0: each word
+    #: counts once; a large k3 counts every repeat in full, as FTS5 and bm25s do.
+    query_tf_k3: float = 0.5
+    #: Weight of a quoted phrase in a sentence as an optional boost (0: quotes ignored).
+    phrase_boost: float = 0.0
     #: Drop the words of ``data/query_stopwords.txt`` (can, must, whether...) from
     #: natural-language queries.
     drop_query_stop_words: bool = True

@@ -188,7 +188,11 @@ SENTENCE_WORDS = ["oil", "Oil", "prices", "the", "of", "can", "must", "whether",
 def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
     from whoosh.qparser import MultifieldParser, OrGroup
 
-    from search.analysis import query_stop_words
+    from collections import Counter
+
+    from whoosh.query import Term
+
+    from search.analysis import query_stop_words, query_terms
     from search.query import _PLAIN_WORD_RE, _SCHEMA, TEXT_FIELDS, is_natural_language
     from search.settings import RANKING
 
@@ -201,6 +205,15 @@ def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
     parser = MultifieldParser(list(TEXT_FIELDS), _SCHEMA, group=OrGroup.factory(RANKING.or_coordination),
                               fieldboosts={"title": RANKING.title_boost})
     expected = parser.parse(" ".join(kept))
+    # ... except that a repeated word weighs more: BM25's saturation of query-term frequency
+    counts = Counter(t for w in kept for t in query_terms(w))
+    k3 = RANKING.query_tf_k3
+
+    def weight(c: int) -> float:
+        return c if k3 >= 1000 else (k3 + 1) * c / (k3 + c)
+
+    expected = expected.accept(lambda node: Term(node.fieldname, node.text, boost=node.boost * weight(counts[node.text]))
+                               if isinstance(node, Term) and counts[node.text] > 1 else node)
     assert parsed.natural and repr(parsed.query) == repr(expected)
     if isinstance(expected, type(parsed.query)) and hasattr(expected, "subqueries"):
         assert parsed.query.scale == RANKING.or_coordination

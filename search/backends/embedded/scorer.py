@@ -28,6 +28,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
+from ...query import AllFirst
 from ...settings import RANKING, Ranking
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
@@ -115,6 +116,8 @@ class Scorer:
                     return _Sparse(docs, np.full(len(docs), float(q.boost)), 1 if len(docs) else 0)
         if isinstance(q, type(wq.NullQuery)):
             return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
+        if type(q) is AllFirst:
+            return self._all_first(q)
         if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
             subs = q.subqueries
             if not subs:
@@ -177,6 +180,29 @@ class Scorer:
             out.scores *= q.boost
         if q.scale:
             out.scores = _coordinated(out, float(q.scale))
+        return out
+
+    def _all_first(self, q: AllFirst) -> _Dense:
+        """A coordinated OR of the words, with the articles that match every word (that
+        occurs in the index) lifted above all the others by the best score among those."""
+        out = self._empty()
+        every = None
+        for sub in q.subqueries:
+            found = self._dense(self.evaluate(sub))
+            out.matched |= found.matched
+            out.scores += found.scores
+            out.terms += found.terms
+            out.present += found.present
+            if found.present:
+                every = found.matched.copy() if every is None else every & found.matched
+        if q.boost != 1.0:
+            out.scores *= q.boost
+        if q.scale:
+            out.scores = _coordinated(out, float(q.scale))
+        if every is not None and every.any():
+            partial = out.matched & ~every
+            lift = float(out.scores[partial].max()) if partial.any() else 0.0
+            out.scores = np.where(every, out.scores + lift, out.scores)
         return out
 
     def _and(self, q: wq.And) -> _Dense:

@@ -1,0 +1,80 @@
+"""How a query's text is read (issue 14): sentences stay sentences whatever their
+punctuation or case, short keyword queries relax gracefully, and a reading that finds
+nothing gives way to one that does, with a note."""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from search.models import SearchRequest
+from search.query import AllFirst, parse_query
+from search.settings import RANKING
+
+AFP_RAMSTEIN = "73aa3b73bc940f29"
+DOD_NEWS = "ed9820256996eb55"
+
+
+def _boosts(parsed) -> dict[str, float]:
+    return {f"{t.fieldname}:{t.text}": t.boost for t in parsed.query.leaves()}
+
+
+def test_a_repeated_word_weighs_more_but_less_than_twice():
+    boosts = _boosts(parse_query("aircraft wing flow aircraft pressure distribution"))
+    assert boosts["body:wing"] == 1.0
+    assert 1.0 < boosts["body:aircraft"] < 2.0
+    once = _boosts(parse_query("aircraft wing flow pressure distribution"))
+    assert once["body:aircraft"] == 1.0
+
+
+def test_a_sentence_in_capitals_is_a_sentence_and_its_and_is_a_word():
+    parsed = parse_query("MATHEMATICAL ANALYSIS AND DESIGN DETAILS OF WAVEGUIDE FED MICROWAVE RADIATIONS")
+    assert parsed.natural and isinstance(parsed.query, wq.Or)
+    assert "mathemat" in parsed.explain() and "waveguid" in parsed.explain()
+    # A short query in capitals keeps its operators; so does a long one in mixed case.
+    assert not parse_query("PATRIOT AND HIMARS").natural
+    assert not parse_query("Patriot AND HIMARS deliveries to Ukraine in May").natural
+
+
+def test_quotes_in_a_long_query_do_not_make_every_word_required():
+    parsed = parse_query('Articles on text formatting systems, including "what you see is what you get" systems')
+    assert parsed.natural and isinstance(parsed.query, wq.Or)
+    assert not parse_query('"air defence" Ukraine').natural  # a short phrase query is a phrase query
+
+
+def test_a_word_and_a_colon_in_a_sentence_is_not_a_field():
+    parsed = parse_query("nickel in nutrition: requirements for methods of analysis", strict=True)
+    assert parsed.natural and not parsed.warnings
+    assert "body:nutrit" in _boosts(parsed)
+    # An unknown field with a value is still reported, and known fields still work.
+    assert parse_query("colour:red patriot").warnings
+    assert "person:" in parse_query("person:Austin patriot").explain()
+
+
+def test_coordination_survives_resolving_facet_values():
+    text = "how does the program learn word weights here"
+    assert parse_query(text).query.scale == RANKING.or_coordination
+    resolved = parse_query(text, lambda field, value: [])
+    assert resolved.query.scale == RANKING.or_coordination
+    relaxed = parse_query("Moskva cruiser sinking", lambda field, value: [])
+    assert type(relaxed.query) is AllFirst and relaxed.query.scale == RANKING.or_coordination
+    person = parse_query("person:Austin OR patriot", lambda field, value: ["Lloyd Austin"])
+    assert "person:Lloyd Austin" in person.explain()
+
+
+def test_three_words_rank_the_articles_with_all_of_them_first(engine):
+    all_three = engine.search(SearchRequest(text="austin patriot ramstein", per_page=100))
+    strict = {h.id for h in engine.search(SearchRequest(text="austin AND patriot AND ramstein")).hits}
+    assert strict == {AFP_RAMSTEIN}
+    assert all_three.hits[0].id == AFP_RAMSTEIN
+    assert all_three.total > 1  # the partial matches follow
+    assert all_three.hits[0].score > max(h.score for h in all_three.hits[1:])
+
+
+def test_an_all_words_query_that_finds_nothing_shows_its_partial_matches_with_a_note(engine):
+    results = engine.search(SearchRequest(text="austin zyxwvut", per_page=100))
+    assert results.total == 5
+    assert any("some of its words" in w for w in results.warnings)
+    # An explicit AND that finds nothing is an answer, and so is a NOT.
+    assert engine.search(SearchRequest(text="stinger AND patriot")).total == 0
+    assert engine.search(SearchRequest(text="austin NOT austin")).total == 0
+    assert not engine.search(SearchRequest(text="austin")).warnings
