@@ -10,8 +10,8 @@ found is searched as *its words or its facet value*:
 
     MIM-104  ->  (MIM-104 OR system:"Patriot")
 
-The facet clause scores like a term as rare as the entity (its idf, times the most a
-term can score: see :func:`entity_boost`), so articles the extractor tagged with the
+The facet clause scores like one mention of a term as rare as the entity (its idf: see
+:func:`entity_boost`), so articles the extractor tagged with the
 entity rank above articles that only share a stem with its name, and an alias the
 articles never spell out (``MIM-104``) still finds them. The words stay: an article
 that names the entity in a way the extractor missed is still found, just lower.
@@ -43,8 +43,8 @@ MAX_WORDS = 4  # the longest name tried: "Sergei Shoigu", "European Union", "Nor
 #: A bare surname found only in the index's people (not in the knowledge base) must
 #: cover this share of the articles using the word: "griner" yes, "plant" no.
 SURNAME_SHARE = 0.3
-#: The facet clause weighs this many times a term's maximum BM25 score (idf * (k1 + 1))
-#: at the entity's idf: enough that a tagged article outranks one sharing only a stem.
+#: The facet clause weighs this many times one mention of a term as rare as the entity:
+#: a tagged article that also says the name outranks one that only shares its stem.
 ENTITY_WEIGHT = 1.0
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 # A plain word: not after a field name, sign, quote or wildcard, not before ':' or '*'.
@@ -170,10 +170,11 @@ def _preferred(entities: list[QueryEntity]) -> list[QueryEntity]:
 
 
 def entity_boost(entity: QueryEntity, doc_count: int, k1: float) -> float:
-    """The score of an article tagged with the entity: the most a term as rare as the
-    entity could score (Whoosh's idf times the BM25 saturation limit ``k1 + 1``)."""
+    """The score of an article tagged with the entity: what BM25 gives a term as rare as
+    the entity occurring once in a field of average length (Whoosh's idf, as
+    ``tf (k1 + 1) / (tf + k1)`` is 1 there), times ``ENTITY_WEIGHT``."""
     idf = log(max(doc_count, 1) / (entity.count + 1)) + 1
-    return round(ENTITY_WEIGHT * max(idf, 0.0) * (k1 + 1), 4)
+    return round(ENTITY_WEIGHT * max(idf, 0.0), 4)
 
 
 def with_facets(text: str, entities: Sequence[QueryEntity]) -> str:
