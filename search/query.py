@@ -377,6 +377,7 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     fallback = None
     try:
         natural = is_natural_language(text, ranking)
+        boosts = boosts if natural else query_entities.keyword_boosts(boosts, ranking.k1)
         relaxed = (None if natural or not _relaxable(text, ranking)
                    else _relaxed(text, ranking, found, boosts))
         if natural:

@@ -177,6 +177,13 @@ def entity_boost(entity: QueryEntity, doc_count: int, k1: float) -> float:
     return round(ENTITY_WEIGHT * max(idf, 0.0), 4)
 
 
+def keyword_boosts(boosts: dict[str, float], k1: float) -> dict[str, float]:
+    """The boosts for a keyword query (not a sentence): there the name is the subject, and
+    a tagged article scores what the name could score at most (BM25's limit ``k1 + 1``
+    times its idf), so it ranks above articles that only share a stem with the name."""
+    return {key: round(boost * (k1 + 1), 4) for key, boost in boosts.items()}
+
+
 def with_facets(text: str, entities: Sequence[QueryEntity]) -> str:
     """The query text with each entity's words OR'ed with its facet values:
     ``MIM-104 range`` -> ``(MIM-104 OR system:"Patriot") range``."""
