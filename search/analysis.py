@@ -10,7 +10,9 @@ The tokenizer knows about weapon-system designators (``S-300``, ``F-16``, ``IRIS
 ``MiG-29``, ``M142``, ``155mm``): at index time a designator is one term (``s300``) plus
 its parts at the same position (``s``, ``300``), so ``S-300``, ``S300`` and ``300`` all
 find it; at query time only the joined term is produced, so ``F-16`` does not match
-every ``16``.
+every ``16``. Likewise a compound (``anti-tank``, ``long-range``) is indexed as its joined
+word and its parts, and queried as the joined word alone: one unit, found written with or
+without its hyphen.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class NewsTokenizer(Tokenizer):
     def __call__(self, value: str, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
-        index_mode = mode != "query"
+        index_mode = mode not in ("query", "surface")
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for match in _TOKEN_RE.finditer(value):
@@ -109,6 +111,14 @@ class NewsTokenizer(Tokenizer):
                     for part in parts:
                         t.text, t.pos = part, pos
                         yield t
+                pos += 1
+            elif mode == "query" and not all(p[:1].isupper() for p in parts):
+                # A query's anti-tank, long-range, so-called is one word: the joined term
+                # the index holds for "anti-tank" and "antitank" alike, not "anti" AND
+                # "tank" (which also matched "anti-air ... tank"). Capitalised parts
+                # (Russia-Ukraine) name two things and stay two words.
+                t.text, t.pos = "".join(parts) + apostrophe + suffix, pos
+                yield t
                 pos += 1
             else:
                 # long-range, counter-offensive: the parts in order, and at index time
@@ -326,7 +336,7 @@ def _surface(word: str) -> tuple[str, ...]:
     if word.isascii() and word.isalpha():
         text = _plain_word(word)
         return (text,) if text and len(text) > 2 and text.isalpha() else ()
-    return tuple(t.text for t in _WORDS(word, mode="query") if t.text.isalpha() and len(t.text) > 2)
+    return tuple(t.text for t in _WORDS(word, mode="surface") if t.text.isalpha() and len(t.text) > 2)
 
 
 def surface_words(text: str) -> set[str]:

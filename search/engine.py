@@ -11,6 +11,7 @@ lists are read-only and shared. Queries are matched and scored over the impact l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -34,13 +35,16 @@ from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
 from .backends.embedded.impacts import Impacts
 from .backends.embedded.impacts import load as load_impacts
-from .highlight import MatchTerms, best_passages, lead_passage
+from .highlight import MatchTerms, best_passages, lead_passage, match_spans
+from .passages import wanted_terms
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
 from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
 from .settings import RANKING, Ranking
+from . import query_entities
+from .dedup import Stories
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -58,6 +62,13 @@ class _Generation:
     facets: FacetTable
     impacts: Impacts | None  # None: an index written before impact files (Whoosh scores)
     _vocabulary: Vocabulary | None = None  # built on first use, see vocabulary()
+    _stories: Stories | None | bool = False  # False: not read yet, see stories()
+
+    def stories(self, reader: Any) -> Stories | None:
+        """Articles of one story (dedup.py), read on first use; None without story keys."""
+        if self._stories is False:
+            self._stories = Stories.load(reader, self.impacts, self.facets.live_mask) or None
+        return self._stories  # type: ignore[return-value]
 
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:  # (two threads may both build it: the same)
@@ -123,6 +134,7 @@ class SearchEngine:
         snap = self._snapshot()
         snap.facets.warm_up()
         snap.source.vocabulary()
+        snap.source.stories(snap.searcher.reader())
         if snap.source.impacts is not None:
             snap.source.impacts.warm_up()
 
@@ -159,17 +171,23 @@ class SearchEngine:
     # -- search --------------------------------------------------------------------------
 
     def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
-        facets = self._snapshot().facets
+        return self._parse(self._snapshot(), text, strict)
+
+    def _parse(self, snap: _Snapshot, text: str, strict: bool = False) -> ParsedQuery:
+        """The query with the entities its text names (query_entities.py)."""
+        facets = snap.facets
+        counts = snap.source.vocabulary().counts
+        find = query_entities.finder(facets, lambda w: counts.get(fold_accents(w).lower(), 0),
+                                     self.ranking.k1)
         return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
-                           ranking=self.ranking)
+                           ranking=self.ranking, entities=find)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
         _validate(request)
         started = time.perf_counter()
         snap = self._snapshot()
         facets = snap.facets
-        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t),
-                             strict=strict, ranking=self.ranking)
+        parsed = self._parse(snap, request.text, strict)
         scorer = self._scorer(snap, self.ranking)
         base, matches = self._matching(snap, scorer, parsed, request)
         if parsed.fallback is not None and base is not None and not base.any():
@@ -181,10 +199,19 @@ class SearchEngine:
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
-        final = _intersect(base, allowed.values(), facets.live_mask)
+        matched = _intersect(base, allowed.values(), facets.live_mask)
+        stories = snap.source.stories(snap.searcher.reader())
+        if stories is not None:  # one story once: in hits, the total and facet counts
+            final = stories.collapse(matched)
+            base = stories.collapse_all(facets.live_mask) if base is None else stories.collapse(base)
+        else:
+            final = matched
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking)
+        hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking,
+                          selected)
+        if stories is not None:
+            hits = _with_similar(snap.searcher, hits, stories, matched)
         suggestion = self._suggestion(snap, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -194,7 +221,7 @@ class SearchEngine:
             query=request.text, total=total, page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=tuple(facet_list),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
-            warnings=parsed.warnings, suggestion=suggestion)
+            warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
 
     @staticmethod
     def _matching(snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
@@ -261,7 +288,8 @@ class SearchEngine:
     @staticmethod
     def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
               request: SearchRequest, parsed: ParsedQuery, matches: Matches | None,
-              ranking: Ranking = RANKING) -> list[Hit]:
+              ranking: Ranking = RANKING,
+              filters: dict[str, list[str]] | None = None) -> list[Hit]:
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
@@ -272,13 +300,17 @@ class SearchEngine:
             top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
                                 allowed=final, scorer=scorer, matches=matches, ranking=ranking)
             page = [(docnum, score or 0.0) for score, docnum in top[first:]]
-        wanted = _match_terms(parsed.query)
+        wanted = wanted_terms(searcher.reader(), snap.facets.doc_count_all,
+                              _match_terms(parsed.query), parsed.entities, filters)
         hits = []
         for docnum, score in page:
             fields = searcher.stored_fields(docnum)
             body = fields.get("body", "")
             passages = best_passages(body, wanted, request.highlights) if wanted else ()
-            hits.append(_hit(fields, score, passages or lead_passage(body)))
+            hit = _hit(fields, score, passages or lead_passage(body))
+            if wanted and hit.title:
+                hit = dataclasses.replace(hit, title_matches=tuple(match_spans(hit.title, wanted)))
+            hits.append(hit)
         return hits
 
     @staticmethod
@@ -362,7 +394,7 @@ class SearchEngine:
         request = request or SearchRequest()
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
-        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
+        parsed = self._parse(snap, request.text)
         base, _ = self._matching(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
@@ -431,9 +463,10 @@ class SearchEngine:
         the article page highlights its full text with them."""
         if not query_text.strip() or not text:
             return []
-        from .highlight import match_spans
-
-        wanted = _match_terms(self.parse(query_text).query)
+        snap = self._snapshot()
+        parsed = self._parse(snap, query_text)
+        wanted = wanted_terms(snap.searcher.reader(), snap.facets.doc_count_all,
+                              _match_terms(parsed.query), parsed.entities)
         return match_spans(text, wanted) if wanted else []
 
 
@@ -497,6 +530,20 @@ def _date_text(value: Any) -> str | None:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
     return None
+
+
+def _with_similar(searcher: Searcher, hits: list[Hit], stories: Stories,
+                  matched: np.ndarray) -> list[Hit]:
+    """Each hit with the other matching articles of its story (collapsed away)."""
+    out = []
+    for hit in hits:
+        docnum = searcher.document_number(id=hit.id)
+        others = stories.similar(docnum, matched) if docnum is not None else []
+        if others:
+            similar = tuple(_hit(searcher.stored_fields(d), 0.0, ()) for d in others)
+            hit = dataclasses.replace(hit, similar=similar)
+        out.append(hit)
+    return out
 
 
 def _hit(fields: dict[str, Any], score: float, passages) -> Hit:

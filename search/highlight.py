@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
-from .analysis import matching_words
+from .analysis import matching_words, word_terms
 from .models import Highlight
 
 MAX_CHARS = 60_000
@@ -29,6 +30,9 @@ class MatchTerms:
 
     terms: frozenset[str]
     prefixes: tuple[str, ...] = ()
+    #: idf of each term (passages.py): a sentence with the rarest matches is shown first;
+    #: a term without a weight counts 1.
+    weights: Mapping[str, float] = field(default_factory=dict, hash=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefixes)
@@ -96,9 +100,16 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
     for start, end in _sentences(text[:MAX_CHARS]):
         inside = spans[bisect_left(starts, start):bisect_left(starts, end)]
         if inside:
-            distinct = len({text[a:b].lower() for a, b in inside})
-            scored.append((distinct * 10 + len(inside), -start, start, end))
-    chosen = sorted(sorted(scored, reverse=True)[:count], key=lambda s: s[2])
+            scored.append((_weight(text, inside, wanted), -start, start, end))
+    best, seen = [], set()
+    for entry in sorted(scored, reverse=True):  # a sentence the article repeats, once
+        sentence = text[entry[2]:entry[3]]
+        if sentence not in seen:
+            seen.add(sentence)
+            best.append(entry)
+            if len(best) == count:
+                break
+    chosen = sorted(best, key=lambda s: s[2])
     passages = []
     for _, _, sentence_start, sentence_end in chosen:
         start, end = _trim(text, sentence_start, sentence_end, spans)
@@ -108,6 +119,20 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
                       for a, b in spans if start <= a and b <= end)
         passages.append(Highlight(lead + text[start:end] + tail, marks))
     return tuple(passages)
+
+
+def _weight(text: str, inside: list[tuple[int, int]], wanted: MatchTerms) -> float:
+    """A sentence's worth: the weights of the distinct terms it matches (each term once, so
+    ten "Ukraine"s do not beat one "Patriot"), and a little for every further match."""
+    if not wanted.weights:
+        return len({text[a:b].lower() for a, b in inside}) * 10 + len(inside)
+    matched: dict[str, float] = {}
+    for a, b in inside:
+        word = text[a:b]
+        terms = word_terms(word) & wanted.terms
+        key = min(terms) if terms else word.lower()
+        matched[key] = max((wanted.weights.get(t, 1.0) for t in terms), default=1.0)
+    return sum(matched.values()) * 10 + len(inside)
 
 
 def lead_passage(text: str) -> tuple[Highlight, ...]:

@@ -83,6 +83,12 @@ class Hit:
     orgs: tuple[str, ...]
     places: tuple[str, ...]
     highlights: tuple[Highlight, ...] = ()
+    similar: tuple["Hit", ...] = ()  # the same story from other files (collapsed)
+    title_matches: tuple[tuple[int, int], ...] = ()  # [start, end) of matches in the title
+
+    def title_segments(self) -> list[tuple[str, bool]]:
+        """The title as ``[(text, is_match), ...]``, for renderers."""
+        return Highlight(self.title, self.title_matches).segments()
 
     def to_dict(self) -> dict[str, Any]:
         # Spelled out rather than asdict(), which deep-copies every field: this runs for
@@ -90,7 +96,10 @@ class Hit:
         return {"id": self.id, "title": self.title, "date": self.date, "source": self.source,
                 "url": self.url, "score": round(self.score, 4), "persons": list(self.persons),
                 "systems": list(self.systems), "orgs": list(self.orgs), "places": list(self.places),
-                "highlights": [h.to_dict() for h in self.highlights]}
+                "highlights": [h.to_dict() for h in self.highlights],
+                "similar": [{"id": h.id, "title": h.title, "date": h.date, "source": h.source,
+                             "url": h.url} for h in self.similar],
+                "title_matches": [list(m) for m in self.title_matches]}
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,22 @@ class FacetValue:
 class Facet:
     name: str
     values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class QueryEntity:
+    """A knowledge-base entity named in the query text, searched as its words or its facet."""
+
+    text: str  # as typed
+    start: int  # [start, end) in the query text
+    end: int
+    kind: str  # "person" | "system" | "org" | "place"
+    values: tuple[str, ...]  # the indexed facet values it stands for
+    count: int = 0  # articles tagged with any of them
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "type": self.kind, "values": list(self.values),
+                "count": self.count}
 
 
 @dataclass(frozen=True)
@@ -151,6 +176,7 @@ class SearchResults:
     parsed: str = ""
     warnings: tuple[str, ...] = ()
     suggestion: str = ""  # "did you mean"
+    entities: tuple[QueryEntity, ...] = ()  # named in the query text
 
     @property
     def pages(self) -> int:
@@ -170,6 +196,7 @@ class SearchResults:
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion or None,
             "warnings": list(self.warnings),
+            "entities": [e.to_dict() for e in self.entities],
         }
 
 

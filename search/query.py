@@ -23,9 +23,11 @@ from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 
 from .ingest.dates import parse_date_param
 from .errors import InvalidParameterError, InvalidQueryError
+from .models import QueryEntity
 from .backends.embedded.schema import build_schema
 from .analysis import query_stop_words, query_terms
 from .settings import RANKING, Ranking
+from . import query_entities
 
 TEXT_FIELDS = ("title", "body")
 RESOLVED_FIELDS = ("person", "system", "source", "org", "place")
@@ -34,6 +36,8 @@ OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 
 #: Maps (facet name, user text) to the canonical values it may mean.
 Resolver = Callable[[str, str], list[str]]
+#: Finds the entities a query text names, with their facet clauses' boosts (query_entities.py).
+EntityFinder = Callable[[str], "tuple[tuple[QueryEntity, ...], dict[str, float]]"]
 
 _FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 _DATE_CLAUSE_RE = re.compile(r"\bdate:(\[[^\]]*\]?|\S+)")
@@ -55,6 +59,7 @@ class ParsedQuery:
     #: The same words read as a sentence, for when this (boolean or all-words) reading
     #: matches nothing: the engine then says so and shows these results instead.
     fallback: "ParsedQuery | None" = None
+    entities: tuple[QueryEntity, ...] = ()  # named in the text, searched as words or facet
 
     def explain(self) -> str:
         return str(self.query) if self.query is not None else "<every article>"
@@ -288,15 +293,20 @@ def _phrases(text: str, ranking: Ranking) -> list[query.Query]:
     return out
 
 
-def _relaxed(text: str, ranking: Ranking) -> query.Query | None:
-    """:class:`AllFirst` over the words (each word: its terms in title or body); None when
-    fewer than two words carry terms."""
+def _relaxed(text: str, ranking: Ranking, entities: "tuple[QueryEntity, ...]" = (),
+             boosts: dict[str, float] | None = None) -> query.Query | None:
+    """:class:`AllFirst` over the words (each word: its terms in title or body; a name the
+    query_entities finder found: its words or its facet); None when fewer than two words
+    carry terms."""
     clauses: dict[tuple[str, ...], query.Query] = {}
-    for word in _PLAIN_WORD_RE.findall(text):
+    for match in _PLAIN_WORD_RE.finditer(text):
+        word = match.group()
         tokens = tuple(query_terms(word))
         if tokens and tokens not in clauses:
             leaves = [_leaf(field, token, ranking) for token in tokens for field in TEXT_FIELDS]
             clauses[tokens] = query.Or(leaves) if len(leaves) > 1 else leaves[0]
+            clauses[tokens] = query_entities.with_facet_clause(
+                clauses[tokens], match.start(), entities, boosts or {})
     if len(clauses) < 2:
         return None
     return AllFirst(list(clauses.values()), scale=ranking.or_coordination)
@@ -346,7 +356,7 @@ def _resolve_facets(q: query.Query, resolve: Resolver) -> query.Query:
 
 
 def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = False,
-                ranking: Ranking = RANKING) -> ParsedQuery:
+                ranking: Ranking = RANKING, entities: EntityFinder | None = None) -> ParsedQuery:
     """The Whoosh query for ``text``; see the module docstring for the syntax."""
     original = text
     warnings: list[str] = []
@@ -364,21 +374,26 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
     text = _colons_as_punctuation(text).strip()
     if not text:
         return ParsedQuery(None, "", tuple(warnings))
+    found, boosts = entities(text) if entities is not None else ((), {})
     fallback = None
     try:
         natural = is_natural_language(text, ranking)
-        relaxed = None if natural or not _relaxable(text, ranking) else _relaxed(text, ranking)
+        boosts = boosts if natural else query_entities.keyword_boosts(boosts, ranking.k1)
+        relaxed = (None if natural or not _relaxable(text, ranking)
+                   else _relaxed(text, ranking, found, boosts))
         if natural:
-            parsed = _natural(text, ranking)
+            parsed = query_entities.or_facets(_natural(text, ranking), found, boosts,
+                                              ranking.or_coordination)
         elif relaxed is not None:
             parsed = relaxed
         else:
-            parsed = _parser(ranking).parse(_rewrite_dates(text))
+            parsed = _parser(ranking).parse(_rewrite_dates(query_entities.with_facets(text, found)))
+            parsed = query_entities.apply_boosts(parsed, found, boosts)
             fallback = _sentence_fallback(text, parsed, ranking)
     except Exception as exc:  # Whoosh raises bare Exceptions for some inputs
         if strict:
             raise InvalidQueryError(f"Cannot parse the query: {exc}", query=original) from None
-        natural = False
+        natural, found = False, ()
         warnings.append(f"could not parse the query ({exc}); searched for its words instead")
         words = " ".join(w for w in re.findall(r"\w+", text) if w not in OPERATORS)
         parsed = _parser(ranking).parse(words) if words else query.NullQuery
@@ -386,7 +401,7 @@ def parse_query(text: str, resolve: Resolver | None = None, *, strict: bool = Fa
         warnings.append("the query has only stop words or symbols, so it matches nothing")
     if resolve is not None:
         parsed = _resolve_facets(parsed, resolve)
-    return ParsedQuery(parsed, text, tuple(warnings), natural, fallback)
+    return ParsedQuery(parsed, text, tuple(warnings), natural, fallback, tuple(found))
 
 
 def date_bounds(since: dt.date | None,

@@ -30,6 +30,9 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
     lines: list[str] = []
     if explain:
         lines.append(f"Parsed query: {results.parsed}")
+        for entity in results.entities:
+            lines.append(f"Entity: {entity.text!r} is {entity.kind} {' / '.join(entity.values)} "
+                         f"({entity.count:,} articles): its words or its facet")
     for warning in results.warnings:
         lines.append(f"Note: {warning}")
     if results.suggestion:
@@ -40,13 +43,18 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
                  f"{results.pages}) in {results.took_ms:.0f} ms")
     lines.append("")
     for rank, hit in enumerate(results.hits, start=first + 1):
-        title = click.style(hit.title, bold=True) if colour else hit.title
+        title = ("".join(click.style(text, fg="yellow" if is_match else None, bold=True)
+                         for text, is_match in hit.title_segments())
+                 if colour else hit.title)  # (a pipe gets the title as it is)
         lines.append(f"{rank:>3}. {title}")
         lines.append(f"     {hit.date or 'undated'} | {hit.source} | id {hit.id} | score {hit.score:.2f}")
         for h in hit.highlights:
             wrapped = textwrap.fill(highlight_text(h, False), width=96, initial_indent="     > ",
                                     subsequent_indent="       ")
             lines.append(_recolour(wrapped) if colour else wrapped)
+        if hit.similar:
+            lines.append(f"     +{len(hit.similar)} similar: "
+                         + ", ".join(f"{o.source} {o.date or 'undated'} id {o.id}" for o in hit.similar))
         lines.append("")
     for facet in results.facets:
         if facet.name not in FACET_TITLES or not facet.values:

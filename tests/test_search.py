@@ -129,7 +129,8 @@ def test_query_problems_are_repaired_with_a_note_or_refused_with_their_position(
 def test_explain_prints_the_parsed_query(cli):
     out = cli("query", "Patriots", "--system", "Patriot", "--explain").output
     assert "Parsed query: (title:patriot" in out
-    assert "OR body:patriot) AND system:(Patriot)" in out
+    assert "OR body:patriot OR system:Patriot^" in out and ") AND system:(Patriot)" in out
+    assert "Entity: 'Patriots' is system Patriot (1 articles)" in out
 
 
 def test_human_output_marks_matches_with_brackets_when_not_a_terminal(cli):

@@ -332,9 +332,8 @@ def test_api_search_shape(client):
     assert {"person", "system", "source", "org", "place", "year", "month"} == set(body["facets"])
     hit = body["hits"][0]
     assert {"id", "title", "date", "source", "url", "highlights", "persons"} <= set(hit)
-    h = hit["highlights"][0]
-    start, end = h["matches"][0]
-    assert h["text"][start:end].lower().startswith("austin")
+    h = hit["highlights"][0]  # ("Austin" names Lloyd Austin: both his names are marked)
+    assert any(h["text"][a:b].lower().startswith("austin") for a, b in h["matches"])
 
 
 def test_api_article(client):

@@ -60,7 +60,14 @@ HIT = {"type": "object", "required": ["id", "title", "source"], "properties": {
     "systems": {"type": "array", "items": {"type": "string"}},
     "orgs": {"type": "array", "items": {"type": "string"}},
     "places": {"type": "array", "items": {"type": "string"}},
-    "highlights": {"type": "array", "items": {"$ref": "#/components/schemas/Highlight"}}}}
+    "highlights": {"type": "array", "items": {"$ref": "#/components/schemas/Highlight"}},
+    "title_matches": {"type": "array", "description": "[start, end) of the matches in the title.",
+                      "items": {"type": "array", "items": {"type": "integer"}}},
+    "similar": {"type": "array", "description": "The same story from other files, collapsed "
+                "under this hit.", "items": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "title": {"type": "string"},
+                    "date": {"type": "string", "nullable": True}, "source": {"type": "string"},
+                    "url": {"type": "string"}}}}}}
 
 FACET_VALUE = {"type": "object", "required": ["value", "count"], "properties": {
     "value": {"type": "string"}, "count": {"type": "integer"},
@@ -77,7 +84,13 @@ SEARCH_RESULTS = {"type": "object", "required": ["query", "total", "page", "hits
                                         "items": {"$ref": "#/components/schemas/FacetValue"}}},
     "took_ms": {"type": "number"},
     "suggestion": {"type": "string", "nullable": True, "description": "Did you mean."},
-    "warnings": {"type": "array", "items": {"type": "string"}}}}
+    "warnings": {"type": "array", "items": {"type": "string"}},
+    "entities": {"type": "array", "description": "Knowledge-base entities the query text names, "
+                 "each searched as its words or its facet values.",
+                 "items": {"type": "object", "properties": {
+                     "text": {"type": "string"}, "type": {"type": "string"},
+                     "values": {"type": "array", "items": {"type": "string"}},
+                     "count": {"type": "integer"}}}}}}
 
 ARTICLE = {"type": "object", "required": ["id", "title", "body"], "properties": {
     "id": {"type": "string"}, "title": {"type": "string"}, "body": {"type": "string"},

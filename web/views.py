@@ -13,6 +13,7 @@ from search.models import FACET_FIELDS, Facet, SearchResults
 
 from . import engine
 from .marking import paragraphs
+from .query_chips import entity_chips
 from .params import FACET_EXPANDED, FACET_SHOWN, UrlState, expanded_facets, request_from_args
 from .timeline import build_timeline
 
@@ -107,7 +108,7 @@ def search():
         first_shown=first_shown, last_shown=first_shown + len(results.hits) - 1,
         sorts=SORT_LABELS, labels=FILTER_LABELS,
         suggestion_url=state.with_(q=results.suggestion) if results.suggestion else "",
-        article_q=search_request.text)
+        article_q=search_request.text, entity_chips=entity_chips(results, state))
 
 
 def _safe_url(url: str) -> str:

@@ -42,7 +42,7 @@ IMPACT_FIELDS = ("title", "body")
 #: Fields that also get a forward index (document -> terms), read by query expansion.
 FORWARD_FIELDS = ("body",)
 #: Every field written: the scored ones, and the facets (the facet table reads them).
-WRITTEN_FIELDS = IMPACT_FIELDS + FACET_NAMES
+WRITTEN_FIELDS = IMPACT_FIELDS + FACET_NAMES + ("story",)  # (story: search/dedup.py)
 IMPACT_EXT = ".imp"
 _MAGIC = b"NEWSIMPACTS1\n"
 _ALIGN = 8

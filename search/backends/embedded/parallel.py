@@ -68,6 +68,8 @@ class _Writer(SegmentWriter):
         vocabulary = self.fieldwriter.vocabulary
         if vocabulary is not None:
             vocabulary.update(fields.pop("words", ()))
+        if "story" not in self.schema:  # an index made before story keys (dedup.py)
+            fields.pop("story", None)
         if isinstance(self.pool, PostingsBuffer):
             self._add_buffered(fields)
         else:

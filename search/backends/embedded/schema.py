@@ -16,6 +16,7 @@ from whoosh import fields, query
 from whoosh.analysis import IDAnalyzer
 
 from ...analysis import analyse, news_analyzer, surface_words
+from ...dedup import story_keys
 from ...models import UNDATED, Article, Entities
 
 class AnalyzedText(fields.TEXT):
@@ -85,6 +86,7 @@ def build_schema() -> fields.Schema:
         alias=FacetField(stored=False),  # "canonical\x1fsurface form seen"
         role=FacetField(stored=False),  # "person\x1frole seen"
         unknown_system=FacetField(stored=False),  # designators not in the knowledge base
+        story=FacetField(stored=False),  # near-duplicate signature (search/dedup.py)
         url=fields.STORED(),
         authors=fields.STORED(),
         roles=fields.STORED(),
@@ -115,6 +117,7 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
                   for surface in forms],
         "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
         "unknown_system": list(entities.unknown_systems),
+        "story": story_keys(article.title, article.body),
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
         "origin": article.origin, "extra": dict(article.extra),

@@ -1,0 +1,209 @@
+"""Query understanding (issue 16): entities named in the query, duplicate stories,
+passages, forgiving matching. A small corpus written here, indexed for real, searched
+through the engine, the CLI and the web app."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from search.backends.embedded.indexer import index_paths
+from search.engine import SearchEngine
+from search.models import SearchRequest
+from tests.conftest import write
+from web import create_app
+
+_STORY = " ".join(f"Finnish conscript number {i} trains near the border at Lappeenranta, {w}."
+                  for i, w in enumerate(["says his officer", "watching the forest", "in the snow",
+                                         "before the exercise", "with the tank brigade"] * 6))
+BRIEFING = "Your Monday briefing"
+
+ARTICLES = [
+    {"id": "dup-a", "title": "Finland's border zone", "body": _STORY, "source": "The Guardian",
+     "date": "2022-06-10"},
+    {"id": "dup-b", "title": "Finland's border zone", "source": "The Guardian", "date": "2022-06-10",
+     "body": _STORY.replace("number 7 trains", "number 7 drills") + " Photographs by Jane Doe."},
+    {"id": "dup-c", "title": "Finland’s border zone", "body": "", "source": "The Guardian",
+     "date": "2022-06-10"},
+    {"id": "brief-1", "title": BRIEFING, "source": "The New York Times",
+     "body": "Good morning. Lappeenranta residents weigh the Nato question. " * 3},
+    {"id": "brief-2", "title": BRIEFING, "source": "The New York Times",
+     "body": "Good morning. Grain ships wait outside Odesa while Lappeenranta votes. " * 3},
+    {"id": "pat-sys", "title": "Air defence for Poland", "date": "2022-03-13", "source": "The Guardian",
+     "body": "The United States moved two Patriot missile batteries to Rzeszow in Poland. "
+             "The Patriot air defence system can intercept ballistic missiles. "
+             "Deliveries of long-range weapons to Ukraine are being discussed."},
+    {"id": "pat-youth", "title": "A patriotic youth movement", "date": "2022-07-16",
+     "source": "The New York Times",
+     "body": "Children will be encouraged to join a patriotic youth movement. Patriotism "
+             "lessons start in September. The patriotic education is discussed in Ukraine."},
+    {"id": "pat-play", "title": "Patriots, a play about patriots", "date": "2022-07-21",
+     "source": "The New York Times",
+     "body": "Patriots, a new drama about patriots and patriotism, opens in London. The "
+             "patriots of the title are Russian oligarchs."},
+    {"id": "pat-ukr", "title": "Kyiv in spring", "date": "2022-04-02", "source": "AFP",
+     "body": "Ukraine, Ukraine and Ukraine again: Ukraine dominates this story from Kyiv. "
+             "Much later, one Patriot air defence battery arrived near the border."},
+    {"id": "antitank", "title": "NLAW deliveries", "date": "2022-03-02", "source": "BBC",
+     "body": "Britain sent anti-tank weapons. Later it sent more antitank launchers."},
+    {"id": "antiair", "title": "Shield for the sky", "date": "2022-03-03", "source": "BBC",
+     "body": "The anti-air guns arrived with a tank escort."},
+    {"id": "himars", "title": "Rocket launchers arrive", "date": "2022-06-24", "source": "AFP",
+     "body": "The first M142 HIMARS launchers reached Ukraine, defence minister Oleksii "
+             "Reznikov said. Sergei Shoigu claimed the HIMARS were destroyed."},
+]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("understanding")
+    lines = "\n".join(json.dumps(a) for a in ARTICLES) + "\n"
+    source = write(folder / "articles.jsonl", lines)
+    path = str(folder / "index")
+    report = index_paths([str(source)], path, workers=1)
+    assert report.clean
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir) -> SearchEngine:
+    return SearchEngine(index_dir)
+
+
+def ranked(engine, text: str, **kwargs) -> list[str]:
+    return [h.id for h in engine.search(SearchRequest(text=text, **kwargs)).hits]
+
+
+# -- entities in the query ---------------------------------------------------------------
+
+def test_patriot_ranks_the_system_above_words_that_only_share_its_stem(engine):
+    results = engine.search(SearchRequest(text="patriot"))
+    ids = [h.id for h in results.hits]
+    assert set(ids[:2]) == {"pat-sys", "pat-ukr"}  # tagged with the system
+    assert set(ids[2:]) == {"pat-youth", "pat-play"}  # the words still match, below
+    [entity] = results.entities
+    assert (entity.text, entity.kind, entity.values, entity.count) == ("patriot", "system", ("Patriot",), 2)
+
+
+def test_an_alias_the_articles_never_write_finds_the_tagged_article(engine):
+    assert set(ranked(engine, "MIM-104")) == {"pat-sys", "pat-ukr"}
+    assert ranked(engine, "m142") == ["himars"]
+
+
+def test_surnames_and_designators_in_longer_queries(engine):
+    results = engine.search(SearchRequest(text="shoigu HIMARS launchers"))
+    assert [(e.kind, e.values) for e in results.entities] == [
+        ("person", ("Sergei Shoigu",)), ("system", ("HIMARS",))]
+    assert [h.id for h in results.hits][0] == "himars"
+
+
+def test_quoted_words_fields_and_negated_words_are_left_alone(engine):
+    assert engine.search(SearchRequest(text='"patriot"')).entities == ()
+    assert engine.search(SearchRequest(text="title:patriot")).entities == ()
+    assert engine.search(SearchRequest(text="youth -patriot")).entities == ()
+    assert engine.search(SearchRequest(text="the")).entities == ()
+
+
+def test_not_an_entity_excludes_its_facet_as_well_as_its_words(engine):
+    assert ranked(engine, "missiles NOT MIM-104") == []
+
+
+def test_cli_explain_and_json_show_the_entities(index_dir, runner):
+    from search.cli import main
+
+    out = runner.invoke(main, ["query", "MIM-104", "--explain", "--index", index_dir]).output
+    assert "system:Patriot^" in out
+    assert "Entity: 'MIM-104' is system Patriot (2 articles)" in out
+    data = json.loads(runner.invoke(main, ["query", "patriot", "--json", "--index", index_dir]).output)
+    assert data["entities"] == [{"text": "patriot", "type": "system", "values": ["Patriot"], "count": 2}]
+
+
+def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=patriot+missiles").get_data(as_text=True)
+    chip = re.search(r'<div class="chips-bar query-entities".*?</div>', html, re.S).group()
+    assert "Weapon system" in chip and "Patriot" in chip
+    filter_url = re.search(r'class="chip-filter" href="([^"]+)"', chip).group(1)
+    remove_url = re.search(r'class="chip-remove" href="([^"]+)"', chip).group(1)
+    assert filter_url == "/search?q=missiles&amp;system=Patriot"
+    assert remove_url == "/search?q=missiles"
+    filtered = client.get(filter_url.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r'class="hit-title"><a href="/article/([^"?]+)', filtered) == ["pat-sys"]
+    data = client.get("/api/search?q=MIM-104").get_json()
+    assert data["entities"][0]["values"] == ["Patriot"]
+
+
+# -- one story once ------------------------------------------------------------------------
+
+def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
+    results = engine.search(SearchRequest(text="Finland border"))
+    assert results.total == 1
+    [hit] = results.hits
+    assert hit.id in ("dup-a", "dup-b")  # an article with text stands for the story
+    assert sorted(o.id for o in hit.similar) == sorted({"dup-a", "dup-b", "dup-c"} - {hit.id})
+    assert results.facet("source").values[0].count == 1  # facets count the story once
+
+
+def test_same_title_different_text_stays_two_stories(engine):
+    results = engine.search(SearchRequest(text="Lappeenranta"))
+    ids = [h.id for h in results.hits]
+    assert {"brief-1", "brief-2"} <= set(ids) and results.total == 3
+    assert all(not h.similar for h in results.hits if h.id.startswith("brief"))
+
+
+def test_similar_articles_in_json_cli_and_the_web_page(index_dir, runner):
+    from search.cli import main
+
+    data = json.loads(runner.invoke(main, ["query", "Finland border", "--json", "--index", index_dir]).output)
+    assert len(data["hits"][0]["similar"]) == 2 and {"id", "title", "source"} <= set(data["hits"][0]["similar"][0])
+    out = runner.invoke(main, ["query", "Finland border", "--index", index_dir]).output
+    assert "+2 similar:" in out
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=Finland+border").get_data(as_text=True)
+    assert re.search(r'<details class="hit-similar">\s*<summary>\+2 similar</summary>', html)
+    assert html.count('href="/article/dup-') == 3
+
+
+# -- passages ------------------------------------------------------------------------------
+
+def _passages(engine, **kwargs) -> dict[str, list[str]]:
+    results = engine.search(SearchRequest(per_page=20, **kwargs))
+    return {h.id: [p.text for p in h.highlights] for h in results.hits}
+
+
+def _marked(engine, hit_id: str, **kwargs) -> list[str]:
+    [hit] = [h for h in engine.search(SearchRequest(per_page=20, **kwargs)).hits if h.id == hit_id]
+    return [p.text[a:b] for p in hit.highlights for a, b in p.matches]
+
+
+def test_the_passage_with_the_rarest_match_wins_over_the_commonest_word_repeated(engine):
+    [passage] = _passages(engine, text="patriot ukraine", highlights=1)["pat-ukr"]
+    assert "Patriot air defence battery" in passage
+
+
+def test_filter_only_searches_show_the_passage_naming_the_filtered_entity(engine):
+    [passage] = _passages(engine, systems=("MIM-104",), highlights=1)["pat-ukr"]
+    assert "Patriot" in passage
+    assert "Patriot" in _marked(engine, "pat-ukr", systems=("Patriot",))
+
+
+def test_an_alias_in_the_query_highlights_the_name_the_article_uses(engine):
+    assert set(_marked(engine, "pat-sys", text="MIM-104")) == {"Patriot"}
+
+
+def test_titles_are_highlighted(engine, index_dir):
+    [hit] = [h for h in engine.search(SearchRequest(text="youth")).hits]
+    assert [hit.title[a:b] for a, b in hit.title_matches] == ["youth"]
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=youth").get_data(as_text=True)
+    assert "A patriotic <mark>youth</mark> movement</a></h2>" in html
+
+
+# -- forgiving matching --------------------------------------------------------------------
+
+def test_a_hyphenated_compound_matches_as_one_word_with_or_without_its_hyphen(engine):
+    assert ranked(engine, "anti-tank") == ["antitank"] == ranked(engine, "antitank")
+    assert _marked(engine, "antitank", text="anti-tank") == ["anti-tank", "antitank"]
+    assert set(ranked(engine, "anti tank")) == {"antiair", "antitank"}  # two words: each anywhere
