@@ -20,6 +20,11 @@ from search.settings import LIMITS
 from search.backends.embedded.storage import resolve_index_dir
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: The Jinja2 templates: inside the package when installed from a wheel (setup.py copies
+#: them there), else the repository's top-level templates/ folder (an editable install).
+_PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+TEMPLATES = (_PACKAGED_TEMPLATES if os.path.isdir(_PACKAGED_TEMPLATES)
+             else os.path.join(REPO_ROOT, "templates"))
 
 #: Settings with their defaults; ``create_app(test_config)`` overrides any of them.
 SETTINGS: dict[str, Any] = {
@@ -36,7 +41,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, template_folder=os.path.join(REPO_ROOT, "templates"),
+    app = Flask(__name__, template_folder=TEMPLATES,
                 static_folder="static")
     app.config.update(SETTINGS)
     if test_config:
