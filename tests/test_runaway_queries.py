@@ -209,3 +209,17 @@ def test_under_the_limits_the_expanded_query_is_the_or_of_every_word(big_index, 
     before, after = scorer.match(parsed.query.accept(every_word)), scorer.match(bounded)
     assert before.mask.any() and np.array_equal(before.mask, after.mask)
     assert np.allclose(before.scores, after.scores, rtol=1e-9, atol=0)
+
+
+def test_the_cli_answers_a_10000_character_query_quickly(cli):
+    started = time.perf_counter()
+    result = cli("query", " ".join(["abcdefghijklmnopqrstuvwxyz" * 3] * 128))
+    assert result.exit_code == 0
+    assert result.output.startswith("Note: the query is 10,111 characters long: only its first")
+    assert time.perf_counter() - started < BUDGET + SLACK
+
+
+def test_the_cli_reports_a_search_past_its_time_limit(cli):
+    result = cli("query", '"lloyd austin"', "--time-limit", "0.000001")
+    assert result.exit_code == 1 and result.output.startswith("Error: The search was stopped after")
+    assert "Traceback" not in result.output
