@@ -8,6 +8,7 @@ import json
 import signal
 import sys
 import threading
+from dataclasses import replace
 from typing import Any, Callable
 
 import click
@@ -17,6 +18,7 @@ from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
 from .models import SearchRequest
+from .settings import LIMITS
 from .entity_views import entity_detail, list_entities, unknown_systems
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
                      results_text, stats_text)
@@ -48,6 +50,11 @@ def handles_errors(fn: Callable) -> Callable:
 index_option = click.option(
     "--index", "index_dir", envvar="SEARCH_INDEX", metavar="DIR",
     help="Index folder (default: $SEARCH_INDEX, else ./search-index).")
+
+
+time_limit_option = click.option(
+    "--time-limit", type=click.FloatRange(0, 3600), default=LIMITS.time_budget, show_default=True,
+    metavar="SECONDS", help="Stop a search that takes longer, with a message (0: no limit).")
 
 
 def _dumps(data: Any) -> str:
@@ -160,13 +167,16 @@ def build_request(text: str, person, system, source, org, place, since, until, *
 @click.option("--explain", is_flag=True, help="Print the parsed query.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("--strict", is_flag=True, help="Fail on query syntax problems instead of repairing them.")
+@time_limit_option
 @index_option
 @handles_errors
-def query_command(text, sort, limit, page, explain, as_json, strict, index_dir, **filters) -> None:
+def query_command(text, sort, limit, page, explain, as_json, strict, time_limit, index_dir,
+                  **filters) -> None:
     """Search: words, "phrases", AND/OR/NOT, +must -mustnot, prefix*, field:value
     (title, body, person, system, source, org, place, year, month, date:[2023-01 TO 2023-03])."""
     request = build_request(" ".join(text), sort=sort, per_page=limit, page=page, **filters)
-    results = SearchEngine(resolve_index_dir(index_dir)).search(request, strict=strict)
+    engine = SearchEngine(resolve_index_dir(index_dir), replace(LIMITS, time_budget=time_limit))
+    results = engine.search(request, strict=strict)
     if as_json:
         data = results.to_dict()
         if explain:
@@ -206,15 +216,27 @@ def stats_command(as_json: bool, index_dir: str | None) -> None:
               help="Server processes (default: one per core, at most 8).")
 @click.option("--seeds", "seed_paths", multiple=True, type=click.Path(exists=True),
               help="Index these paths first if the index does not exist yet.")
+@click.option("--grace", type=click.FloatRange(0, 3600), default=10.0, show_default=True,
+              metavar="SECONDS", help="On SIGTERM or Ctrl-C, time given to the requests in flight.")
+@click.option("--access-log", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
+              help="Log each request (Combined Log Format and milliseconds) to FILE, or to stderr.")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"],
+                                               case_sensitive=False),
+              default="INFO", show_default=True, help="Server log lines shown on stderr.")
+@time_limit_option
 @index_option
 @handles_errors
 def serve_command(host: str, port: int, threads: int | None, processes: int | None, seed_paths,
+                  grace: float, access_log: str | None, log_level: str, time_limit: float,
                   index_dir: str | None) -> None:
-    """Serve the web UI and JSON API with a production WSGI server (waitress)."""
-    from web.server import DEFAULT_THREADS, default_processes, serve
+    """Serve the web UI and JSON API with a production WSGI server (waitress): a process
+    per core; a worker that dies is replaced; /healthz answers probes."""
+    from web.server import DEFAULT_THREADS, configure_logging, default_processes, serve
 
+    configure_logging(log_level)
     serve(resolve_index_dir(index_dir), host=host, port=port, threads=threads or DEFAULT_THREADS,
-          seeds=list(seed_paths), processes=processes or default_processes())
+          seeds=list(seed_paths), processes=processes or default_processes(), grace=grace,
+          access_log=access_log, time_budget=time_limit)
 
 
 @main.command("entities")

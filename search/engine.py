@@ -27,6 +27,8 @@ from whoosh.searching import Searcher
 
 from .backends.embedded import storage
 from .analysis import fold_accents, query_terms, stop_words
+from .backends.embedded.expansion import Lexicon, bound_expansions
+from .budget import UNLIMITED, Budget
 from .backends.embedded.docsets import matching_docs
 from .entities import resolve as resolve_entity
 from .entities import system_info
@@ -42,7 +44,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
 from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
-from .settings import RANKING, Ranking
+from .settings import LIMITS, RANKING, Limits, Ranking
 from . import query_entities
 from .dedup import Stories
 from .ingest.sources import canonical_source
@@ -69,6 +71,16 @@ class _Generation:
         if self._stories is False:
             self._stories = Stories.load(reader, self.impacts, self.facets.live_mask) or None
         return self._stories  # type: ignore[return-value]
+    _lexicons: dict[str, Lexicon] | None = None  # built on first use, see lexicon()
+
+    def lexicon(self, fieldname: str) -> Lexicon | None:
+        """The sorted words of a text field, for expanding prefixes and ranges (None
+        without impact lists: Whoosh's reader is used then)."""
+        if self.impacts is None or fieldname not in TEXT_FIELDS:
+            return None
+        if self._lexicons is None:  # (two threads may both build them: the same)
+            self._lexicons = {name: Lexicon.from_impacts(self.impacts, name) for name in TEXT_FIELDS}
+        return self._lexicons[fieldname]
 
     def vocabulary(self) -> Vocabulary:
         if self._vocabulary is None:  # (two threads may both build it: the same)
@@ -91,9 +103,10 @@ def _open_searcher(index: Any, ranking: Ranking = RANKING) -> Searcher:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str, ranking: Ranking = RANKING):
+    def __init__(self, index_dir: str, ranking: Ranking = RANKING, limits: Limits = LIMITS):
         self.index_dir = index_dir
         self.ranking = ranking  # (bench.tune compares settings through the whole engine)
+        self.limits = limits  # bounds on one search's work (time budget, expansions)
         self._lock = threading.Lock()  # guards only the switch to a new generation
         self._current: _Generation | None = None
         self._local = threading.local()
@@ -135,6 +148,7 @@ class SearchEngine:
         snap.facets.warm_up()
         snap.source.vocabulary()
         snap.source.stories(snap.searcher.reader())
+        snap.source.lexicon("body")
         if snap.source.impacts is not None:
             snap.source.impacts.warm_up()
 
@@ -186,10 +200,11 @@ class SearchEngine:
         _validate(request)
         started = time.perf_counter()
         snap = self._snapshot()
+        budget = Budget(self.limits.time_budget)  # (after opening: a cold start is not the query's)
+        parsed = self._parse_bounded(snap, request.text, strict, budget)
         facets = snap.facets
-        parsed = self._parse(snap, request.text, strict)
-        scorer = self._scorer(snap, self.ranking)
-        base, matches = self._matching(snap, scorer, parsed, request)
+        scorer = self._scorer(snap, self.ranking, budget)
+        base, matches = self._matching(snap, scorer, parsed, request, budget)
         if parsed.fallback is not None and base is not None and not base.any():
             parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
                                                            base, matches)
@@ -212,7 +227,7 @@ class SearchEngine:
                           selected)
         if stories is not None:
             hits = _with_similar(snap.searcher, hits, stories, matched)
-        suggestion = self._suggestion(snap, parsed.text)
+        suggestion = self._suggestion(snap, parsed.text, budget)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
@@ -223,9 +238,27 @@ class SearchEngine:
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
             warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
 
+    def _parse_bounded(self, snap: _Snapshot, text: str, strict: bool,
+                       budget: Budget) -> ParsedQuery:
+        """The query (its text cut to ``max_query_chars``), with its prefixes, wildcards and
+        ranges expanded to a bounded number of words; what was cut is in its warnings."""
+        facets = snap.facets
+        clipped = _clip(text, self.limits.max_query_chars)
+        parsed = self._parse(snap, clipped, strict)
+        warnings = parsed.warnings
+        if clipped != text:
+            warnings = (f"the query is {len(text):,} characters long: only its first "
+                        f"{len(clipped):,} were read",) + warnings
+        if parsed.query is None:
+            return replace(parsed, warnings=warnings)
+        bounded, cut = bound_expansions(parsed.query, snap.searcher.reader(), snap.source.lexicon,
+                                        self.limits, budget)
+        return replace(parsed, query=bounded, warnings=warnings + cut)
+
     @staticmethod
     def _matching(snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
-                  request: SearchRequest) -> tuple[np.ndarray | None, Matches | None]:
+                  request: SearchRequest,
+                  budget: Budget = UNLIMITED) -> tuple[np.ndarray | None, Matches | None]:
         """The documents the query text and dates match (None: no restriction), and the
         scorer's matches of the text (None without impact lists or text)."""
         facets = snap.facets
@@ -236,7 +269,8 @@ class SearchEngine:
                 matches = scorer.match(parsed.query)
                 base = matches.mask
             else:
-                base = facets.mask_of(matching_docs(parsed.query, snap.searcher, facets.live))
+                base = facets.mask_of(matching_docs(parsed.query, snap.searcher, facets.live,
+                                                    budget))
         bounds = date_bounds(request.since, request.until)
         if bounds is not None:
             in_range = facets.date_mask(*bounds)
@@ -314,16 +348,20 @@ class SearchEngine:
         return hits
 
     @staticmethod
-    def _scorer(snap: _Snapshot, ranking: Ranking = RANKING) -> Scorer | None:
+    def _scorer(snap: _Snapshot, ranking: Ranking = RANKING,
+                budget: Budget = UNLIMITED) -> Scorer | None:
         impacts = snap.source.impacts
         if impacts is None:
             return None
         facets = snap.facets
         return Scorer(impacts, snap.searcher, ranking,
-                      lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None)
+                      lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None,
+                      budget=budget)
 
-    def _suggestion(self, snap: _Snapshot, text: str) -> str:
-        """"Did you mean": unknown words replaced by the closest indexed word (unstemmed)."""
+    def _suggestion(self, snap: _Snapshot, text: str, budget: Budget = UNLIMITED) -> str:
+        """"Did you mean": unknown words replaced by the closest indexed word (unstemmed).
+        Only words of a plausible length, a few per query, and only while the search's
+        time budget lasts: it is a hint, and edit-distance search is costly."""
         if not text:
             return ""
         reader = snap.searcher.reader()
@@ -331,16 +369,22 @@ class SearchEngine:
         corrector = None
         changed = False
         out = []
+        fixes: dict[str, list[str]] = {}  # each distinct word is looked up once
         for token in re.split(r"(\s+)", text):
             word = token.lstrip("+-")
             key = fold_accents(word).lower()
             if (not word.isalpha() or len(key) < 4 or key in stop_words() or word in ("AND", "OR", "NOT")
+                    or len(key) > self.limits.suggest_max_word_chars
+                    or (key not in fixes and (len(fixes) >= self.limits.suggest_max_words
+                                              or budget.expired))
                     or key in vocabulary
                     or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
                 out.append(token)
                 continue
             corrector = corrector or vocabulary.corrector()
-            found = corrector.suggest(key, limit=1, maxdist=2 if len(key) > 5 else 1)
+            if key not in fixes:
+                fixes[key] = corrector.suggest(key, limit=1, maxdist=2 if len(key) > 5 else 1)
+            found = fixes[key]
             if found:
                 fixed = found[0].capitalize() if word[0].isupper() else found[0]
                 out.append(token[: len(token) - len(word)] + fixed)
@@ -394,7 +438,7 @@ class SearchEngine:
         request = request or SearchRequest()
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
-        parsed = self._parse(snap, request.text)
+        parsed = self._parse_bounded(snap, request.text, False, UNLIMITED)
         base, _ = self._matching(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
@@ -424,6 +468,10 @@ class SearchEngine:
                        for name in FACET_FIELDS},
             "years": [{"value": v, "count": c} for v, c in sorted(facets.totals["year"].items())],
         }
+
+    def article_count(self) -> int:
+        """Articles in the live index (``/healthz``: opens the index, searches nothing)."""
+        return int(self._snapshot().facets.live_mask.sum())
 
     def facet_totals(self, name: str) -> Counter[str]:
         return Counter(self._snapshot().facets.totals[name])
@@ -480,6 +528,15 @@ def _validate(request: SearchRequest) -> None:
     if request.page * request.per_page > MAX_RESULT_WINDOW:
         raise InvalidParameterError(
             f"page × limit may not exceed {MAX_RESULT_WINDOW:,}: narrow the query instead.")
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, at a space when there is one near the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ", limit - 100)
+    return cut[:space] if space > 0 else cut
 
 
 def _intersect(base: np.ndarray | None, others, live: np.ndarray) -> np.ndarray:

@@ -41,3 +41,7 @@ class ArticleNotFoundError(SearchError):
 
 class IngestError(SearchError):
     """A path given to ``search index`` cannot be used at all."""
+
+
+class QueryTimeoutError(SearchError):
+    """A search needed more than its time budget (``search.settings.Limits.time_budget``)."""

@@ -80,10 +80,12 @@ def _date_bound(value: str, position: int, end: bool) -> str:
     try:
         date = parse_date_param(value, "date", end=end)
     except InvalidParameterError:
-        raise InvalidQueryError(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+        raise InvalidQueryError(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD "
+                                "(years 0001 to 9999)",
                                 position=position) from None
     digits = re.sub(r"\D", "", value)
-    return {4: date.strftime("%Y"), 6: date.strftime("%Y%m")}.get(len(digits), date.strftime("%Y%m%d"))
+    compact = f"{date.year:04d}{date.month:02d}{date.day:02d}"  # (strftime drops year 1's zeros)
+    return {4: compact[:4], 6: compact[:6]}.get(len(digits), compact)
 
 
 def _rewrite_dates(text: str) -> str:

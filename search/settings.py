@@ -50,3 +50,32 @@ class Ranking:
     feedback_window: int = 100
 
 RANKING = Ranking()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one search may cause, so that no query holds a server worker for
+    seconds (issue 13: ``a* b* ... z*`` took 15-17 s, a 1,000-letter word 1-2 s of "did you
+    mean"). Each cut is reported to the user as a warning."""
+
+    #: Seconds a search may take (wall clock, from parsing to the last highlight); past it,
+    #: the parts that can be left out ("did you mean") are, and a search still matching
+    #: stops with :class:`~search.errors.QueryTimeoutError`. 0: no limit.
+    time_budget: float = 1.0
+    #: Words one prefix, wildcard or range (``a*``, ``title:[a TO z]``) may expand to: its
+    #: most frequent words are kept, as Elasticsearch's ``max_expansions`` (default 50) does.
+    max_expansions: int = 64
+    #: Words all the patterns of one query may expand to together (shared out equally), as
+    #: Lucene's ``max_clause_count`` bounds a whole query.
+    max_expanded_terms: int = 1024
+    #: Characters of query text read; the rest is dropped with a warning (the web API refuses
+    #: longer queries outright).
+    max_query_chars: int = 1000
+    #: "Did you mean" looks at words up to this long (the longest English words are ~30
+    #: letters; edit-distance search over a 1,000-letter word took 1-2 s) and corrects at
+    #: most this many unknown words of a query.
+    suggest_max_word_chars: int = 30
+    suggest_max_words: int = 8
+
+
+LIMITS = Limits()

@@ -7,6 +7,7 @@ defaults below, then ``$SEARCH_INDEX``, then ``test_config``.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
@@ -14,10 +15,16 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from search.engine import SearchEngine
 from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidParameterError,
-                           InvalidQueryError, SearchError)
+                           InvalidQueryError, QueryTimeoutError, SearchError)
+from search.settings import LIMITS
 from search.backends.embedded.storage import resolve_index_dir
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: The Jinja2 templates: inside the package when installed from a wheel (setup.py copies
+#: them there), else the repository's top-level templates/ folder (an editable install).
+_PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+TEMPLATES = (_PACKAGED_TEMPLATES if os.path.isdir(_PACKAGED_TEMPLATES)
+             else os.path.join(REPO_ROOT, "templates"))
 
 #: Settings with their defaults; ``create_app(test_config)`` overrides any of them.
 SETTINGS: dict[str, Any] = {
@@ -25,6 +32,7 @@ SETTINGS: dict[str, Any] = {
     "HIGHLIGHTS": 3,  # passages per hit
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_SORT_KEYS": False,
+    "TIME_BUDGET": LIMITS.time_budget,  # seconds a search may take (0: no limit)
 }
 
 CONTENT_SECURITY_POLICY = (
@@ -33,7 +41,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, template_folder=os.path.join(REPO_ROOT, "templates"),
+    app = Flask(__name__, template_folder=TEMPLATES,
                 static_folder="static")
     app.config.update(SETTINGS)
     if test_config:
@@ -41,11 +49,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SEARCH_INDEX"] = resolve_index_dir(app.config.get("SEARCH_INDEX"))
     app.jinja_env.autoescape = True
     app.json.sort_keys = False
-    app.extensions["search_engine"] = SearchEngine(app.config["SEARCH_INDEX"])
+    app.extensions["search_engine"] = SearchEngine(
+        app.config["SEARCH_INDEX"], replace(LIMITS, time_budget=float(app.config["TIME_BUDGET"])))
 
-    from . import api, views
+    from . import api, health, views
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
 
     app.register_error_handler(SearchError, _search_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -76,6 +86,8 @@ def _search_error(error: SearchError):
         return _error_response(404, "Article not found", str(error))
     if isinstance(error, IndexNotFoundError):
         return _error_response(503, "No index yet", str(error))
+    if isinstance(error, QueryTimeoutError):  # (the query's doing, not the server's: 4xx)
+        return _error_response(400, "That search took too long", str(error))
     if isinstance(error, (InvalidParameterError, InvalidQueryError)):
         return _error_response(400, "That search cannot be run", str(error))
     return _error_response(400, "That request cannot be served", str(error))

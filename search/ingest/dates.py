@@ -49,17 +49,28 @@ def parse_date_param(text: str, name: str, *, end: bool = False) -> dt.date:
     ``end=True`` takes the last day of a year or month (``--until 2023`` means through 2023-12-31).
     """
     value = text.strip()
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", value)
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
     if match:
         year, month = int(match.group(1)), match.group(2)
+        if year < dt.MINYEAR:  # (9999 is the largest four digits can say)
+            raise InvalidParameterError(
+                f"{name}: {text!r} is not a date: years run from 0001 to 9999, e.g. 2023-04-21.")
+        if match.group(3) is not None:  # any year a user asks for, not only those news carry
+            try:
+                return dt.date(year, int(month), int(match.group(3)))
+            except ValueError:
+                raise InvalidParameterError(
+                    f"{name}: {text!r} is not a date: no such day. Use YYYY-MM-DD, e.g. 2023-04-21."
+                ) from None
         if month is None:
             return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
         month = int(month)
         if 1 <= month <= 12:
             if not end:
                 return dt.date(year, month, 1)
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
+            if month == 12:
+                return dt.date(year, 12, 31)
+            return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
     date = parse_date(value)
     if date is None:
         raise InvalidParameterError(

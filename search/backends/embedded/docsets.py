@@ -13,37 +13,48 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from ...budget import UNLIMITED, Budget
+
 #: Fields whose query terms are plain strings in the index (no numeric or date encoding).
 _STRING_FIELDS = frozenset({"title", "body", "person", "system", "source", "org", "place",
                             "year", "month", "words", "id"})
 
 
-def matching_docs(q: wq.Query, searcher: Searcher, live: frozenset[int]) -> set[int]:
-    """Live docnums matching ``q`` (equal to ``set(searcher.docs_for_query(q))``)."""
-    return _docs(q, searcher, live)
+def matching_docs(q: wq.Query, searcher: Searcher, live: frozenset[int],
+                  budget: Budget = UNLIMITED) -> set[int]:
+    """Live docnums matching ``q`` (equal to ``set(searcher.docs_for_query(q))``); stops
+    with QueryTimeoutError once ``budget`` is spent."""
+    return _docs(q, searcher, live, budget)
 
 
-def _docs(q: wq.Query, searcher: Searcher, live: frozenset[int]) -> set[int]:
+def _docs(q: wq.Query, searcher: Searcher, live: frozenset[int],
+          budget: Budget = UNLIMITED) -> set[int]:
+    budget.check()
     if isinstance(q, wq.Term) and q.fieldname in _STRING_FIELDS and isinstance(q.text, str):
         return _term_docs(searcher, q.fieldname, q.text, live)
     if isinstance(q, wq.And):
-        return _intersection([_docs(sub, searcher, live) for sub in q.subqueries], live)
+        return _intersection([_docs(sub, searcher, live, budget) for sub in q.subqueries], live)
     if isinstance(q, wq.Or) and not q.minmatch:
         out: set[int] = set()
         for sub in q.subqueries:
-            out |= _docs(sub, searcher, live)
+            out |= _docs(sub, searcher, live, budget)
         return out
     if isinstance(q, wq.AndNot):
-        return _docs(q.a, searcher, live) - _docs(q.b, searcher, live)
+        return _docs(q.a, searcher, live, budget) - _docs(q.b, searcher, live, budget)
     if isinstance(q, wq.AndMaybe):
-        return _docs(q.a, searcher, live)
+        return _docs(q.a, searcher, live, budget)
     if isinstance(q, wq.Not):
-        return set(live) - _docs(q.query, searcher, live)
+        return set(live) - _docs(q.query, searcher, live, budget)
     if isinstance(q, wq.Every) and not q.fieldname:
         return set(live)
     if isinstance(q, type(wq.NullQuery)):
         return set()
-    return set(searcher.docs_for_query(q))
+    out = set()
+    for i, docnum in enumerate(searcher.docs_for_query(q)):
+        out.add(docnum)
+        if i % 1024 == 1023:
+            budget.check()
+    return out
 
 
 def _term_docs(searcher: Searcher, field: str, text: str, live: frozenset[int]) -> set[int]:

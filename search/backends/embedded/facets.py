@@ -329,6 +329,8 @@ def _date_column(reader: IndexReader) -> np.ndarray:
     """Every document's date as Whoosh's sortable number, read as whole columns."""
     parts = []
     for leaf, _ in reader.leaf_readers():
+        if not leaf.doc_count_all():  # an empty index's reader has no columns at all
+            continue
         column = leaf.column_reader("date", translate=False)
         raw = raw_column(column, leaf.doc_count_all())
         parts.append(np.frombuffer(raw, dtype=">u8").astype(np.int64) if raw is not None

@@ -30,6 +30,7 @@ from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
 from ...query import AllFirst
+from ...budget import UNLIMITED, Budget
 from ...settings import RANKING, Ranking
 
 Ranked = list[tuple[float, int]]  # (score, docnum), best first
@@ -97,8 +98,9 @@ class Scorer:
     """Scores queries against one index generation (``impacts``) for one thread."""
 
     def __init__(self, impacts: Impacts, searcher: Searcher, ranking: Ranking = RANKING,
-                 facet_docs: FacetDocs | None = None):
+                 facet_docs: FacetDocs | None = None, budget: Budget = UNLIMITED):
         self.impacts = impacts
+        self.budget = budget  # checked at each node and while Whoosh steps through documents
         self.searcher = searcher
         self.ranking = ranking
         self.facet_docs = facet_docs
@@ -136,6 +138,7 @@ class Scorer:
     # -- evaluation -------------------------------------------------------------------
 
     def evaluate(self, q: wq.Query) -> _Sparse | _Dense:
+        self.budget.check()
         if isinstance(q, wq.Term) and isinstance(q.text, str):
             if q.fieldname in IMPACT_FIELDS:
                 return self._term(q)
@@ -258,6 +261,8 @@ class Scorer:
                 docs.append(matcher.id() + offset)
                 scores.append(matcher.score())
                 matcher.next()
+                if not len(docs) % 256:
+                    self.budget.check()
         return _Sparse(np.asarray(docs, dtype=np.int64), np.asarray(scores, dtype=np.float64),
                        1 if docs else 0)
 
