@@ -65,13 +65,13 @@ class _Generation:
     impacts: Impacts | None  # None: an index written before impact files (Whoosh scores)
     _vocabulary: Vocabulary | None = None  # built on first use, see vocabulary()
     _stories: Stories | None | bool = False  # False: not read yet, see stories()
+    _lexicons: dict[str, Lexicon] | None = None  # built on first use, see lexicon()
 
     def stories(self, reader: Any) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
         if self._stories is False:
             self._stories = Stories.load(reader, self.impacts, self.facets.live_mask) or None
         return self._stories  # type: ignore[return-value]
-    _lexicons: dict[str, Lexicon] | None = None  # built on first use, see lexicon()
 
     def lexicon(self, fieldname: str) -> Lexicon | None:
         """The sorted words of a text field, for expanding prefixes and ranges (None
