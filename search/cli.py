@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -10,6 +11,8 @@ from typing import Any, Callable
 import click
 
 from .ingest.dates import parse_date_param
+from .ingest.formats import ReadOptions
+from .settings import INGEST_LIMITS
 from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
@@ -63,10 +66,23 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Start a new index instead of adding to the existing one.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes for analysis (default: one per core).")
+@click.option("--collection", metavar="NAME",
+              help="Collection of these articles (default: their folder under each PATH).")
+@click.option("--dayfirst", "date_order", flag_value="dayfirst",
+              help="Read dates like 12/03/2022 as 12 March (default: report them, undated).")
+@click.option("--monthfirst", "date_order", flag_value="monthfirst",
+              help="Read dates like 12/03/2022 as December 3.")
+@click.option("--max-file-mb", type=click.IntRange(1, None), default=None,
+              help=f"Unpacked MB read from one file [default: {INGEST_LIMITS.max_file_bytes >> 20}].")
+@click.option("--max-article-chars", type=click.IntRange(1000, None), default=None,
+              help=f"Longer articles are cut [default: {INGEST_LIMITS.max_article_chars}].")
 @index_option
 @handles_errors
-def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None) -> None:
-    """Index articles from files and folders (.txt pages, .jsonl, .csv; gzipped or not).
+def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None,
+                  collection: str | None = None, date_order: str | None = None,
+                  max_file_mb: int | None = None, max_article_chars: int | None = None) -> None:
+    """Index articles from files and folders (.txt pages, .jsonl, .csv, .html, RSS/Atom
+    feeds, .warc; gzipped or not).
 
     Only new or changed files are read; articles already in the index are not added
     twice. Exit status 3 means some inputs were skipped (listed at the end).
@@ -78,7 +94,8 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
 
     try:
         report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
-                             workers=workers, on_progress=show if on_tty else None)
+                             workers=workers, on_progress=show if on_tty else None,
+                             options=read_options(collection, date_order, max_file_mb, max_article_chars))
     except KeyboardInterrupt:
         click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
         sys.exit(130)
@@ -87,6 +104,13 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     click.echo(report_text(report), nl=False)
     if not report.clean:
         sys.exit(EXIT_SKIPPED)
+
+
+def read_options(collection, date_order, max_file_mb, max_article_chars) -> ReadOptions:
+    limits = dataclasses.replace(
+        INGEST_LIMITS, **({"max_file_bytes": max_file_mb << 20} if max_file_mb else {}),
+        **({"max_article_chars": max_article_chars} if max_article_chars else {}))
+    return ReadOptions(limits=limits, date_order=date_order or "", collection=(collection or "").strip())
 
 
 def filter_options(fn: Callable) -> Callable:

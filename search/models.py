@@ -26,6 +26,7 @@ class Article:
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     origin: str = ""  # "path:line" it came from, for messages
     key: str = ""  # an id the input file gave, if any
+    collection: str = ""  # the folder it was found in (or --collection), a facet
 
     @property
     def id(self) -> str:

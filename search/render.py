@@ -119,12 +119,13 @@ def report_text(report: IndexReport) -> str:
         lines.append(f"{report.duplicates:,} articles were already indexed (same content).")
     if report.removed:
         lines.append(f"{report.removed:,} articles removed (their files changed or are gone).")
-    if report.problems:
-        lines.append(f"Skipped {len(report.problems):,} inputs:")
-        for problem in report.problems[:50]:
-            lines.append(f"  {problem}")
-        if len(report.problems) > 50:
-            lines.append(f"  ... and {len(report.problems) - 50:,} more")
+    for heading, problems in (("Skipped {:,} inputs:", [p for p in report.problems if p.skipped]),
+                              ("Read with {:,} notes:", [p for p in report.problems if not p.skipped])):
+        if problems:
+            lines.append(heading.format(len(problems)))
+            lines.extend(f"  {problem}" for problem in problems[:50])
+            if len(problems) > 50:
+                lines.append(f"  ... and {len(problems) - 50:,} more")
     return "\n".join(lines) + "\n"
 
 

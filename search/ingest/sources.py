@@ -55,6 +55,11 @@ def canonical_source(name: str) -> str:
     return _by_name().get(_key(name), name)
 
 
+def is_known_outlet(name: str) -> bool:
+    """``Reuters``, ``BBC News``: a name or alias of an outlet in the table."""
+    return _key(name) in _by_name()
+
+
 def source_from_url(url: str) -> str | None:
     try:
         host = (urlsplit(url.strip()).hostname or "").lower()
@@ -87,8 +92,7 @@ def _credit_patterns() -> list[tuple[re.Pattern[str], int, str]]:
                 (re.compile(rf"\b{c}['\u2019]s (?:coverage|Live Briefing|correspondent|reporter)"),
                  3, outlet.name),
                 (re.compile(rf"\b(?:an? )?{c} (?:saw|correspondent|reporter|journalist|"
-                            rf"photographer|team|has learned|was told)\b"), 2, outlet.name),
-                (re.compile(rf"\btold {c}\b"), 2, outlet.name),
+                            rf"photographer|team|has learned)\b"), 2, outlet.name),
                 (re.compile(rf"(?:\s|/){c}\s*$", re.M), 2, outlet.name),  # caption credit
             ]
         for byline in outlet.bylines:

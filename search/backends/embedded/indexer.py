@@ -8,6 +8,7 @@ crash or Ctrl-C leaves the previous index as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -19,7 +20,7 @@ from whoosh.index import LockError
 
 from . import storage
 from ...errors import IndexLockedError, SearchError
-from ...ingest.formats import Problem, input_files, read_path
+from ...ingest.formats import Problem, ReadOptions, input_files, read_path
 from ...models import Article
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
@@ -65,7 +66,8 @@ class IndexReport:
 
     @property
     def clean(self) -> bool:
-        return not self.problems
+        """Nothing skipped (notices of what was assumed or cut do not count)."""
+        return not any(p.skipped for p in self.problems)
 
 
 def _new_articles(batches: Iterator[list[Article]], known: set[str],
@@ -91,7 +93,9 @@ def _file_key(path: str) -> str:
 class _Run:
     """One ``search index`` run: which files to read, and what they held."""
 
-    def __init__(self, paths: list[str], manifest: dict, report: IndexReport):
+    def __init__(self, paths: list[str], manifest: dict, report: IndexReport,
+                 options: ReadOptions | None = None):
+        self.options = dataclasses.replace(options or ReadOptions(), roots=tuple(paths))
         self.manifest_files: dict[str, dict] = manifest.setdefault("files", {})
         self.report = report
         self.to_read: list[tuple[str, os.stat_result]] = []
@@ -120,7 +124,7 @@ class _Run:
         batch: list[Article] = []
         for path, stat in self.to_read:
             ids = self.ids_by_file.setdefault(_file_key(path), [])
-            for record in read_path(path):
+            for record in read_path(path, self.options):
                 if isinstance(record, Problem):
                     self.report.problems.append(record)
                     continue
@@ -154,12 +158,14 @@ class _Run:
 def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
                 workers: int | None = None,
                 on_progress: Callable[[Progress], None] | None = None,
-                segment_chars: int = SEGMENT_TEXT_CHARS) -> IndexReport:
+                segment_chars: int = SEGMENT_TEXT_CHARS,
+                options: ReadOptions | None = None) -> IndexReport:
     """Index the articles in ``paths`` (files or folders) into ``index_dir``.
 
     Incremental unless ``rebuild``: files whose size and mtime are unchanged are not
     read again, and articles already indexed (same id) are not added twice. Each worker
-    starts a new segment after ``segment_chars`` characters of text.
+    starts a new segment after ``segment_chars`` characters of text. ``options`` are the
+    limits, date order and collection given to every input format.
     """
     started = time.monotonic()
     storage.prepare_root(index_dir)
@@ -169,7 +175,7 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
     assert generation is not None
     manifest = {"files": {}} if fresh else storage.load_manifest(generation)
     report = IndexReport(index_dir=index_dir)
-    run = _Run(paths, manifest, report)
+    run = _Run(paths, manifest, report, options)
     progress = Progress(bytes_total=run.bytes_total)
     if workers is None:
         workers = (os.cpu_count() or 1) if progress.bytes_total >= PARALLEL_MIN_BYTES else 1
