@@ -121,6 +121,8 @@ def filter_options(fn: Callable) -> Callable:
         click.option("--source", multiple=True, help="Only articles from this outlet (repeatable)."),
         click.option("--org", multiple=True, help="Only articles mentioning this organisation (repeatable)."),
         click.option("--place", multiple=True, help="Only articles mentioning this place (repeatable)."),
+        click.option("--collection", multiple=True,
+                     help="Only articles of this collection: the folder they were indexed from (repeatable)."),
         click.option("--since", metavar="DATE", help="Only articles on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Only articles on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
     ]
@@ -129,10 +131,11 @@ def filter_options(fn: Callable) -> Callable:
     return fn
 
 
-def build_request(text: str, person, system, source, org, place, since, until, **extra) -> SearchRequest:
+def build_request(text: str, person, system, source, org, place, since, until, collection=(),
+                  **extra) -> SearchRequest:
     return SearchRequest(
         text=text, persons=tuple(person), systems=tuple(system), sources=tuple(source),
-        orgs=tuple(org), places=tuple(place),
+        orgs=tuple(org), places=tuple(place), collections=tuple(collection),
         since=parse_date_param(since, "--since") if since else None,
         until=parse_date_param(until, "--until", end=True) if until else None, **extra)
 

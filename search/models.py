@@ -10,7 +10,7 @@ UNKNOWN_SOURCE = "unknown"
 UNDATED = "undated"
 
 #: Facet names in display order, and the request attribute that filters each.
-FACET_FIELDS = ("person", "system", "source", "org", "place")
+FACET_FIELDS = ("person", "system", "source", "org", "place", "collection")
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,7 @@ class SearchRequest:
     sources: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
     sort: str = "relevance"  # or "date"
@@ -137,7 +138,7 @@ class SearchRequest:
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Facet selections keyed by facet name."""
         return {"person": self.persons, "system": self.systems, "source": self.sources,
-                "org": self.orgs, "place": self.places}
+                "org": self.orgs, "place": self.places, "collection": self.collections}
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class StoredArticle:
     roles: dict[str, tuple[str, ...]]
     origin: str
     extra: dict[str, str]
+    collection: str = ""
 
     def to_dict(self, with_body: bool = True) -> dict[str, Any]:
         d = asdict(self)

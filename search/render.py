@@ -11,7 +11,8 @@ from .backends.embedded.indexer import IndexReport, Progress
 from .models import Highlight, SearchResults, StoredArticle
 
 FACET_TITLES = {"person": "People", "system": "Systems", "source": "Sources",
-                "org": "Organisations", "place": "Places", "year": "Years"}
+                "org": "Organisations", "place": "Places", "year": "Years",
+                "collection": "Collections"}
 
 
 def highlight_text(h: Highlight, colour: bool) -> str:
@@ -80,7 +81,8 @@ def article_text(article: StoredArticle) -> str:
         ("people", ", ".join(p + (f" ({'; '.join(article.roles[p])})" if article.roles.get(p) else "")
                              for p in article.persons)),
         ("systems", ", ".join(article.systems)), ("organisations", ", ".join(article.orgs)),
-        ("places", ", ".join(article.places)), ("from", article.origin)]
+        ("places", ", ".join(article.places)), ("collection", article.collection),
+        ("from", article.origin)]
     meta += sorted(article.extra.items())
     for key, value in meta:
         if value:

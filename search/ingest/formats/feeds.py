@@ -21,13 +21,15 @@ from .html import clean_title
 _BLOCK_END_RE = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|section|article)\s*>|<br\s*/?>", re.I)
 _TAG_RE = re.compile(r"<[^>]*>")
 _TITLE_SPLIT_RE = re.compile(r"\s+[|\u2013\u2014:-]\s+")
+#: The link feeds put after a summary: "Continue reading...", "Read more »".
+_READ_MORE_RE = re.compile(r"\s*(?:continue reading|read more|read the full (?:article|story))\W*$", re.I)
 
 
 def html_to_text(markup: str) -> str:
     """Paragraphs of an entry's HTML (feedparser has already removed scripts and styles)."""
     text = _TAG_RE.sub("", _BLOCK_END_RE.sub("\n\n", markup))
     paragraphs = (re.sub(r"\s+", " ", html.unescape(p)).strip() for p in text.split("\n\n"))
-    return "\n\n".join(p for p in paragraphs if p)
+    return _READ_MORE_RE.sub("", "\n\n".join(p for p in paragraphs if p)).strip()
 
 
 def feed_source(feed: Any) -> str:
@@ -46,6 +48,11 @@ def feed_source(feed: Any) -> str:
 
 
 def _entry_date(entry: Any) -> tuple[dt.date | None, str]:
+    """The day the entry gives (its own time zone's, not UTC's), published before updated."""
+    for key in ("published", "updated"):
+        date = parse_date(entry.get(key))
+        if date:
+            return date, f"the feed's {key} date"
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
@@ -53,10 +60,6 @@ def _entry_date(entry: Any) -> tuple[dt.date | None, str]:
                 return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday), f"the feed's {key[:-7]} date"
             except ValueError:
                 continue
-    for key in ("published", "updated"):
-        date = parse_date(entry.get(key))
-        if date:
-            return date, f"the feed's {key} date"
     return None, ""
 
 
