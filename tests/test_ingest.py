@@ -120,7 +120,8 @@ def test_bad_files_are_reported_not_raised(tmp_path):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".jsonl", ".csv", ".csv.gz"]))
+@given(content=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".jsonl", ".csv", ".csv.gz", ".html",
+                                                              ".rss", ".warc", ".warc.gz"]))
 def test_no_input_bytes_crash_ingest(tmp_path, content, suffix):
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(gzip.compress(content) if suffix.endswith(".gz") else content)

@@ -252,6 +252,10 @@ def test_titles_lose_the_site_name_in_general():
 def test_a_source_is_never_taken_from_a_quotation():
     assert source_from_text("Vladimir Putin told Xinhua in an interview that talks were possible.") is None
     assert source_from_text("KYIV (Reuters) - Ukraine said on Friday that Putin told Xinhua ...") == "Reuters"
+    assert source_from_text("KYIV, April 21 (Reuters) - Ukraine said ...") == "Reuters"
+    assert source_from_text("The ministry said, according to AFP\n\nMore text.") is None
+    assert source_from_text("Moscow said (AFP) it would respond, the BBC has been told.") is None
+    assert source_from_text("Soldiers fire British-supplied artillery AFP\n\nText.") == "AFP"  # caption
 
 
 def test_text_page_boilerplate_is_not_the_title_nor_the_body(tmp_path):

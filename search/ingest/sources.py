@@ -88,12 +88,18 @@ def _credit_patterns() -> list[tuple[re.Pattern[str], int, str]]:
         for credit in outlet.credits:
             c = re.escape(credit)
             patterns += [
-                (re.compile(rf"\(\s*{c}\s*\)"), 3, outlet.name),  # (Anadolu), CITY (Reuters) -
+                # A credit line: "KYIV (Reuters) -" opening a paragraph, "(Anadolu)" closing
+                # one; not "(AFP)" inside a sentence that quotes it.
+                (re.compile(rf"^[^\S\n]*(?:[A-Z0-9][\w.'\u2019-]*[ ,/]*){{0,6}}\(\s*{c}\s*\)|"
+                            rf"\(\s*{c}\s*\)[^\S\n]*$", re.M), 3, outlet.name),
                 (re.compile(rf"\b{c}['\u2019]s (?:coverage|Live Briefing|correspondent|reporter)"),
                  3, outlet.name),
                 (re.compile(rf"\b(?:an? )?{c} (?:saw|correspondent|reporter|journalist|"
                             rf"photographer|team|has learned)\b"), 2, outlet.name),
-                (re.compile(rf"(?:\s|/){c}\s*$", re.M), 2, outlet.name),  # caption credit
+                # A caption's credit: "... artillery AFP", "Photo: Getty/AFP"; not a sentence
+                # ending "according to AFP" or "told AFP".
+                (re.compile(rf"(?<!\bto)(?<!\bby)(?<!\btold)(?<!\bsaid)(?<!\bfrom)(?:\s|/){c}\s*$",
+                            re.M), 2, outlet.name),
             ]
         for byline in outlet.bylines:
             patterns.append((re.compile(rf"\bBy {re.escape(byline)}\b"), 3, outlet.name))

@@ -53,7 +53,7 @@ class WarcFormat(Format):
                 status = http.get_statuscode() if http else ""
                 if status != "200" or not content_type.lower().startswith(_HTML_TYPES):
                     kind = content_type.split(";")[0].strip() or "no content type"
-                    not_pages[kind if status == "200" else f"HTTP {status}"] += 1
+                    not_pages[kind if status == "200" else f"HTTP {status or '(no status)'}"] += 1
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 payload = record.content_stream().read(max_bytes + 1)
