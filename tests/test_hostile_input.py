@@ -143,3 +143,16 @@ def test_a_utf8_file_with_one_bad_line_keeps_every_other_line_utf8(tmp_path):
     assert [r.title for r in records if isinstance(r, Article)] == ["Zelenskyy \u2013 K\u00fcrsk", "caf\u00e9"]
     assert [(r.line, r.reason) for r in records if isinstance(r, Problem)] == [
         (2, "1 lines are not valid UTF-8: read as cp1252")]
+
+
+def test_markup_bombs_in_pages_and_feeds_are_bounded(tmp_path):
+    deep = write(tmp_path / "deep.html", "<html><body>" + "<div>" * 20_000 + "<p>Deep text about drones "
+                 "over Kyiv today, officials said on Monday.</p>" + "</div>" * 20_000 + "</body></html>")
+    for record in read_path(str(deep)):
+        assert isinstance(record, (Article, Problem))
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
+    laughs = write(tmp_path / "laughs.rss", f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l0 "lol">{entities}]>'
+                   '<rss version="2.0"><channel><title>&l8;</title><item><title>a</title>'
+                   "<description>b</description></item></channel></rss>")
+    [article] = [r for r in read_path(str(laughs)) if isinstance(r, Article)]
+    assert len(article.source) < 1000  # the entity was not expanded 10^8 times
