@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import signal
@@ -14,11 +15,12 @@ from typing import Any, Callable
 import click
 
 from .ingest.dates import parse_date_param
+from .ingest.formats import ReadOptions
 from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
 from .models import SearchRequest
-from .settings import LIMITS
+from .settings import INGEST_LIMITS, LIMITS
 from .entity_views import entity_detail, list_entities, unknown_systems
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
                      results_text, stats_text)
@@ -73,10 +75,23 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Start a new index instead of adding to the existing one.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes for analysis (default: one per core).")
+@click.option("--collection", metavar="NAME",
+              help="Collection of these articles (default: their folder under each PATH).")
+@click.option("--dayfirst", "date_order", flag_value="dayfirst",
+              help="Read dates like 12/03/2022 as 12 March (default: report them, undated).")
+@click.option("--monthfirst", "date_order", flag_value="monthfirst",
+              help="Read dates like 12/03/2022 as December 3.")
+@click.option("--max-file-mb", type=click.IntRange(1, None), default=None,
+              help=f"Unpacked MB read from one file [default: {INGEST_LIMITS.max_file_bytes >> 20}].")
+@click.option("--max-article-chars", type=click.IntRange(1000, None), default=None,
+              help=f"Longer articles are cut [default: {INGEST_LIMITS.max_article_chars}].")
 @index_option
 @handles_errors
-def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None) -> None:
-    """Index articles from files and folders (.txt pages, .jsonl, .csv; gzipped or not).
+def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None,
+                  collection: str | None = None, date_order: str | None = None,
+                  max_file_mb: int | None = None, max_article_chars: int | None = None) -> None:
+    """Index articles from files and folders (.txt pages, .jsonl, .csv, .html, RSS/Atom
+    feeds, .warc; gzipped or not).
 
     Only new or changed files are read; articles already in the index are not added
     twice. Exit status 3 means some inputs were skipped (listed at the end).
@@ -89,7 +104,9 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     with _stopped_by_sigterm() as stop:
         try:
             report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
-                                 workers=workers, on_progress=show if on_tty else None)
+                                 workers=workers, on_progress=show if on_tty else None,
+                                 options=read_options(collection, date_order, max_file_mb,
+                                                      max_article_chars))
         except KeyboardInterrupt:
             _ignore_stop_signals()  # the clean-up is done; a second Ctrl-C changes nothing
             click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
@@ -134,6 +151,13 @@ def _ignore_stop_signals() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def read_options(collection, date_order, max_file_mb, max_article_chars) -> ReadOptions:
+    limits = dataclasses.replace(
+        INGEST_LIMITS, **({"max_file_bytes": max_file_mb << 20} if max_file_mb else {}),
+        **({"max_article_chars": max_article_chars} if max_article_chars else {}))
+    return ReadOptions(limits=limits, date_order=date_order or "", collection=(collection or "").strip())
+
+
 def filter_options(fn: Callable) -> Callable:
     """The filters shared by `query` and `export`."""
     options = [
@@ -142,6 +166,8 @@ def filter_options(fn: Callable) -> Callable:
         click.option("--source", multiple=True, help="Only articles from this outlet (repeatable)."),
         click.option("--org", multiple=True, help="Only articles mentioning this organisation (repeatable)."),
         click.option("--place", multiple=True, help="Only articles mentioning this place (repeatable)."),
+        click.option("--collection", multiple=True,
+                     help="Only articles of this collection: the folder they were indexed from (repeatable)."),
         click.option("--since", metavar="DATE", help="Only articles on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Only articles on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
     ]
@@ -150,10 +176,11 @@ def filter_options(fn: Callable) -> Callable:
     return fn
 
 
-def build_request(text: str, person, system, source, org, place, since, until, **extra) -> SearchRequest:
+def build_request(text: str, person, system, source, org, place, since, until, collection=(),
+                  **extra) -> SearchRequest:
     return SearchRequest(
         text=text, persons=tuple(person), systems=tuple(system), sources=tuple(source),
-        orgs=tuple(org), places=tuple(place),
+        orgs=tuple(org), places=tuple(place), collections=tuple(collection),
         since=parse_date_param(since, "--since") if since else None,
         until=parse_date_param(until, "--until", end=True) if until else None, **extra)
 

@@ -620,4 +620,5 @@ def _stored(fields: dict[str, Any]) -> StoredArticle:
         persons=stored_list(fields.get("person")), systems=stored_list(fields.get("system")),
         orgs=stored_list(fields.get("org")), places=stored_list(fields.get("place")),
         roles={k: tuple(v) for k, v in (fields.get("roles") or {}).items()},
-        origin=fields.get("origin", ""), extra=dict(fields.get("extra") or {}))
+        origin=fields.get("origin", ""), extra=dict(fields.get("extra") or {}),
+        collection=fields.get("collection") or "")

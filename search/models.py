@@ -10,7 +10,7 @@ UNKNOWN_SOURCE = "unknown"
 UNDATED = "undated"
 
 #: Facet names in display order, and the request attribute that filters each.
-FACET_FIELDS = ("person", "system", "source", "org", "place")
+FACET_FIELDS = ("person", "system", "source", "org", "place", "collection")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Article:
     extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     origin: str = ""  # "path:line" it came from, for messages
     key: str = ""  # an id the input file gave, if any
+    collection: str = ""  # the folder it was found in (or --collection), a facet
 
     @property
     def id(self) -> str:
@@ -150,6 +151,7 @@ class SearchRequest:
     sources: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
     sort: str = "relevance"  # or "date"
@@ -161,7 +163,7 @@ class SearchRequest:
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Facet selections keyed by facet name."""
         return {"person": self.persons, "system": self.systems, "source": self.sources,
-                "org": self.orgs, "place": self.places}
+                "org": self.orgs, "place": self.places, "collection": self.collections}
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ class StoredArticle:
     roles: dict[str, tuple[str, ...]]
     origin: str
     extra: dict[str, str]
+    collection: str = ""
 
     def to_dict(self, with_body: bool = True) -> dict[str, Any]:
         d = asdict(self)

@@ -11,7 +11,8 @@ from .backends.embedded.indexer import IndexReport, Progress
 from .models import Highlight, SearchResults, StoredArticle
 
 FACET_TITLES = {"person": "People", "system": "Systems", "source": "Sources",
-                "org": "Organisations", "place": "Places", "year": "Years"}
+                "org": "Organisations", "place": "Places", "year": "Years",
+                "collection": "Collections"}
 
 
 def highlight_text(h: Highlight, colour: bool) -> str:
@@ -88,7 +89,8 @@ def article_text(article: StoredArticle) -> str:
         ("people", ", ".join(p + (f" ({'; '.join(article.roles[p])})" if article.roles.get(p) else "")
                              for p in article.persons)),
         ("systems", ", ".join(article.systems)), ("organisations", ", ".join(article.orgs)),
-        ("places", ", ".join(article.places)), ("from", article.origin)]
+        ("places", ", ".join(article.places)), ("collection", article.collection),
+        ("from", article.origin)]
     meta += sorted(article.extra.items())
     for key, value in meta:
         if value:
@@ -131,12 +133,13 @@ def report_text(report: IndexReport) -> str:
         lines.append(f"{report.duplicates:,} articles appeared more than once in the input (same id): indexed once.")
     if report.removed:
         lines.append(f"{report.removed:,} articles removed (their files changed or are gone).")
-    if report.problems:
-        lines.append(f"Skipped {len(report.problems):,} inputs:")
-        for problem in report.problems[:50]:
-            lines.append(f"  {problem}")
-        if len(report.problems) > 50:
-            lines.append(f"  ... and {len(report.problems) - 50:,} more")
+    for heading, problems in (("Skipped {:,} inputs:", [p for p in report.problems if p.skipped]),
+                              ("Read with {:,} notes:", [p for p in report.problems if not p.skipped])):
+        if problems:
+            lines.append(heading.format(len(problems)))
+            lines.extend(f"  {problem}" for problem in problems[:50])
+            if len(problems) > 50:
+                lines.append(f"  ... and {len(problems) - 50:,} more")
     return "\n".join(lines) + "\n"
 
 

@@ -329,7 +329,8 @@ def test_did_you_mean_is_a_link(client):
 def test_api_search_shape(client):
     body = api(client, "/api/search?q=Austin&person=Lloyd+Austin")
     assert {"query", "total", "page", "hits", "facets", "took_ms", "suggestion", "warnings"} <= set(body)
-    assert {"person", "system", "source", "org", "place", "year", "month"} == set(body["facets"])
+    assert {"person", "system", "source", "org", "place", "year", "month",
+            "collection"} == set(body["facets"])
     hit = body["hits"][0]
     assert {"id", "title", "date", "source", "url", "highlights", "persons"} <= set(hit)
     h = hit["highlights"][0]  # ("Austin" names Lloyd Austin: both his names are marked)

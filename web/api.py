@@ -10,6 +10,8 @@ from search.errors import InvalidParameterError
 from search.backends.embedded.facets import value_key
 from search.models import FACET_FIELDS
 
+ENTITY_FACETS = tuple(f for f in FACET_FIELDS if f != "collection")  # a folder is no entity
+
 from . import engine
 from .openapi import openapi_document
 from .params import request_from_args
@@ -60,11 +62,11 @@ def _limit(default: int) -> int:
 
 @bp.route("/entities")
 def entities():
-    kinds = [k.strip() for k in request.args.getlist("type") if k.strip()] or list(FACET_FIELDS)
-    unknown = [k for k in kinds if k not in FACET_FIELDS]
+    kinds = [k.strip() for k in request.args.getlist("type") if k.strip()] or list(ENTITY_FACETS)
+    unknown = [k for k in kinds if k not in ENTITY_FACETS]
     if unknown:
         raise InvalidParameterError(
-            f"type: {unknown[0][:40]!r} is not an entity type; use one of {', '.join(FACET_FIELDS)}.")
+            f"type: {unknown[0][:40]!r} is not an entity type; use one of {', '.join(ENTITY_FACETS)}.")
     limit = _limit(20)
     prefix = value_key(request.args.get("q") or "")
     body: dict[str, Any] = {}

@@ -154,7 +154,8 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "summary": "Most frequent facet values per entity type", "operationId": "entities",
                 "parameters": [
                     _param("type", "Entity types to list (default: all).",
-                           {"type": "string", "enum": list(FACET_FIELDS)}, repeat=True),
+                           {"type": "string", "enum": [f for f in FACET_FIELDS if f != "collection"]},
+                           repeat=True),
                     _param("q", "Only names with a word starting with this.", {"type": "string"}),
                     _param("limit", "Values per type.", {"type": "integer", "minimum": 1,
                                                          "maximum": 500, "default": 20})],

@@ -25,7 +25,7 @@ MAX_QUERY_CHARS = 1000
 MAX_FILTER_VALUES = 20
 STATE_KEYS = ("q", *FACET_FIELDS, "since", "until", "sort", "page", "limit", "more")
 REQUEST_ATTR = {"person": "persons", "system": "systems", "source": "sources",
-                "org": "orgs", "place": "places"}
+                "org": "orgs", "place": "places", "collection": "collections"}
 
 
 def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:

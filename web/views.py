@@ -20,9 +20,9 @@ from .timeline import build_timeline
 bp = Blueprint("views", __name__)
 
 FACET_LABELS = {"person": "People", "system": "Weapon systems", "source": "Sources",
-                "org": "Organisations", "place": "Places"}
+                "org": "Organisations", "place": "Places", "collection": "Collections"}
 FILTER_LABELS = {"person": "Person", "system": "System", "source": "Source",
-                 "org": "Organisation", "place": "Place"}
+                 "org": "Organisation", "place": "Place", "collection": "Collection"}
 SORT_LABELS = (("relevance", "Relevance"), ("date", "Newest first"))
 
 

@@ -43,6 +43,51 @@ def parse_date(text: str | None) -> dt.date | None:
     return None
 
 
+_NUMERIC_RE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d])")
+#: ``/2022/03/14/``, ``/2022-03-14-``, ``/20220314/`` in a URL path.
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})([/-]?)(\d{2}|[a-z]{3})\2(\d{2})(?=[/_.-]|$)", re.I)
+#: ``20220125T090000Z_GB_en_...``, ``2022-01-25 report``, ``bbc_2022_01_25``: a date not
+#: glued to other digits (a hash or an id).
+_NAME_DATE_RE = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})([-_.]?)(\d{2})\2(\d{2})(?![0-9])")
+DATE_ORDERS = ("dayfirst", "monthfirst")
+
+
+def parse_numeric_date(text: str | None, order: str = "") -> tuple[dt.date | None, bool]:
+    """``12/03/2022`` -> ``(date, ambiguous)``. A day above 12 settles the order; otherwise
+    the date is ambiguous and read only with ``order`` ("dayfirst" or "monthfirst"):
+    (None, True) without one, rather than a guess."""
+    match = _NUMERIC_RE.search(text or "")
+    if not match:
+        return None, False
+    first, second, year = int(match.group(1)), int(match.group(3)), match.group(4)
+    if first > 12 or second > 12 or first == second:
+        day, month = (first, second) if first > 12 or (first == second) else (second, first)
+        return _make(year, month, str(day)), False
+    if order == "dayfirst":
+        return _make(year, second, str(first)), True
+    if order == "monthfirst":
+        return _make(year, first, str(second)), True
+    return None, True
+
+
+def date_from_url(url: str) -> dt.date | None:
+    """``https://site/2022/03/14/slug`` -> 2022-03-14: many sites put the date in the path."""
+    from urllib.parse import urlsplit
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return None
+    match = _URL_DATE_RE.search(path)
+    return _make(match.group(1), match.group(3), match.group(4)) if match else None
+
+
+def date_from_name(path: str) -> dt.date | None:
+    """A date in a file name (crawlers name files by timestamp), not in its folders."""
+    import os
+    match = _NAME_DATE_RE.search(os.path.basename(path))
+    return _make(match.group(1), match.group(3), match.group(4)) if match else None
+
+
 def parse_date_param(text: str, name: str, *, end: bool = False) -> dt.date:
     """A user-supplied ``--since``/``--until`` value: ``YYYY``, ``YYYY-MM`` or a full date.
 

@@ -55,6 +55,11 @@ def canonical_source(name: str) -> str:
     return _by_name().get(_key(name), name)
 
 
+def is_known_outlet(name: str) -> bool:
+    """``Reuters``, ``BBC News``: a name or alias of an outlet in the table."""
+    return _key(name) in _by_name()
+
+
 def source_from_url(url: str) -> str | None:
     try:
         host = (urlsplit(url.strip()).hostname or "").lower()
@@ -76,23 +81,29 @@ def source_from_filename(path: str) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _credit_patterns() -> list[tuple[re.Pattern[str], int, str]]:
-    """(pattern, weight, outlet): the ways a text credits the outlet it comes from."""
-    patterns = []
+def _credit_patterns() -> list[tuple[str, re.Pattern[str], int, str]]:
+    """(literal, pattern, weight, outlet): the ways a text credits the outlet it comes from;
+    a pattern can only match where its literal occurs (all are case-sensitive)."""
+    patterns: list[tuple[str, re.Pattern[str], int, str]] = []
     for outlet in outlets():
         for credit in outlet.credits:
             c = re.escape(credit)
-            patterns += [
-                (re.compile(rf"\(\s*{c}\s*\)"), 3, outlet.name),  # (Anadolu), CITY (Reuters) -
+            patterns += [(credit, *p) for p in [
+                # A credit line: "KYIV (Reuters) -" opening a paragraph, "(Anadolu)" closing
+                # one; not "(AFP)" inside a sentence that quotes it.
+                (re.compile(rf"^[^\S\n]*(?:[A-Z0-9][\w.'\u2019-]*[ ,/]*){{0,6}}\(\s*{c}\s*\)|"
+                            rf"\(\s*{c}\s*\)[^\S\n]*$", re.M), 3, outlet.name),
                 (re.compile(rf"\b{c}['\u2019]s (?:coverage|Live Briefing|correspondent|reporter)"),
                  3, outlet.name),
                 (re.compile(rf"\b(?:an? )?{c} (?:saw|correspondent|reporter|journalist|"
-                            rf"photographer|team|has learned|was told)\b"), 2, outlet.name),
-                (re.compile(rf"\btold {c}\b"), 2, outlet.name),
-                (re.compile(rf"(?:\s|/){c}\s*$", re.M), 2, outlet.name),  # caption credit
-            ]
+                            rf"photographer|team|has learned)\b"), 2, outlet.name),
+                # A caption's credit: "... artillery AFP", "Photo: Getty/AFP"; not a sentence
+                # ending "according to AFP" or "told AFP".
+                (re.compile(rf"(?<!\bto)(?<!\bby)(?<!\btold)(?<!\bsaid)(?<!\bfrom)(?:\s|/){c}\s*$",
+                            re.M), 2, outlet.name),
+            ]]
         for byline in outlet.bylines:
-            patterns.append((re.compile(rf"\bBy {re.escape(byline)}\b"), 3, outlet.name))
+            patterns.append((byline, re.compile(rf"\bBy {re.escape(byline)}\b"), 3, outlet.name))
     return patterns
 
 
@@ -105,7 +116,9 @@ def source_from_text(text: str) -> str | None:
     text = _CONTRIBUTORS_RE.sub("", text)
     scores: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    for pattern, weight, name in _credit_patterns():
+    for literal, pattern, weight, name in _credit_patterns():
+        if literal not in text:  # a substring test is far cheaper than the pattern
+            continue
         for match in pattern.finditer(text):
             scores[name] += weight
             first_seen[name] = min(first_seen.get(name, match.start()), match.start())

@@ -233,6 +233,8 @@ class _Column:
     def from_reader(cls, reader: IndexReader, name: str, live: np.ndarray) -> "_Column":
         """From Whoosh's posting lists (an index without impact files)."""
         names, docs, values = [], [], []
+        if name not in reader.schema:  # a facet added after the index was made
+            return cls._live(names, docs, values, live)
         for term in reader.lexicon(name):
             found = np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64)
             values.append(np.full(len(found), len(names), dtype=np.int32))

@@ -17,6 +17,7 @@ listed articles are not all live is read again, which also repairs indexes damag
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import math
@@ -31,7 +32,7 @@ from whoosh import index as whoosh_index
 
 from . import storage
 from ...errors import IngestError, SearchError
-from ...ingest.formats import Problem, format_for, input_files, read_path
+from ...ingest.formats import Problem, ReadOptions, format_for, input_files, read_path
 from ...models import Article
 from .interrupts import HeldSignals
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
@@ -83,7 +84,8 @@ class IndexReport:
 
     @property
     def clean(self) -> bool:
-        return not self.problems
+        """Nothing skipped (notices of what was assumed or cut do not count)."""
+        return not any(p.skipped for p in self.problems)
 
 
 def _file_key(path: str) -> str:
@@ -176,7 +178,9 @@ class _Run:
     must look like afterwards (the new manifest)."""
 
     def __init__(self, paths: list[str], inputs: list[_Input], kept: set[str],
-                 manifest: dict[str, Any], live: set[str], report: IndexReport):
+                 manifest: dict[str, Any], live: set[str], report: IndexReport,
+                 options: ReadOptions | None = None):
+        self.options = dataclasses.replace(options or ReadOptions(), roots=tuple(paths))
         self.files: dict[str, dict] = manifest.setdefault("files", {})
         self.docs: dict[str, str] = manifest.setdefault("docs", {})
         self.old_ids = {i for entry in self.files.values() for i in entry["ids"]}
@@ -225,7 +229,7 @@ class _Run:
                     continue
                 self.opened += 1
             ids = self.ids_by_file.setdefault(item.key, [])
-            for record in read_path(item.path):
+            for record in read_path(item.path, self.options):
                 if isinstance(record, Problem):
                     self.report.problems.append(record)
                     if record.line is None and record.reason.startswith("cannot read"):
@@ -345,7 +349,8 @@ def _disk_error(exc: OSError, index_dir: str, written: int, free_at_start: int,
 def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
                 workers: int | None = None,
                 on_progress: Callable[[Progress], None] | None = None,
-                segment_chars: int = SEGMENT_TEXT_CHARS) -> IndexReport:
+                segment_chars: int = SEGMENT_TEXT_CHARS,
+                options: ReadOptions | None = None) -> IndexReport:
     """Index the articles in ``paths`` (files or folders) into ``index_dir``.
 
     Incremental unless ``rebuild``: files whose size and mtime are unchanged are not
@@ -354,7 +359,8 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
     removed (files that exist but cannot be read keep theirs, and are reported). A run
     that finds nothing readable, or a rebuild that finds no article, refuses and leaves
     the index as it was. Each worker starts a new segment after ``segment_chars``
-    characters of text.
+    characters of text. ``options`` are the limits, date order and collection given to
+    every input format.
     """
     started = time.monotonic()
     report = IndexReport(index_dir=index_dir)
@@ -392,7 +398,7 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
         else:
             manifest = storage.load_manifest(generation, ix.latest_generation())
             live_ids = _live_ids(ix)
-        run = _Run(paths, inputs, kept, manifest, live_ids, report)
+        run = _Run(paths, inputs, kept, manifest, live_ids, report, options)
         progress.bytes_total = run.bytes_total
         if workers is None:
             workers = (os.cpu_count() or 1) if progress.bytes_total >= PARALLEL_MIN_BYTES else 1

@@ -65,6 +65,8 @@ class _Writer(SegmentWriter):
             self.pool = PostingsBuffer()
 
     def add_document(self, **fields):
+        if "collection" not in self.schema:  # an index made before collections: none
+            fields.pop("collection", None)
         vocabulary = self.fieldwriter.vocabulary
         if vocabulary is not None:
             vocabulary.update(fields.pop("words", ()))

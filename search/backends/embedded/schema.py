@@ -66,7 +66,7 @@ class FacetField(fields.FieldType):
 
 
 SEP = "\x1f"  # joins the parts of alias and role terms
-FACET_NAMES = ("person", "system", "source", "org", "place", "year", "month")
+FACET_NAMES = ("person", "system", "source", "org", "place", "year", "month", "collection")
 
 
 def build_schema() -> fields.Schema:
@@ -82,6 +82,7 @@ def build_schema() -> fields.Schema:
         system=FacetField(),
         org=FacetField(),
         place=FacetField(),
+        collection=FacetField(),  # the folder an article came from, or --collection
         # Not stored, counted from the term list: what `search entities` reports.
         alias=FacetField(stored=False),  # "canonical\x1fsurface form seen"
         role=FacetField(stored=False),  # "person\x1frole seen"
@@ -118,6 +119,7 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
         "unknown_system": list(entities.unknown_systems),
         "story": story_keys(article.title, article.body),
+        "collection": article.collection,
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
         "origin": article.origin, "extra": dict(article.extra),

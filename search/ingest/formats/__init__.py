@@ -1,24 +1,39 @@
-"""Input formats: plain-text pages, JSON Lines, CSV; any of them gzipped.
+"""Input formats: plain-text pages, JSON Lines, CSV, HTML pages, RSS/Atom feeds, WARC web
+archives; any of them gzipped.
 
 ``read_path`` is the one entry point: it picks the format from the file name, reports
-files it cannot read as :class:`Problem` records, and never raises for bad input.
+files it cannot read as :class:`Problem` records, and never raises for bad input. What
+every format shares is done here once: the byte budget of a file, the length of an
+article, the collection, and dates from a URL or file name when the content gives none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import zlib
 from typing import Iterator
 
-from .base import SNIFF_BYTES, Format, Problem, Record, open_binary
+from ...models import Article
+from ..dates import date_from_name, date_from_url
+from .base import (DEFAULT_OPTIONS, SNIFF_BYTES, Format, Problem, ReadOptions, Record, notice,
+                   open_binary)
 from .csvfile import CsvFormat
+from .feeds import FeedFormat
+from .html import HtmlFormat
 from .jsonl import JsonLinesFormat
 from .text import PlainTextFormat
+from .warc import WarcFormat
 
-FORMATS: tuple[Format, ...] = (PlainTextFormat(), JsonLinesFormat(), CsvFormat())
+FORMATS: tuple[Format, ...] = (PlainTextFormat(), JsonLinesFormat(), CsvFormat(), HtmlFormat(),
+                               FeedFormat(), WarcFormat())
+SUFFIXES = ", ".join(s for f in FORMATS for s in f.suffixes)
+#: An article's date, and where it came from (shown by ``search show``).
+DATE_FROM = "date from"
 
-__all__ = ["FORMATS", "Format", "Problem", "Record", "format_for", "read_path", "input_files"]
+__all__ = ["FORMATS", "Format", "Problem", "ReadOptions", "Record", "format_for", "read_path",
+           "input_files"]
 
 
 def format_for(path: str) -> Format | None:
@@ -52,21 +67,86 @@ def _unlisted(errors: list[OSError]) -> Iterator[Problem]:
         yield Problem(exc.filename or "?", None, f"cannot read folder: {exc.strerror}")
 
 
-def read_path(path: str) -> Iterator[Record]:
-    """Every article in one file, and a Problem for each file or line that was skipped."""
+def collection_of(path: str, options: ReadOptions) -> str:
+    """``--collection``, else the file's folder relative to the folder it was found under
+    (``sport`` for ``bbc/sport/001.txt`` under ``bbc``), else that folder's own name."""
+    if options.collection:
+        return options.collection
+    folder = os.path.dirname(os.path.abspath(path))
+    roots = [os.path.abspath(r) for r in options.roots]
+    under = [r for r in roots if folder == r or folder.startswith(r.rstrip(os.sep) + os.sep)]
+    if not under:
+        return os.path.basename(folder)
+    root = max(under, key=len)
+    relative = os.path.relpath(folder, root)
+    return os.path.basename(root) if relative == "." else relative.replace(os.sep, "/")
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a paragraph, else a word, boundary."""
+    head = text[:limit]
+    for separator in ("\n\n", "\n", " "):
+        at = head.rfind(separator)
+        if at > limit * 0.8:
+            return head[:at].rstrip()
+    return head
+
+
+def _finish(article: Article, path: str, fmt: Format, options: ReadOptions,
+            collection: str) -> Iterator[Record]:
+    """The article within the limits, with its collection, and a date from its URL or file
+    name when its content gave none (saying where each date came from)."""
+    changes: dict = {"collection": collection}
+    extra = article.extra
+    if article.date is None:
+        date, origin = date_from_url(article.url) if article.url else None, "URL"
+        if date is None and fmt.one_per_file:
+            date, origin = date_from_name(path), "file name"
+        if date is not None:
+            changes["date"] = date
+            extra = {**extra, DATE_FROM: origin}
+    limit = options.limits.max_article_chars
+    if len(article.body) > limit:
+        yield notice(path, _line(article), f"article of {len(article.body):,} characters cut to "
+                     f"{limit:,} (--max-article-chars)")
+        changes["body"] = _cut(article.body, limit)
+    if len(article.title) > 1000:
+        changes["title"] = _cut(article.title, 1000) + "\u2026"
+    if extra is not article.extra:
+        changes["extra"] = extra
+    yield dataclasses.replace(article, **changes)
+
+
+def _line(article: Article) -> int | None:
+    tail = article.origin.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def read_path(path: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Record]:
+    """Every article in one file, and a Problem for each file or line that was skipped (or,
+    not skipped, for each assumption made: an encoding, an article cut to the limit)."""
     fmt = format_for(path)
     if fmt is None:
-        yield Problem(path, None, "unknown format (expected .txt, .jsonl/.json, .csv, optionally .gz)")
+        yield Problem(path, None, f"unknown format (expected {SUFFIXES}, optionally .gz)")
         return
+    collection = collection_of(path, options)
+    limit = options.limits.max_file_bytes
     try:
-        with open_binary(path) as stream:
+        with open_binary(path, limit) as stream:
             head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
             if not head.strip():
                 yield Problem(path, None, "empty file")
                 return
-            if b"\x00" in head:
+            if b"\x00" in head and fmt.name != "warc":
                 yield Problem(path, None, "binary file, not text")
                 return
-            yield from fmt.read(path, stream)
+            for record in fmt.read(path, stream, options):
+                if isinstance(record, Article):
+                    yield from _finish(record, path, fmt, options, collection)
+                else:
+                    yield record
+            if stream.raw.cut:  # type: ignore[attr-defined]
+                yield Problem(path, None, f"larger than {limit / 1e6:,.0f} MB unpacked: the rest "
+                              "of the file was skipped (--max-file-mb)")
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Problem(path, None, f"cannot read: {exc}")

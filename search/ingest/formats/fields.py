@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from ..dates import parse_date
+from ..dates import parse_date, parse_numeric_date
 from ...models import UNKNOWN_SOURCE, Article
 from ..sources import canonical_source, source_from_filename, source_from_text, source_from_url
+from .base import Problem, ReadOptions, notice
 
 TITLE_KEYS = ("title", "headline", "headlines", "heading", "head")
 BODY_KEYS = ("body", "text", "article", "articles", "content", "story")
@@ -51,18 +52,37 @@ def _authors(value: Any) -> tuple[str, ...]:
     return tuple(n for n in names if n)
 
 
-def article_from_fields(raw: Mapping[str, Any], path: str, line: int) -> Article | str:
+def _date(fields: Mapping[str, Any], order: str) -> tuple[Any, str, str]:
+    """``(date, the field it came from, an ambiguous value seen)``."""
+    ambiguous = ""
+    for key in DATE_KEYS:
+        value = _text(fields.get(key))
+        if not value:
+            continue
+        date = parse_date(value)
+        if date is None:
+            date, unsure = parse_numeric_date(value, order)
+            if unsure and not order:
+                ambiguous = ambiguous or value
+        if date:
+            return date, key, ambiguous
+    return None, "", ambiguous
+
+
+def article_from_fields(raw: Mapping[str, Any], path: str, line: int,
+                        date_order: str = "") -> Article | str:
     """An Article, or the reason (a str) the record cannot be one."""
+    article, _ = _article(raw, path, line, date_order)
+    return article
+
+
+def _article(raw: Mapping[str, Any], path: str, line: int, date_order: str) -> tuple[Article | str, str]:
     fields = {normal_key(k): v for k, v in raw.items() if k is not None}
     title = _first(fields, TITLE_KEYS)
     body = _first(fields, BODY_KEYS)
     if not title and not body:
-        return "no title and no body text"
-    date = None
-    for key in DATE_KEYS:
-        date = parse_date(_text(fields.get(key)))
-        if date:
-            break
+        return "no title and no body text", ""
+    date, date_key, ambiguous = _date(fields, date_order)
     url = _first(fields, URL_KEYS)
     given_source = _first(fields, SOURCE_KEYS)
     source = (canonical_source(given_source) if given_source else
@@ -72,6 +92,29 @@ def article_from_fields(raw: Mapping[str, Any], path: str, line: int) -> Article
     extra = {k: _text(v) for k, v in fields.items()
              if k and k not in _ALL_KNOWN and isinstance(v, (str, int, float, bool))
              and 0 < len(_text(v)) <= MAX_EXTRA_CHARS}
+    if date_key:
+        extra["date from"] = f"the {date_key!r} field"
     return Article(title=title, body=body, date=date, source=source, url=url,
                    authors=_authors(author_value), extra=extra, origin=f"{path}:{line}",
-                   key=_first(fields, ID_KEYS))
+                   key=_first(fields, ID_KEYS)), ambiguous
+
+
+class FieldReader:
+    """Records of one file (JSON objects, CSV rows) into Articles, remembering what to
+    report once for the whole file: dates that could be read day- or month-first."""
+
+    def __init__(self, path: str, options: ReadOptions):
+        self.path, self.order = path, options.date_order
+        self.ambiguous: list[tuple[int, str]] = []
+
+    def article(self, raw: Mapping[str, Any], line: int) -> Article | str:
+        article, ambiguous = _article(raw, self.path, line, self.order)
+        if ambiguous and isinstance(article, Article) and article.date is None:
+            self.ambiguous.append((line, ambiguous))
+        return article
+
+    def notices(self) -> Iterator[Problem]:
+        if self.ambiguous:
+            line, value = self.ambiguous[0]
+            yield notice(self.path, line, f"{len(self.ambiguous):,} dates like {value!r} could be "
+                         "day/month or month/day: left undated (use --dayfirst or --monthfirst)")

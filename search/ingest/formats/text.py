@@ -7,6 +7,7 @@ lines. We keep what is the article and say what is not, rather than trusting lin
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import BinaryIO, Iterator
 
@@ -14,7 +15,7 @@ from ...analysis import query_terms
 from ..dates import parse_date
 from ...models import UNKNOWN_SOURCE, Article
 from ..sources import source_from_filename, source_from_text
-from .base import Format, Problem, Record
+from .base import UTF8_BOM, Format, Problem, ReadOptions, Record, decode, encoding_note, notice
 
 MAX_TITLE_CHARS = 110
 
@@ -26,7 +27,18 @@ _BOILERPLATE_RES = [re.compile(p, re.I) for p in (
     r"^source link$", r"^live briefing:", r"live briefing gives you", r"click here\.?$",
     r"^(advertisement|read more|related( articles| stories)?:?|share this( article)?|"
     r"subscribe|sign up)\b", r"^(image|photo|video)( credit)?:", r"^(skip to|jump to) ",
+    # Page furniture addressed to the reader, and labels of buttons and embeds.
+    r"^(new\s+)?you can now (listen|read|watch)\b", r"^you('re| are) reading an? (excerpt|preview)\b",
+    r"\b(text|story|article) is (under|below|above) the (video|image|photo)",
+    r"^(expand|collapse|close|play|watch|listen|share|menu|loading\W*|advertisement)$",
 )]
+#: A line that only names a day: "Saturday 20 November", "12 March 2022".
+_DATE_ONLY_RE = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?"
+    r"(?:\s+\d{4})?$", re.I)
+#: All capitals and short: a cross-heading or a promo ("WATCH: LATEST UPDATES"), not prose.
+_CAPS_HEADING_RE = re.compile(r"^[^a-z]{3,80}$")
 _SENTENCE_END_RE = re.compile(r"[.!?][\"\u201d\u2019']?$")
 _ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|"
                               r"Capt|Maj|Adm|Gov|Sen|Rep|St|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$")
@@ -36,22 +48,46 @@ class PlainTextFormat(Format):
     name = "text"
     suffixes = (".txt", ".text")
 
-    def read(self, path: str, stream: BinaryIO) -> Iterator[Record]:
-        raw = stream.read()
-        if raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Problem(path, raw.count(b"\n", 0, exc.start) + 1,
-                          f"not valid UTF-8 (byte {exc.start})")
-            return
-        article = parse_page(text, path)
+    one_per_file = True
+
+    def read(self, path: str, stream: BinaryIO, options: ReadOptions) -> Iterator[Record]:
+        text, notes = read_page_text(path, stream, options.limits.max_record_bytes)
+        yield from notes
+        # Parsing looks at the whole page (credits, headlines): not past what can be kept.
+        article = parse_page(text[:options.limits.max_article_chars * 5 // 4], path)
         yield article if isinstance(article, Article) else Problem(path, None, article)
 
 
+def read_page_text(path: str, stream: BinaryIO, max_bytes: int,
+                   declared: str = "") -> tuple[str, list[Problem]]:
+    """The text of a one-article file, reading at most ``max_bytes`` (a page is never that
+    long; what is longer is a bomb or not a page), decoded as UTF-8 or else cp1252; and
+    notices saying what was cut or assumed."""
+    raw = stream.read(max_bytes + 1)
+    notes = []
+    if len(raw) > max_bytes:
+        raw = raw[:max_bytes]
+        notes.append(notice(path, None, f"longer than {max_bytes / 1e6:,.0f} MB: only the first "
+                            f"{max_bytes / 1e6:,.0f} MB were read (--max-article-chars)"))
+    if raw.startswith(UTF8_BOM):
+        raw = raw[3:]
+    elif declared:  # the encoding the page declares (HTML <meta charset>)
+        try:
+            return raw.decode(declared, errors="replace"), notes
+        except LookupError:
+            pass
+    try:  # a cut may split a character: leave its bytes out rather than fall back
+        text = codecs.getincrementaldecoder("utf-8")().decode(raw, final=not notes)
+    except UnicodeDecodeError as exc:
+        text, encoding = decode(raw)
+        notes.append(notice(path, raw.count(b"\n", 0, exc.start) + 1, encoding_note(encoding)))
+    return text, notes
+
+
 def _is_boilerplate(line: str) -> bool:
-    return any(r.search(line) for r in _BOILERPLATE_RES)
+    return any(r.search(line) for r in _BOILERPLATE_RES) or (
+        len(line.split()) <= 8 and _CAPS_HEADING_RE.match(line) is not None
+        and sum(c.isalpha() for c in line) >= 3)
 
 
 def _is_caption_repeat(first: str, second: str) -> bool:
@@ -64,7 +100,7 @@ def _is_caption_repeat(first: str, second: str) -> bool:
 def _looks_like_headline(line: str) -> bool:
     words = line.split()
     return 3 <= len(words) <= 25 and not _SENTENCE_END_RE.search(line) \
-        and not _CREDIT_TAIL_RE.search(line)
+        and not _CREDIT_TAIL_RE.search(line) and not _DATE_ONLY_RE.match(line)
 
 
 def _related(headline: str, body: str) -> bool:
@@ -117,6 +153,8 @@ def parse_page(text: str, path: str = "") -> Article | str:
             captions.add(len(kept))  # "US secretary of defense Lloyd Austin (Anadolu)"
         kept.append(line)
 
+    if not kept:
+        return "no article text (only page furniture)"
     # Head zone: short lines above the first real paragraph: site names, headlines.
     # Captions there stay in the body; the rest is either the title or page furniture.
     title = ""
@@ -126,7 +164,10 @@ def parse_page(text: str, path: str = "") -> Article | str:
             continue
         if len(line.split()) >= 20 or _SENTENCE_END_RE.search(line):
             break
-        if not title and _looks_like_headline(line) and _related(line, " ".join(kept[i + 1:])):
+        # The file's first line is its headline (as BBC and most archives save them), even
+        # when it shares no word with the text; a later short line must share one.
+        if not title and _looks_like_headline(line) and (
+                (i == 0 and len(kept) > 1) or _related(line, " ".join(kept[i + 1:]))):
             title = line
         furniture.add(i)
     if len(furniture) == len(kept):  # nothing but short lines: they are the article
