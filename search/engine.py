@@ -103,7 +103,7 @@ def _open_searcher(index: Any, ranking: Ranking = RANKING) -> Searcher:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str, ranking: Ranking = RANKING, limits: Limits = LIMITS):
+    def __init__(self, index_dir: str, ranking: Ranking = RANKING, *, limits: Limits = LIMITS):
         self.index_dir = index_dir
         self.ranking = ranking  # (bench.tune compares settings through the whole engine)
         self.limits = limits  # bounds on one search's work (time budget, expansions)

@@ -49,6 +49,10 @@ def _entity_terms(reader: Any, named: dict[tuple[str, str], int], doc_count: int
     return terms
 
 
+#: Filters whose values are names the text may mention (a source or a collection is not).
+ENTITY_KINDS = frozenset({"person", "system", "org", "place"})
+
+
 def wanted_terms(reader: Any, doc_count: int, base: MatchTerms,
                  entities: Iterable[QueryEntity] = (),
                  filters: dict[str, list[str]] | None = None) -> MatchTerms:
@@ -57,7 +61,7 @@ def wanted_terms(reader: Any, doc_count: int, base: MatchTerms,
     by its idf (a name: by its entity's idf when that is higher)."""
     named = {(e.kind, v): e.count for e in entities for v in e.values}
     if not base and filters:
-        named.update({(kind, v): 0 for kind, values in filters.items() if kind != "source"
+        named.update({(kind, v): 0 for kind, values in filters.items() if kind in ENTITY_KINDS
                       for v in values})
     extra = _entity_terms(reader, named, doc_count) if named else {}
     terms = set(base.terms) | set(extra)

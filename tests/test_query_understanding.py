@@ -139,8 +139,9 @@ def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
 
 def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
     results = engine.search(SearchRequest(text="Finland border"))
-    assert results.total == 1
-    [hit] = results.hits
+    # (articles with only one of the words may follow: short queries are relaxed)
+    [hit] = [h for h in results.hits if h.id.startswith("dup-")]
+    assert results.hits[0] is hit
     assert hit.id in ("dup-a", "dup-b")  # an article with text stands for the story
     assert sorted(o.id for o in hit.similar) == sorted({"dup-a", "dup-b", "dup-c"} - {hit.id})
     assert results.facet("source").values[0].count == 1  # facets count the story once
@@ -206,4 +207,4 @@ def test_titles_are_highlighted(engine, index_dir):
 def test_a_hyphenated_compound_matches_as_one_word_with_or_without_its_hyphen(engine):
     assert ranked(engine, "anti-tank") == ["antitank"] == ranked(engine, "antitank")
     assert _marked(engine, "antitank", text="anti-tank") == ["anti-tank", "antitank"]
-    assert set(ranked(engine, "anti tank")) == {"antiair", "antitank"}  # two words: each anywhere
+    assert set(ranked(engine, "anti tank")[:2]) == {"antiair", "antitank"}  # two words: each anywhere

@@ -145,7 +145,7 @@ def test_web_formats_index_with_stable_ids_and_incrementally(tmp_path, runner):
     assert first.exit_code == 3, first.output  # the empty RSS item is reported
     # The crawl's Reuters page is the saved one: same content, same id, indexed once.
     assert "Indexed 8 new articles from 5 files" in first.output
-    assert "1 articles were already indexed (same content)" in first.output
+    assert "1 articles appeared more than once in the input (same id): indexed once." in first.output
     again = runner.invoke(main, ["index", str(folder), "--index", index])
     assert "Indexed 0 new articles from 0 files" in again.output
     assert "5 files unchanged" in again.output

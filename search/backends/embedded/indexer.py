@@ -366,13 +366,13 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
     report = IndexReport(index_dir=index_dir)
     inputs, kept = _scan(paths, report)
     if not any(format_for(item.path) for item in inputs):
-        raise _refusal(paths, report, index_dir, "no readable .txt, .jsonl or .csv file")
+        raise _refusal(paths, report, index_dir, "no readable input file of a known format")
     try:
         storage.prepare_root(index_dir)
         with storage.IndexLock(index_dir):
             storage.collect_garbage(index_dir)
             _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
-                          segment_chars, report)
+                          segment_chars, report, options)
     except OSError as exc:  # before or after the run proper (which reports its own)
         raise _disk_error(exc, index_dir, 0, storage.free_bytes(index_dir), None) from None
     report.seconds = time.monotonic() - started
@@ -380,7 +380,7 @@ def index_paths(paths: list[str], index_dir: str, *, rebuild: bool = False,
 
 
 def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress, segment_chars,
-                  report: IndexReport) -> None:
+                  report: IndexReport, options: ReadOptions | None) -> None:
     live = storage.current_generation(index_dir)
     fresh = rebuild or live is None
     generation = storage.new_generation(index_dir) if fresh else live
