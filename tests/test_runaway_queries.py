@@ -56,7 +56,7 @@ def big_index(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def engine(big_index) -> SearchEngine:
-    engine = SearchEngine(big_index, replace(LIMITS, time_budget=BUDGET))
+    engine = SearchEngine(big_index, limits=replace(LIMITS, time_budget=BUDGET))
     engine.warm_up()
     return engine
 
@@ -96,7 +96,7 @@ def test_a_cut_expansion_says_what_it_cut(engine):
 
 
 def test_the_words_kept_are_the_most_frequent(big_index):
-    engine = SearchEngine(big_index, replace(LIMITS, max_expansions=5))
+    engine = SearchEngine(big_index, limits=replace(LIMITS, max_expansions=5))
     snap = engine._snapshot()
     reader = snap.searcher.reader()
     bounded, warnings = bound_expansions(wq.Prefix("body", "b"), reader, snap.source.lexicon,
@@ -125,7 +125,7 @@ def test_did_you_mean_skips_giant_words_and_stops_after_a_few(engine):
 
 
 def test_a_search_past_its_budget_stops_with_a_clear_error(big_index):
-    engine = SearchEngine(big_index, replace(LIMITS, time_budget=1e-9))
+    engine = SearchEngine(big_index, limits=replace(LIMITS, time_budget=1e-9))
     with pytest.raises(QueryTimeoutError, match="stopped after 1e-09 s.*narrower"):
         engine.search(SearchRequest(text='"some phrase" a*'))
 
@@ -150,7 +150,7 @@ def _words(reader, node) -> list[str]:
 
 @pytest.fixture(scope="module")
 def unlimited(big_index) -> SearchEngine:
-    return SearchEngine(big_index, Limits(time_budget=0))
+    return SearchEngine(big_index, limits=Limits(time_budget=0))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -193,7 +193,7 @@ def test_under_the_limits_the_expanded_query_is_the_or_of_every_word(big_index, 
     # (its DefaultOr), and as a constant 1 in smaller ones (PreloadedOr): the expansion
     # scores as the former, always.
     limits = Limits(time_budget=0, max_expansions=10_000, max_expanded_terms=100_000)
-    engine = SearchEngine(big_index, limits)
+    engine = SearchEngine(big_index, limits=limits)
     snap = engine._snapshot()
     reader = snap.searcher.reader()
     parsed = engine.parse(text)

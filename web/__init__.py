@@ -50,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.autoescape = True
     app.json.sort_keys = False
     app.extensions["search_engine"] = SearchEngine(
-        app.config["SEARCH_INDEX"], replace(LIMITS, time_budget=float(app.config["TIME_BUDGET"])))
+        app.config["SEARCH_INDEX"], limits=replace(LIMITS, time_budget=float(app.config["TIME_BUDGET"])))
 
     from . import api, health, views
     app.register_blueprint(views.bp)
