@@ -52,10 +52,12 @@ def machine() -> dict:
             "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "platform": platform.platform()}
 
 
-def run_child(args: list[str], timeout: int = CHILD_TIMEOUT) -> dict:
-    """Run ``bench.child args`` and watch its memory (the child and its workers)."""
+def run_child(args: list[str], timeout: int = CHILD_TIMEOUT, python: str | None = None,
+              cwd: str | None = None) -> dict:
+    """Run ``bench.child args`` and watch its memory (the child and its workers);
+    ``python``/``cwd``: another checkout's interpreter and tree."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.child", *args],
+    proc = subprocess.Popen([python or sys.executable, "-m", "bench.child", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = {"rss": 0, "pss": 0, "main_rss": 0}
     stop = threading.Event()
@@ -123,67 +125,157 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def load_test(index_dir: str, queries: list[str], clients: int = 8, requests: int = 400) -> dict:
+#: Concurrent clients of the load test, each sending its next request as soon as the last
+#: is answered, over a kept-alive connection (as a browser does); then 8 such clients while
+#: SLOW_CONNECTIONS slowloris connections send a header line every SLOW_EVERY seconds.
+LOAD_LEVELS = (8, 50, 200)
+SLOW_CONNECTIONS = 500
+SLOW_EVERY = 5.0
+
+
+class _Slowloris:
+    """``count`` connections that each send a request's first line and then one header line
+    every ``every`` seconds, never finishing it; a connection the server closes is opened
+    again (as an attacker would), and counted."""
+
+    def __init__(self, port: int, count: int, every: float = SLOW_EVERY):
+        self.port, self.count, self.every = port, count, every
+        self.sockets: list[socket.socket | None] = [None] * count
+        self.cut = self.opened = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _open(self) -> socket.socket | None:
+        try:
+            s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+            s.sendall(b"GET /api/search?q=oil HTTP/1.1\r\nHost: bench\r\n")
+            self.opened += 1
+            return s
+        except OSError:
+            return None
+
+    def __enter__(self) -> "_Slowloris":
+        for i in range(self.count):
+            self.sockets[i] = self._open()
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.every):
+            for i, s in enumerate(self.sockets):
+                try:
+                    if s is None:
+                        raise OSError
+                    s.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    if s is not None:
+                        s.close()
+                        self.cut += 1
+                    self.sockets[i] = self._open()
+
+    def __exit__(self, *_) -> None:
+        self.stop.set()
+        self.thread.join()
+        for s in self.sockets:
+            if s is not None:
+                s.close()
+
+
+def _drive(port: int, queries: list[str], clients: int, requests: int) -> dict:
+    """``requests`` searches from ``clients`` concurrent clients; latencies, statuses, and
+    the connections that failed (a reset, or closed without an answer)."""
+    connections = threading.local()
+    resets = [0]
+
+    def one(i: int) -> tuple[float, int]:
+        path = "/api/search?" + urllib.parse.urlencode({"q": queries[i % len(queries)]})
+        t = time.perf_counter()
+        for attempt in (1, 2):  # a connection that failed: count it, reconnect once
+            conn = getattr(connections, "conn", None)
+            if conn is None:
+                conn = connections.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                return (time.perf_counter() - t) * 1000, response.status
+            except (http.client.HTTPException, OSError):
+                resets[0] += 1
+                conn.close()
+                connections.conn = None
+        return (time.perf_counter() - t) * 1000, 0
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - started
+    times = [t for t, _ in results]
+    return {"clients": clients, "requests": requests, "rps": requests / elapsed,
+            "p50": percentile(times, 50), "p95": percentile(times, 95), "p99": percentile(times, 99),
+            "max": max(times), "errors": sum(s != 200 for _, s in results),
+            "5xx": sum(s >= 500 for _, s in results), "failed": sum(s == 0 for _, s in results),
+            "resets": resets[0]}
+
+
+def load_test(index_dir: str, queries: list[str], levels: tuple[int, ...] = LOAD_LEVELS,
+              slow: int = SLOW_CONNECTIONS, requests: int = 400, log=None,
+              python: str | None = None, cwd: str | None = None) -> dict:
     """Our web server (web/server.py: a process per core, as ``search serve`` runs by
-    default) under ``clients`` concurrent clients, each sending its next request as soon
-    as the last one is answered, over a kept-alive connection."""
+    default) under each number of concurrent ``levels`` of clients, then 8 clients beside
+    ``slow`` slowloris connections. ``python``/``cwd``: another checkout's interpreter and
+    tree (to compare with it in the same run)."""
     from web.server import DEFAULT_THREADS
 
     port = free_port()
     code = ("import sys; from web.server import serve, default_processes; "
             f"serve({index_dir!r}, '127.0.0.1', {port}, processes=default_processes())")
-    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    server_log = tempfile.TemporaryFile("w+", encoding="utf-8")  # (a pipe nobody reads can fill)
+    server = subprocess.Popen([python or sys.executable, "-c", code], stdout=subprocess.DEVNULL,
+                              stderr=server_log, text=True, cwd=cwd)
+    out: dict = {"server": f"web.server.serve (waitress, {os.cpu_count()} processes x {DEFAULT_THREADS} "
+                           f"thread{'s' if DEFAULT_THREADS > 1 else ''})", "levels": {}}
     try:
         base = f"http://127.0.0.1:{port}/api/search?"
-        deadline = time.time() + 60
+        deadline = time.time() + 120
         while True:
             try:
                 urllib.request.urlopen(base + "q=oil", timeout=30).read()
                 break
             except OSError:
                 if time.time() > deadline or server.poll() is not None:
-                    return {"error": "server did not start: " + (server.stderr.read() if server.poll() is not None else "")}
+                    server_log.seek(0)
+                    return {"error": "server did not start: " + server_log.read()[-500:]}
                 time.sleep(0.3)
-
-        # Each client keeps its connection open between requests, as a browser does.
-        connections = threading.local()
-
-        def one(i: int) -> tuple[float, int]:
-            path = "/api/search?" + urllib.parse.urlencode({"q": queries[i % len(queries)]})
-            t = time.perf_counter()
-            for attempt in (1, 2):  # a kept-alive connection the server closed: reconnect once
-                conn = getattr(connections, "conn", None)
-                if conn is None:
-                    conn = connections.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                try:
-                    conn.request("GET", path)
-                    response = conn.getresponse()
-                    response.read()
-                    break
-                except (http.client.HTTPException, OSError):
-                    conn.close()
-                    connections.conn = None
-                    if attempt == 2:
-                        raise
-            return (time.perf_counter() - t) * 1000, response.status
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
-            results = list(pool.map(one, range(requests)))
-        elapsed = time.perf_counter() - started
-        times = [t for t, _ in results]
-        return {"clients": clients, "requests": requests, "errors": sum(s != 200 for _, s in results),
-                "p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times),
-                "rps": requests / elapsed,
-                "server": f"web.server.serve (waitress, {os.cpu_count()} processes x {DEFAULT_THREADS} "
-                          f"thread{'s' if DEFAULT_THREADS > 1 else ''})"}
+        for clients in levels:
+            out["levels"][str(clients)] = level = _drive(port, queries, clients, max(requests, clients * 8))
+            if log:
+                log("  " + _load_line(f"{clients} clients", level))
+        if slow:
+            with _Slowloris(port, slow) as attack:
+                time.sleep(1)  # (long enough for the server to cut off slow requests, 10 s)
+                level = _drive(port, queries, 8, max(requests, 800))
+                level["slow_connections"], level["slow_cut"] = slow, attack.cut
+            out["levels"][f"8+{slow}slow"] = level
+            if log:
+                log("  " + _load_line(f"8 clients + {slow} slow connections", level))
+        # the figure earlier runs reported (8 clients)
+        first = out["levels"].get(str(levels[0]), {}) if levels else {}
+        out.update({k: first[k] for k in ("p50", "p95", "rps", "errors") if k in first})
+        return out
     finally:
         server.terminate()
         try:
-            server.wait(10)
+            server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
+        server_log.close()
+
+
+def _load_line(name: str, level: dict) -> str:
+    return (f"load, {name}: {level['rps']:.1f} req/s, p50 {level['p50']:.1f} / p95 {level['p95']:.1f} / "
+            f"p99 {level['p99']:.1f} ms, {level['5xx']} 5xx, {level['resets']} resets, "
+            f"{level['failed']} failed" + (f", {level['slow_cut']} slow connections cut off"
+                                           if "slow_cut" in level else ""))
 
 
 # -- one scale point -----------------------------------------------------------------------
@@ -254,10 +346,10 @@ def scale_point(work: str, copies: int, limit: int | None, repeat: int, quick: b
                                      "in_process_s": statistics.median(c["seconds_in_process"] for c in colds)}
             log(f"  cold  {engine:5s}: {point['cold'][engine]['wall_s']:.2f} s to first answer")
     if "ours" in targets:
-        point["load"] = load_test(targets["ours"], queries, requests=100 if quick else 400)
-        lt = point["load"]
-        log("  load test (8 clients): " + (lt.get("error") or
-            f"p50 {lt['p50']:.1f} ms p95 {lt['p95']:.1f} ms, {lt['rps']:.1f} req/s, {lt['errors']} errors"))
+        point["load"] = load_test(targets["ours"], queries, requests=100 if quick else 400, log=log,
+                                  levels=(8,) if quick else LOAD_LEVELS, slow=50 if quick else SLOW_CONNECTIONS)
+        if "error" in point["load"]:
+            log("  load test: " + point["load"]["error"])
     return point
 
 
@@ -269,6 +361,85 @@ def _fmt(v, spec=".0f"):
 
 def _ratio(a, b, spec=".2f"):
     return "-" if a is None or not b else format(a / b, spec) + "x"
+
+
+def _load_rows(lt: dict) -> list[str]:
+    rows = []
+    for name, level in lt.get("levels", {}).items():
+        label = (f"{level['clients']} clients + {level['slow_connections']} slow connections"
+                 if "slow_connections" in level else f"{name} clients")
+        rows.append(f"| load, {label}: req/s; p50 / p95 / p99 ms; 5xx, resets | {level['rps']:.1f}; "
+                    f"{level['p50']:.1f} / {level['p95']:.1f} / {level['p99']:.1f}; {level['5xx']}, "
+                    f"{level['resets']} | | | | 0 5xx, 0 resets |")
+    return rows
+
+
+def load_only(args, log) -> dict:
+    """``--load-only``: one index (``--index``, or Reuters x``--scale`` built here), the
+    query pass and the load test; with ``--against TREE``, the same query pass and the
+    8-client load on that checkout (its ``.venv``), alternating, in the same run."""
+    work = tempfile.mkdtemp(prefix="news-search-load-", dir=args.workdir)
+    copies = int(args.scale.split(",")[0])
+    results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                     "scale": copies}
+    try:
+        index_dir = args.index
+        if not index_dir:
+            corpus = write_reuters(os.path.join(work, "corpus"), copies, 2000 if args.quick else None)
+            index_dir = os.path.join(work, "index")
+            built = run_child(["index", "ours", corpus, index_dir])
+            log(f"indexed Reuters x{copies}: " + (built.get("error") or f"{built['docs']} docs"))
+        queries = make_queries(read_jsonl(write_reuters(os.path.join(work, "corpus"), 1,
+                                                        2000 if args.quick else None)), 200)
+        qpath = os.path.join(work, "queries.json")
+        with open(qpath, "w", encoding="utf-8") as f:
+            json.dump(queries, f)
+        trees = {"this": (None, None)}
+        if args.against:
+            trees["against"] = (os.path.join(args.against, ".venv", "bin", "python"), args.against)
+        passes: dict[str, list[dict]] = {name: [] for name in trees}
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "query_cpu.py")
+        for round_ in range(args.repeat or 2):  # alternating (ABBA: the first of a pair
+            # ran measurably slower): a slow spell of the machine falls on both
+            for name, (python, cwd) in (list(trees.items()) if round_ % 2 == 0
+                                        else list(trees.items())[::-1]):
+                done = subprocess.run([python or sys.executable, script, index_dir, qpath, "1"],
+                                      cwd=cwd, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
+                q = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr[-300:]}
+                passes[name].append(q)
+                log(f"query pass {round_ + 1}, {name}: " + (q.get("error") or
+                    f"p50 {q['p50']:.2f} ms, p95 {q['p95']:.2f} ms (CPU {q['cpu_p50']:.2f} / "
+                    f"{q['cpu_p95']:.2f} ms)"))
+        results["query"] = {name: {key: statistics.median(q[key] for q in runs if key in q)
+                                   for key in ("p50", "p95", "cpu_p50", "cpu_p95")}
+                            for name, runs in passes.items()}
+        results["load"] = load_test(index_dir, queries, log=log, slow=SLOW_CONNECTIONS,
+                                    levels=(8,) if args.quick else LOAD_LEVELS)
+        if args.against:
+            python, cwd = trees["against"]
+            results["load_against"] = load_test(index_dir, queries, levels=(8,), slow=0, log=log,
+                                                python=python, cwd=cwd)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    lines = [f"Reuters x{copies}" + (f" (index {args.index})" if args.index else ""),
+             "| figure | this tree | " + ("against | this/against |" if args.against else "") ,
+             "|---|---|" + ("---|---|" if args.against else "")]
+    q = results["query"]
+    for key in ("p50", "p95", "cpu_p50", "cpu_p95"):
+        row = f"| query {key.replace('_', ' ')} ms (top 10 + highlights + facets) | {q['this'][key]:.2f} |"
+        if args.against:
+            row += f" {q['against'][key]:.2f} | {q['this'][key] / q['against'][key]:.2f}x |"
+        lines.append(row)
+    if "error" not in results["load"]:
+        lines += [row.rsplit(" | | | |", 1)[0] + " |" + (" | |" if args.against else "")
+                  for row in _load_rows(results["load"])]
+    other = results.get("load_against", {}).get("levels", {}).get("8")
+    if other:
+        this = results["load"]["levels"]["8"]
+        lines.append(f"| load, 8 clients, p95 ms | {this['p95']:.1f} | {other['p95']:.1f} | "
+                     f"{this['p95'] / other['p95']:.2f}x |")
+    results["table"] = "\n".join(lines)
+    return results
 
 
 def table(results: dict) -> str:
@@ -323,8 +494,7 @@ def table(results: dict) -> str:
                      f"{_fmt(f, '.2f')} | |")
         lt = point.get("load")
         if lt and "error" not in lt:
-            lines.append(f"| load test, 8 clients on web server: p50 / p95 ms, req/s | "
-                         f"{lt['p50']:.1f} / {lt['p95']:.1f}, {lt['rps']:.1f} | | | | p95 <= 50 |")
+            lines += _load_rows(lt)
         lines.append("")
     return "\n".join(lines)
 
@@ -339,6 +509,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench/results/latest.json")
     parser.add_argument("--workdir", default=None, help="where the temporary corpora and indexes go")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--load-only", action="store_true",
+                        help="only the query pass and the load test (8/50/200 clients, 500 slow connections)")
+    parser.add_argument("--index", default=None, help="--load-only: an existing index to use")
+    parser.add_argument("--against", default=None, metavar="TREE",
+                        help="--load-only: also measure this checkout (e.g. ../main), alternating")
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
     limit = 2000 if args.quick else None
@@ -347,6 +522,14 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
+    if args.load_only:
+        results = load_only(args, log)
+        if os.path.dirname(args.out):
+            os.makedirs(os.path.dirname(args.out), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=1, default=str)
+        print(results["table"])
+        return 0
     work = tempfile.mkdtemp(prefix="news-search-bench-", dir=args.workdir)
     results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
                      "quick": args.quick, "repeat": repeat, "scales": {}}

@@ -202,7 +202,8 @@ def query_command(text, sort, limit, page, explain, as_json, strict, time_limit,
     """Search: words, "phrases", AND/OR/NOT, +must -mustnot, prefix*, field:value
     (title, body, person, system, source, org, place, year, month, date:[2023-01 TO 2023-03])."""
     request = build_request(" ".join(text), sort=sort, per_page=limit, page=page, **filters)
-    engine = SearchEngine(resolve_index_dir(index_dir), limits=replace(LIMITS, time_budget=time_limit))
+    engine = SearchEngine(resolve_index_dir(index_dir),
+                          limits=replace(LIMITS, time_budget=time_limit))
     results = engine.search(request, strict=strict)
     if as_json:
         data = results.to_dict()

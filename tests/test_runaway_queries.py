@@ -223,3 +223,17 @@ def test_the_cli_reports_a_search_past_its_time_limit(cli):
     result = cli("query", '"lloyd austin"', "--time-limit", "0.000001")
     assert result.exit_code == 1 and result.output.startswith("Error: The search was stopped after")
     assert "Traceback" not in result.output
+
+
+def test_more_like_this_is_whooshs_answer_from_the_scorer(big_index):
+    # (the article page's "related" list: Whoosh's own search of it held a worker ~1.5 s)
+    engine = SearchEngine(big_index)
+    searcher = engine._snapshot().searcher
+    for n in range(0, 800, 97):
+        fields = searcher.stored_fields(n)
+        expected = searcher.more_like(n, "body", text=fields["body"], top=5, numterms=25)
+        found = engine.more_like(fields["id"], limit=5)
+        assert [h.id for h in found] == [r["id"] for r in expected]
+        if found:  # (on another scale: Whoosh's scores here are ours times a factor per article)
+            ratios = np.array([r.score for r in expected]) / np.array([h.score for h in found])
+            assert np.allclose(ratios, ratios[0], rtol=1e-9)
