@@ -123,6 +123,18 @@ def test_places_need_case_and_context():
     assert "Jordan" in extract_entities("", "The minister flew to Jordan on Monday.").places
 
 
+@pytest.mark.parametrize("text, places", [
+    ("Sanctions by the west hurt, and new printing facilities opened in West Yorkshire.", ()),
+    ("Operational Command South said ships crossed the North Atlantic.", ("Atlantic Ocean",)),
+    ("The Atlantic magazine wrote about the Gulf of Tonkin.", ()),
+    ("The West German and South African ministers met a New Zealander.",
+     ("West Germany", "South Africa", "New Zealand")),
+    ("LONDON 1996-08-30\nShares rose.", ("London",)),
+])
+def test_places_only_from_a_name_alias_or_whole_demonym(text, places):
+    assert extract_entities("", text).places == places
+
+
 def test_people_are_not_places_months_or_systems():
     ents = extract_entities("Monday Briefing", "On Monday, Kyiv said Bakhmut held. Patriot batteries fired, "
                                                "officials said in March.")

@@ -48,6 +48,9 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match]) -> list[tuple[Match
                 continue  # people are found by people.py (which also consults people.json)
             if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
+            if t.kind == "place" and " " not in m.surface and \
+                    places.part_of_longer_name(text, m, places.kb.by_name("place")[t.name].category):
+                continue
             if t.ambiguous:
                 doc = words()
                 if t.kind == "system":

@@ -16,6 +16,7 @@ Context rules (ambiguous aliases) are applied by the callers, not here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,7 @@ from . import kb
 from .demonyms import demonyms
 from .text import letters_and_capitals
 
+_DATE_AFTER_RE = re.compile(r"\s+\d{4}-\d\d-\d\d\b")  # a dateline "LONDON 1996-08-30"
 _WHITESPACE = str.maketrans("\n\t\r", "   ")
 _PLURAL_TAILS = ("'s", "\u2019s", "es", "s", "'", "\u2019")
 
@@ -125,7 +127,7 @@ def in_caps_context(text: str, start: int, end: int, radius: int = 40) -> bool:
     if letters < 3:
         # a dateline: "WASHINGTON - ..." or "SALVADOR, Feb 26 -" at the start of a line
         return not text[line_start:start].strip() and (
-            not after or after.lstrip()[:1] in {",", "-", "\u2013", "\u2014", "("})
+            not after or after.lstrip()[:1] in {",", "-", "\u2013", "\u2014", "("} or _DATE_AFTER_RE.match(after))
     if upper >= 0.85 * letters:
         return True
     prefix = text[line_start:start]

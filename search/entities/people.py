@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from ..analysis import stop_words
 from . import kb
-from .demonyms import demonyms
+from .demonyms import demonym_words
 from .names import PARTICLES, SUFFIXES, canonical_person, name_key, people_by_surname, people_index
 from .text import Doc, letters_and_capitals_by_line
 
@@ -290,7 +290,7 @@ def _is_initial(doc: Doc, i: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _non_name_keys() -> frozenset[str]:
-    return NON_NAME_WORDS | stop_words() | frozenset(demonyms()) | frozenset(d + "s" for d in demonyms())
+    return NON_NAME_WORDS | stop_words() | demonym_words() | frozenset(d + "s" for d in demonym_words())
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +374,7 @@ def _role_before(doc: Doc, first: int) -> str:
             pass
         elif low in {"of", "the"}:
             pass
-        elif titled and (low in demonyms() or kb.lookup("place", w) or kb.lookup("org", w)) and w[:1].isupper():
+        elif titled and (low in demonym_words() or kb.lookup("place", w) or kb.lookup("org", w)) and w[:1].isupper():
             start = i
         elif low in {"'s", "\u2019s"}:
             pass
@@ -405,7 +405,7 @@ def _appositive(doc: Doc, last: int) -> str:
         j += 1
     lows = [doc.lower(k) for k in words]
     if not lows or lows[0] not in {"the", "a", "an", "his", "her", "its"} and lows[0] not in TITLE_WORDS \
-            and lows[0] not in demonyms():
+            and lows[0] not in demonym_words():
         return ""
     if not any(w in ROLE_NOUNS or w.rstrip("s") in ROLE_NOUNS for w in lows[:8]):
         return ""
@@ -442,7 +442,7 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
         if head in TITLE_WORDS or head in ROLE_NOUNS or head.rstrip("s") in ROLE_NOUNS or head in _OBJECT_HEADS:
             return "object"
     j = i
-    nationalities = demonyms()
+    nationalities = demonym_words()
     while j >= 0 and (before in nationalities or before in {"state", "state-run", "state-owned"}):
         j -= 1
         before = lower(j)

@@ -12,6 +12,8 @@ Jordan``) or a title (``Gen. Washington``), or right before a capitalised word
 
 from __future__ import annotations
 
+import re
+
 from . import kb
 from .matcher import Match, in_caps_context
 from .text import Doc
@@ -22,6 +24,21 @@ visits through throughout over within left reached entered capital city town vil
 """.split())
 TITLES = frozenset({"gen", "general", "mr", "mrs", "ms", "dr", "president", "george", "st", "saint", "lake",
                     "mount", "fort", "port", "cape"})
+
+
+_LONGER_NAME_RE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+_MEDIA_NOUN_RE = re.compile(r"\s+(?:magazine|newspaper|daily|weekly|monthly|journal|review)\b")
+
+
+def part_of_longer_name(text: str, match: Match, category: str) -> bool:
+    """Is a one-word place hit only the head of a longer name that is not that place?
+    ``Gulf of Tonkin`` is not the Persian Gulf, ``Atlantic magazine`` not the ocean.
+    (Reads the text after the hit, not the words: it runs for every such hit.)"""
+    if match.tail_end != match.end:
+        return False  # "Britain's"
+    if _LONGER_NAME_RE.match(text, match.end):
+        return True
+    return category == "area" and _MEDIA_NOUN_RE.match(text, match.end) is not None
 
 
 def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]) -> bool:
