@@ -28,6 +28,7 @@ from typing import NamedTuple
 from ..analysis import stop_words
 from . import kb
 from .demonyms import demonym_words
+from .lexicon import census_given_names
 from .names import PARTICLES, SUFFIXES, canonical_person, name_key, people_by_surname, people_index
 from .text import Doc, letters_and_capitals_by_line
 
@@ -73,6 +74,9 @@ allied armed alliance summit conference program programme initiative project ope
 billion million percent dlrs year years week weeks month months today tomorrow yesterday
 god lord christmas easter ramadan covid coronavirus internet republican republicans democrat democrats
 brokers traders analysts officials sources dealers economists bankers
+league leagues cup championship championships standings results stadium county sport sports baseball
+football soccer tennis golf cricket rugby hockey basketball athletics olympic olympics grand prix open
+catholic catholics protestant muslim muslims christians data services controls bros brothers
 """.split()) - {"general"}
 GIVEN_NAMES = frozenset("""
 james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
@@ -516,6 +520,60 @@ def _common_word(doc: Doc, i: int, word: str) -> bool:
     return False
 
 
+def _given_name(doc: Doc, word: str) -> bool:
+    """Does ``word`` start a person's name: a known given name, or a census given name that the
+    article never writes in lower case (``Duffy``, but not ``Will`` or ``Grace``)?"""
+    low = word.lower()
+    if low in GIVEN_NAMES:
+        return True
+    if low not in census_given_names() or low in people_by_surname():
+        return False
+    if doc.lowercase_words is None:
+        doc.lowercase_words = set(filter(str.islower, doc.words))
+    return low not in doc.lowercase_words
+
+
+def _headline(doc: Doc, i: int) -> bool:
+    """Is token ``i`` in the title (the first line), written in title case (``Reagan Approval
+    Rating Falls to Four-Year Low``), where capitals say nothing of names?"""
+    text = doc.text
+    end = text.find("\n")
+    if 0 <= end < doc.starts[i]:
+        return False
+    words = [w for w in text[:end if end >= 0 else len(text)].split() if w[:1].isalpha()]
+    stopped = stop_words()
+    content = [w for w in words if w.lower() not in stopped]
+    return len(content) >= 4 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content)
+
+
+def _country_in_brackets(doc: Doc, last: int) -> bool:
+    """``(Pakistan)``, ``(U.S.)`` right after a name: the country of a player or a delegate."""
+    if doc.words[last + 1:last + 2] != ["("]:
+        return False
+    close = next((k for k in range(last + 2, min(last + 7, len(doc.words))) if doc.words[k] == ")"), -1)
+    if close < 0:
+        return False
+    inside = doc.text[doc.ends[last + 1]:doc.starts[close]].strip()
+    return bool(kb.lookup("place", inside)) or inside.lower() in demonym_words()
+
+
+_LIST_GLUE = ([","], ["and"], [",", "and"], ["or"], [";"])
+
+
+def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
+    """Names listed together are alike: a full name with no cue of its own, coordinated (``,``,
+    ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ...")."""
+    links = [k for k in range(len(found) - 1)
+             if found[k + 1].first - found[k].last <= 3
+             and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
+             and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
+    for k in links + links[::-1]:  # forward, then backward: a cue spreads along the whole list
+        a, b = found[k], found[k + 1]
+        if a.strong != b.strong:
+            found[k if b.strong else k + 1] = (a if b.strong else b)._replace(strong=True)
+    return found
+
+
 def _may_name_company(text: str, word: str) -> bool:
     """False when no match of _COMPANY_RE in ``text`` can name ``word``: nowhere is it followed
     by white space and a corporate word. Far cheaper than running _COMPANY_RE over the text."""
@@ -618,8 +676,13 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 strong = True
         if nk in index:
             strong = True
-        elif len(content) >= 2 and content[0].lower() in GIVEN_NAMES:
+        elif 2 <= len(content) <= 3 and _given_name(doc, content[0]) and not _headline(doc, tokens[0]):
             strong = True
+        elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
+                and not kb.lookup("org", content[0]):
+            strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
+        elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
+            strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
         if len(content) == 1 and (sentence_start[tokens[0]] and not role) and \
                 content[0].lower() in stopped:
             continue
@@ -632,7 +695,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     full: dict[str, str] = {}  # surname key -> canonical
     firsts: dict[str, set[str]] = {}
     validated_keys: set[str] = set()
-    found = _validate_by_surname(found)
+    found = _validate_by_surname(_coordinated(doc, found))
     for f in found:
         if f.strong and f.name_words() >= 2:
             canon = canonical_person(" ".join(f.words))
