@@ -14,7 +14,8 @@ from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
 from .models import SearchRequest
-from .entity_views import entity_detail, list_entities, unknown_systems
+from .entity_views import entity_detail, list_entities, unknown_systems, variant_groups
+from .entities import user_kb
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
                      results_text, stats_text)
 from .backends.embedded.storage import resolve_index_dir
@@ -63,14 +64,21 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Start a new index instead of adding to the existing one.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes for analysis (default: one per core).")
+@click.option("--kb", "kb_file", type=click.Path(dir_okay=False), default=None,
+              help="Your own entities and aliases (JSON, see README); kept in the index folder for later runs.")
 @index_option
 @handles_errors
-def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None) -> None:
+def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None,
+                  kb_file: str | None = None) -> None:
     """Index articles from files and folders (.txt pages, .jsonl, .csv; gzipped or not).
 
     Only new or changed files are read; articles already in the index are not added
     twice. Exit status 3 means some inputs were skipped (listed at the end).
     """
+    if kb_file:
+        user_kb.use(kb_file)  # (checked before anything is read)
+    else:
+        user_kb.use_for_index(resolve_index_dir(index_dir))
     on_tty = sys.stderr.isatty()
 
     def show(progress) -> None:
@@ -82,6 +90,8 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     except KeyboardInterrupt:
         click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
         sys.exit(130)
+    if kb_file:
+        user_kb.keep_in_index(kb_file, resolve_index_dir(index_dir))
     if on_tty:
         click.echo("", err=True)
     click.echo(report_text(report), nl=False)
@@ -185,13 +195,23 @@ def serve_command(host: str, port: int, threads: int | None, processes: int | No
 @click.option("--limit", type=click.IntRange(1, None), default=50, show_default=True)
 @click.option("--unknown", is_flag=True,
               help="List designators that look like weapon systems but are not in the knowledge base.")
+@click.option("--variants", is_flag=True,
+              help="List names that may be one entity (shared surname or transliteration), for review.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @index_option
 @handles_errors
-def entities_command(kind, limit, unknown, as_json, index_dir) -> None:
+def entities_command(kind, limit, unknown, as_json, index_dir, variants=False) -> None:
     """People, weapon systems, organisations and places, with article counts, the aliases
     seen in the text, roles and (for systems) the category."""
     engine = SearchEngine(resolve_index_dir(index_dir))
+    if variants:
+        groups = variant_groups(engine, kind)[:limit]
+        if as_json:
+            click.echo(_dumps([g.to_dict() for g in groups]))
+        else:
+            click.echo("\n".join(f"{g.score:5.1f}  " + "  ~  ".join(f"{n} ({c})" for n, c in g.names)
+                                 for g in groups) or "No likely variants.")
+        return
     if unknown:
         rows = unknown_systems(engine)[:limit]
         if as_json:

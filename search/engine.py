@@ -30,6 +30,7 @@ from .analysis import fold_accents, query_terms, stop_words
 from .backends.embedded.docsets import matching_docs
 from .entities import resolve as resolve_entity
 from .entities import system_info
+from .entities import user_kb
 from .errors import ArticleNotFoundError, InvalidParameterError
 from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
@@ -83,6 +84,7 @@ def _open_searcher(index: Any) -> Searcher:
 class SearchEngine:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
+        user_kb.use_for_index(index_dir)  # the user's own entities kept with this index, if any
         self._lock = threading.Lock()  # guards only the switch to a new generation
         self._current: _Generation | None = None
         self._local = threading.local()

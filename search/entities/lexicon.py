@@ -38,6 +38,7 @@ def _census_files() -> list[str]:
     return [os.path.join(folder, f) for f in ("dist.male.first", "dist.female.first")]
 
 
+@kb.depends
 @lru_cache(maxsize=None)
 def census_given_names() -> frozenset[str]:
     """Lower-case given names, without common words and knowledge-base aliases."""

@@ -85,6 +85,7 @@ def fold_text(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+@kb.depends
 @lru_cache(maxsize=None)
 def automaton() -> ahocorasick.Automaton:
     """The one automaton over all aliases (systems, places, orgs, people)."""

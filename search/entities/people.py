@@ -29,7 +29,8 @@ from ..analysis import stop_words
 from . import kb
 from .demonyms import demonym_words
 from .lexicon import census_given_names
-from .names import PARTICLES, SUFFIXES, canonical_person, name_key, people_by_surname, people_index
+from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
+                    people_by_surname, people_index)
 from .text import Doc, letters_and_capitals_by_line
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
@@ -218,6 +219,7 @@ def _recase_match(m: re.Match) -> str:
     return _recase_word(m.group())
 
 
+@kb.depends
 @lru_cache(maxsize=8192)
 def _recase_word(w: str) -> str:
     low = w.lower()
@@ -520,6 +522,21 @@ def _common_word(doc: Doc, i: int, word: str) -> bool:
     return False
 
 
+def _known_tail(tokens: list[int], words_of: list[str], index: dict[str, str]) -> list[int]:
+    """The last two words of a longer run when they, but not the run, are a known person in
+    some spelling: an unknown word before a name ("Prezydent Wołodymyr Zelanski")."""
+    tail = [t for t in tokens if words_of[t] != "."][-2:]
+    if len(tail) < 2 or tail[0] == tokens[0]:
+        return tokens
+    whole = " ".join(_strip_possessive(words_of[t]) for t in tokens if words_of[t] != ".")
+    if name_key(whole) in index:
+        return tokens
+    two = " ".join(_strip_possessive(words_of[t]) for t in tail)
+    if name_key(two) in index or name_skeleton(two) in people_by_skeleton():
+        return tail
+    return tokens
+
+
 def _given_name(doc: Doc, word: str) -> bool:
     """Does ``word`` start a person's name: a known given name, or a census given name that the
     article never writes in lower case (``Duffy``, but not ``Will`` or ``Grace``)?"""
@@ -607,6 +624,10 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
         return i >= 0 and blocked_sorted[i][1] > s
 
     for first, last in _runs(doc):
+        prev = words_of[first - 1] if first else ""
+        if 2 <= len(prev) <= 4 and prev.isupper() and prev.isalpha() and \
+                name_key(" ".join([prev, *words_of[first:last + 1]])) in index:
+            first -= 1  # a known name with a shouted word: "XI Jinping"
         # strip leading title words and sentence-initial function words
         tokens = list(range(first, last + 1))
         titles_popped = False
@@ -648,6 +669,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             if context != "object" or len(tokens) == 1 or tokens[0] == first:
                 if run_key not in index:
                     continue
+        if len(tokens) >= 3:
+            tokens = _known_tail(tokens, words_of, index)
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
         words = [_strip_possessive(words_of[t]) for t in tokens if words_of[t] != "."]
         if words and words[-1] != words_of[tokens[-1]]:
@@ -674,8 +697,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 strong = content[0] not in companies
             else:
                 strong = True
-        if nk in index:
-            strong = True
+        if nk in index or len(content) >= 2 and name_skeleton(" ".join(words)) in people_by_skeleton():
+            strong = True  # a known person, in any spelling ("Wołodymyr Zelanski")
         elif 2 <= len(content) <= 3 and _given_name(doc, content[0]) and not _headline(doc, tokens[0]):
             strong = True
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
