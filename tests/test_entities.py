@@ -290,3 +290,30 @@ def test_reparse_gives_what_parse_gives():
             assert reparse(parse(text), new) == parse(new)
             checked += new != text
     assert checked >= 20
+
+
+@pytest.mark.parametrize("text, orgs, places", [
+    ("Shares of Ford Motor Co and Procter and Gamble Co rose, Moody's Investors Service Inc said.",
+     ("Ford Motor Co", "Procter and Gamble Co", "Moody's Investors Service Inc"), ()),
+    ("The Kurdistan Democratic Party and the Ministry of Foreign Affairs disagreed.",
+     ("Kurdistan Democratic Party", "Ministry of Foreign Affairs"), ()),
+    ("Manchester United beat FC Porto, and the Reserve Bank of Malawi held rates.",
+     ("Manchester United", "FC Porto", "Reserve Bank of Malawi"), ("Malawi",)),
+    ("The Kazakh Defence Ministry said troops left the West Bank.", ("Kazakh Defence Ministry",),
+     ("Kazakhstan", "West Bank")),
+])
+def test_organisations_named_by_their_form(text, orgs, places):
+    ents = extract_entities("", text)
+    assert ents.orgs == orgs and ents.places == places and ents.persons == ()
+
+
+@pytest.mark.parametrize("text, persons", [
+    ("Bob Estes, Billy Andrade and Duffy Waldorf shot 66.", ("Bob Estes", "Billy Andrade", "Duffy Waldorf")),
+    ("Jansher Khan (Pakistan) beat Mark Cairns (England).", ("Jansher Khan", "Mark Cairns")),
+    ("England 292 (N. Knight 113) won.", ("N Knight",)),
+    ("Prezydent Wołodymyr Zelanski spotkał Aleksiej Nawalny.", ("Volodymyr Zelensky", "Alexei Navalny")),
+    ("XI Jinping arrived.", ("Xi Jinping",)),
+    ("Will Power and Grace Church and Major League Baseball.", ()),
+])
+def test_people_in_plain_running_text(text, persons):
+    assert extract_entities("", text).persons == persons

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import orgs, places, systems
 from .matcher import Match, Target, find
-from .people import find_people, recase_shouted
+from .people import capitalised_runs, find_people, recase_shouted
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -77,6 +77,17 @@ def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Ta
     return out
 
 
+def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans covering the same characters (people test overlap by bisection)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
     matches = find(text)
@@ -90,10 +101,17 @@ def extract(title: str, body: str) -> Entities:
         recased_doc = reparse(words.parsed, recased)
     else:
         recased_doc = parse(recased)
-    blocked = [(m.start, m.end) for m, _ in pairs]
-    people = find_people(recased_doc, blocked)
+    runs = capitalised_runs(recased_doc)
+    named = orgs.find_orgs(recased_doc, runs, [(m.start, m.tail_end) for m, t in pairs if t.kind == "org"],
+                           [(m.start, m.tail_end) for m, t in pairs if t.kind == "place"])
+    if named:  # a place inside a company's or club's name is not a place of the story
+        pairs = [(m, t) for m, t in pairs if t.kind != "place" or not any(
+            o.hides_place(m.start, m.end) for o in named)]
+    blocked = _merged_spans([(m.start, m.end) for m, _ in pairs] + [(o.start, o.end) for o in named])
+    people = find_people(recased_doc, blocked, runs)
 
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
+    mentions += [(o.start, "org", o.name, o.name) for o in named]
     mentions += [(p.start, "person", p.name, p.surface) for p in people]
     mentions.sort(key=lambda x: x[0])
     by_kind: dict[str, list[str]] = {k: [] for k in _KIND_ORDER}

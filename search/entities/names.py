@@ -127,6 +127,7 @@ def skeleton(word: str) -> str:
     return _DOUBLE_RE.sub(r"\1", _NOT_SKELETON_RE.sub("", w))
 
 
+@lru_cache(maxsize=16384)
 def name_skeleton(name: str) -> str:
     """:func:`skeleton` of each token of a full name (``Wołodymyr Zelanski`` -> ``vldmr zlnsk``)."""
     return " ".join(skeleton(t) for t in name_tokens(name) if len(t.rstrip(".")) > 1)

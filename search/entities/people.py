@@ -555,8 +555,8 @@ def _headline(doc: Doc, i: int) -> bool:
     Rating Falls to Four-Year Low``), where capitals say nothing of names?"""
     text = doc.text
     end = text.find("\n")
-    if 0 <= end < doc.starts[i]:
-        return False
+    if end < 0 or end < doc.starts[i] or text[end:end + 2] != "\n\n":
+        return False  # (extract puts a blank line after the title)
     words = [w for w in text[:end if end >= 0 else len(text)].split() if w[:1].isalpha()]
     stopped = stop_words()
     content = [w for w in words if w.lower() not in stopped]
@@ -605,7 +605,14 @@ def _may_name_company(text: str, word: str) -> bool:
 _NOT_CONTENT = SUFFIXES | PARTICLES  # words of a name that do not count as its content
 
 
-def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
+def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """[first, last] token indices of the runs of capitalised words that may be names (the
+    candidates of people and of organisations named by pattern)."""
+    return _runs(doc)
+
+
+def find_people(doc: Doc, blocked: list[tuple[int, int]],
+                runs: list[tuple[int, int]] | None = None) -> list[Person]:
     """People in order of first mention (canonical names may repeat; the caller dedupes)."""
     non_name = _non_name_keys()
     leading_drop = _leading_drop_words()
@@ -623,7 +630,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
         i = bisect.bisect_left(blocked_starts, e) - 1
         return i >= 0 and blocked_sorted[i][1] > s
 
-    for first, last in _runs(doc):
+    for first, last in (_runs(doc) if runs is None else runs):
         prev = words_of[first - 1] if first else ""
         if 2 <= len(prev) <= 4 and prev.isupper() and prev.isalpha() and \
                 name_key(" ".join([prev, *words_of[first:last + 1]])) in index:
