@@ -3,6 +3,9 @@
     python -m bench.eval_entities --conll testa      # CoNLL-2003 dev split, per document (also: train)
     python -m bench.eval_entities [--limit N] [--folder PATH] [--json]   # Reuters-21578 tag recall
 
+Both also list every story given a weapon system, marking (``!``) those without a military word:
+the check that systems are tagged only in a military sense, on business and sport news.
+
 **CoNLL-2003, per document, as a facet is used.** A gold entity is a distinct PER, LOC or
 ORG name in a document; a facet value (``persons``, ``places``, ``orgs``) matches it when
 the words of one contain the words of the other (accents and case folded), when the
@@ -100,12 +103,16 @@ def evaluate(limit: int | None = None, folder: str | None = None, sample: int = 
     stats = {t: {"stories": 0, "gold": 0, "found": 0, "extracted": 0, "misses": [], "unmatched": []}
              for t in ("people", "places", "orgs")}
     times: list[float] = []
+    systems_found: list[tuple[int, str, tuple[str, ...], bool]] = []
     n = 0
     for story in iter_stories(folder or default_folder(), limit=limit):
         n += 1
         t0 = time.perf_counter()
         ents = extract_entities(story.title, story.body)
         times.append((time.perf_counter() - t0) * 1000)
+        if ents.systems:
+            systems_found.append((story.newid, story.title, ents.systems,
+                                  bool(_MILITARY_CHECK_RE.search(f"{story.title}\n{story.body}"))))
 
         surnames = {_surname(p): p for p in ents.persons}
         places = set(ents.places)
@@ -149,7 +156,30 @@ def evaluate(limit: int | None = None, folder: str | None = None, sample: int = 
         }
     result["ms_per_article"] = {"median": round(statistics.median(times), 3) if times else 0.0,
                                 "mean": round(statistics.fmean(times), 3) if times else 0.0}
+    result["systems"] = _systems_summary(systems_found)
     return result
+
+
+# The weapon-system check: Reuters-21578 (1987 business and economic news, full of Apache, Caesars,
+# Tiger, Hawk and tickers) and CoNLL-2003 (1996 news, much of it sport) name few weapons, nearly all
+# in stories on defence contracts or wars. Every story with a system is listed with whether it
+# has a word of this list (independent of the extractor's own military-story test), for review.
+_MILITARY_CHECK_RE = re.compile(r"\b(?:army|navy|air force|military|defen[cs]e|missiles?|weapons?|pentagon|"
+                                r"fighters?|tanks?|troops|warplanes?|helicopters?|soldiers)\b", re.I)
+
+
+def _systems_summary(found: list[tuple[int, str, tuple[str, ...], bool]]) -> dict[str, Any]:
+    return {"values": sum(len(s) for _, _, s, _ in found), "stories": len(found),
+            "stories_without_military_word": [f"{i}: {', '.join(s)} -- {t[:60]}" for i, t, s, m in found if not m],
+            "stories_with_military_word": [f"{i}: {', '.join(s)} -- {t[:60]}" for i, t, s, m in found if m]}
+
+
+def _format_systems(summary: dict[str, Any], unit: str) -> list[str]:
+    lines = [f"\nsystems: {summary['values']} values in {summary['stories']} {unit}; "
+             f"{len(summary['stories_without_military_word'])} {unit} without a military word:"]
+    lines += [f"  ! {line}" for line in summary["stories_without_military_word"]]
+    lines += [f"    {line}" for line in summary["stories_with_military_word"]]
+    return lines
 
 
 def format_report(result: dict[str, Any]) -> str:
@@ -160,6 +190,7 @@ def format_report(result: dict[str, Any]) -> str:
                      f"{r['stories_with_gold']} stories); {r['extracted_per_story']} extracted per story")
         lines.append("  misses (story:tag):     " + ", ".join(r["sample_misses"]))
         lines.append("  unmatched (story:value): " + ", ".join(r["sample_unmatched"]))
+    lines += _format_systems(result["systems"], "stories")
     ms = result["ms_per_article"]
     lines.append(f"\nextraction: median {ms['median']} ms, mean {ms['mean']} ms per article")
     return "\n".join(lines)
@@ -199,12 +230,16 @@ def evaluate_conll(split: str, limit: int | None = None, sample: int = 25) -> di
     errors: dict[str, dict[str, collections.Counter]] = {
         k: {"spurious": collections.Counter(), "missed": collections.Counter()} for k in _CONLL_FACETS}
     times: list[float] = []
+    systems_found: list[tuple[int, str, tuple[str, ...], bool]] = []
     n = 0
     for doc in iter_documents(default_path(split), limit=limit):
         n += 1
         t0 = time.perf_counter()
         ents = extract_entities(doc.title, doc.body)
         times.append((time.perf_counter() - t0) * 1000)
+        if ents.systems:
+            systems_found.append((doc.number, doc.title, ents.systems,
+                                  bool(_MILITARY_CHECK_RE.search(f"{doc.title}\n{doc.body}"))))
         misc = [(_words(m), m) for m in doc.gold["MISC"]]
         for kind, facet in _CONLL_FACETS.items():
             c, err = counts[kind], errors[kind]
@@ -241,6 +276,7 @@ def evaluate_conll(split: str, limit: int | None = None, sample: int = 25) -> di
         }
     result["ms_per_document"] = {"median": round(statistics.median(times), 3) if times else 0.0,
                                  "mean": round(statistics.fmean(times), 3) if times else 0.0}
+    result["systems"] = _systems_summary(systems_found)
     return result
 
 
@@ -256,6 +292,7 @@ def format_conll_report(result: dict[str, Any]) -> str:
         r = result[kind]
         lines.append(f"\n{kind} spurious: " + ", ".join(f"{v} ({c})" for v, c in r["top_spurious"]))
         lines.append(f"{kind} missed:   " + ", ".join(f"{v} ({c})" for v, c in r["top_missed"]))
+    lines += _format_systems(result["systems"], "documents")
     ms = result["ms_per_document"]
     lines.append(f"\nextraction: median {ms['median']} ms, mean {ms['mean']} ms per document")
     return "\n".join(lines)

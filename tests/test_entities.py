@@ -317,3 +317,19 @@ def test_organisations_named_by_their_form(text, orgs, places):
 ])
 def test_people_in_plain_running_text(text, persons):
     assert extract_entities("", text).persons == persons
+
+
+@pytest.mark.parametrize("text, systems", [
+    ("Soldiers trained during the Arrow 22 exercise in Finland.", ()),
+    ("The army tested the Arrow 3 missile.", ("Arrow",)),
+    ("Russian Tornado MLR systems shelled the town, the army said.", ()),
+    ("Apache Corp said it launched a new oil well system and shares rose.", ()),
+    ("Tiger Woods shot a 66 to lead.", ()),
+    ("AC Milan's striker fired a shot and Milan won; the Hammer Museum launched a system.", ()),
+    ("National Semiconductor <NSM> stepped up deliveries of chips.", ()),
+    ("RAF Typhoon jets were scrambled.", ("Eurofighter Typhoon",)),
+    ("Israel ordered F15 fighter jets from the US air force.", ("F-15",)),
+    ("Rosja wystrzeliła Kindżały na Kijów, podała armia.", ("Kinzhal",)),
+])
+def test_weapon_systems_only_in_a_military_sense(text, systems):
+    assert extract_entities("", text).systems == systems

@@ -120,7 +120,8 @@ def skeleton(word: str) -> str:
     """The consonants of a name as it sounds, whatever the transliteration: ``Zelensky``,
     ``Zelanski``, ``Zelenskyj`` -> ``zlnsk``; ``Medvedchuk``, ``Medwedczuk`` -> ``mdvdck``;
     ``Prigozhin``, ``Prigożyna`` -> ``prgzn`` (vowels, and so vowel case endings, dropped)."""
-    w = key(word.translate(_LETTER_FOLD))
+    w = word.translate(_LETTER_FOLD).lower().replace("dż", "zh").replace("dz", "zh")
+    w = key(w)
     for written, sound in _SOUNDS:
         if written in w:
             w = w.replace(written, sound)
