@@ -333,3 +333,14 @@ def test_people_in_plain_running_text(text, persons):
 ])
 def test_weapon_systems_only_in_a_military_sense(text, systems):
     assert extract_entities("", text).systems == systems
+
+
+@pytest.mark.parametrize("text, persons", [
+    ("Who said that? Explosions were heard. Everyone said it was loud. Students said they fled.", ()),
+    ("TikTok said it would appeal. S&P Global Ratings said the outlook was negative.", ()),
+    ("Brown said the bill would pass in parliament. Johnson said so too.", ()),  # which Brown? not guessed
+    ("Stoltenberg said NATO agreed.", ("Jens Stoltenberg",)),  # two are known: the article says which
+    ("Gandhi announced the plan.", ("Gandhi",)),
+])
+def test_no_junk_persons_and_no_guessed_links(text, persons):
+    assert extract_entities("", text).persons == persons

@@ -29,6 +29,9 @@ white black brown green gray grey
 """.split())
 
 
+COMMON_SURNAME_RANK = 1000  # the Census's most frequent surnames: Brown, Johnson, Jones, Miller...
+
+
 def _census_files() -> list[str]:
     try:
         import names  # the ``names`` package: data files beside its module
@@ -51,3 +54,24 @@ def census_given_names() -> frozenset[str]:
             continue
     aliases = kb.all_alias_keys()
     return frozenset(n for n in out if n not in COMMON_WORDS and n not in aliases and len(n) > 2)
+
+
+@lru_cache(maxsize=None)
+def common_surnames() -> frozenset[str]:
+    """The Census's most frequent surnames (lower case): a bare ``Brown`` or ``Johnson`` may
+    be anyone, so it is never linked to a known person from another story."""
+    files = _census_files()
+    if not files:  # pragma: no cover
+        return frozenset()
+    path = os.path.join(os.path.dirname(files[0]), "dist.all.last")
+    out = []
+    try:
+        with open(path, encoding="ascii") as f:
+            for line in f:
+                if len(out) >= COMMON_SURNAME_RANK:
+                    break
+                if line.strip():
+                    out.append(line.split()[0].lower())
+    except OSError:  # pragma: no cover
+        return frozenset()
+    return frozenset(out)

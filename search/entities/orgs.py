@@ -48,7 +48,8 @@ journal news herald tribune gazette telegraph radio television tv board authorit
 parliament senate congress rovers wanderers athletic albion hotspur rangers united ag sa nv spa gmbh bv ab asa
 oyj kk bhd tbk securities insurance petroleum telecom systems technologies electronics pharmaceuticals
 foods brewery breweries mining steel chemicals partners capital investments trust bancorp bros brothers
-cooperative coalition alliance society service services police
+cooperative coalition alliance society service services police media ratings studios pictures records
+entertainment labs software networks solutions logistics energy
 """.split())
 # Nouns that take "of" and a name: "Ministry of Defence", "Bank of Japan", "University of Texas".
 OF_HEADS = frozenset("""

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from ..analysis import stop_words
 from . import kb
 from .demonyms import demonym_words
-from .lexicon import census_given_names
+from .lexicon import COMMON_WORDS, census_given_names, common_surnames
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
                     people_by_surname, people_index)
 from .text import Doc, letters_and_capitals_by_line
@@ -161,7 +161,8 @@ SENTENCE_OPENERS = frozenset("""
 however meanwhile overnight separately nevertheless nonetheless moreover furthermore instead still yet
 also besides otherwise therefore thus hence indeed earlier later afterwards today tonight yesterday
 tomorrow elsewhere next finally first second third lastly again now then here there ultimately overall
-perhaps maybe only even just unlike like despite many critics prosecutors officials analysts residents witnesses experts investigators sources observers
+perhaps maybe only even just unlike like despite many critics who whoever everyone everybody someone somebody
+anyone anybody nobody none others some both all each prosecutors officials analysts residents witnesses experts investigators sources observers
 authorities police protesters demonstrators lawmakers legislators diplomats supporters opponents
 """.split())
 _OBJECT_HEADS = frozenset("""
@@ -373,7 +374,8 @@ def _role_before(doc: Doc, first: int) -> str:
         low = lowers[i]
         if not titled and low in MODIFIER_TITLES:
             break  # "First Edition", "Defense Priorities": a modifier needs a head title after it
-        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low[-1:] == "s" and low[:-1] in HEAD_TITLES:
+        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low[-1:] == "s" and low[:-1] in HEAD_TITLES or \
+                i == first - 1 and low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS:  # "Treasury's Baker"
             titled = True
             start = i
         elif low == "." and i > 0 and doc.lower(i - 1) in {"gen", "lt", "col", "sen", "rep", "gov", "adm"}:
@@ -392,7 +394,7 @@ def _role_before(doc: Doc, first: int) -> str:
     if doc.words[start - 1:start] == ["."] and start >= 4 and doc.text[doc.starts[start - 4]:doc.ends[start - 1]] \
             in ("U.S.", "U.K.", "U.N."):
         start -= 4
-    role = doc.text[doc.starts[start]:doc.ends[first - 1]].strip(" ,")
+    role = _strip_possessive(doc.text[doc.starts[start]:doc.ends[first - 1]].strip(" ,"))
     for prefix in ("the ", "of "):
         if role.lower().startswith(prefix):
             role = role[len(prefix):]
@@ -535,6 +537,38 @@ def _known_tail(tokens: list[int], words_of: list[str], index: dict[str, str]) -
     if name_key(two) in index or name_skeleton(two) in people_by_skeleton():
         return tail
     return tokens
+
+
+_GENERIC_ROLE_WORDS = frozenset("""
+the of and for to in us u.s uk secretary minister president prime deputy chief head former general state
+national foreign affairs vice first lady leader member chairman director commander officer
+""".split())
+
+
+def _known_by_surname(surname: str, known: tuple[str, ...], roles: tuple[str, ...], article: set[str]) -> str:
+    """The known person a bare surname with no full name in the article means, or "": the
+    only one of that surname when the surname is rare (``Brown`` is common; ``Stoltenberg`` is
+    not, but two are known), else the one whose known roles share a distinctive word with the
+    roles or the words of the article (``Treasury's Baker``, ``Lawson ... Exchequer``)."""
+    if len(known) == 1 and surname not in common_surnames():
+        return known[0]
+    said = {w for r in roles for w in r.lower().replace(".", " ").split()} | article
+    people = kb.by_name("person")
+    fits = [name for name in known if name in people and said & {
+        w for r in people[name].roles for w in r.lower().replace(".", " ").split() if w not in _GENERIC_ROLE_WORDS}]
+    return fits[0] if len(fits) == 1 else ""
+
+
+def _bare_word_is_a_name(doc: Doc, word: str) -> bool:
+    """A single capitalised word with a speech cue and nothing else ("Gandhi said"): a person
+    unless it reads as a common word, a plural or a product (``Everyone``, ``Students``,
+    ``TikTok``), or the article never gives a first name or title for anyone by that word."""
+    if word[1:] != word[1:].lower() and not word[:2] in ("Mc", "O'") and not word.startswith(("Mac", "De", "Di", "Le", "La")):
+        return False  # "TikTok", "PayPal", "YouTube": inner capitals name products
+    low = word.lower()
+    if low.endswith("s") and not low.endswith(("ss", "us", "is", "os")):
+        return False  # "Students", "Explosions", "Lakers"
+    return low not in census_given_names() and low not in COMMON_WORDS
 
 
 def _given_name(doc: Doc, word: str) -> bool:
@@ -735,6 +769,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 full.setdefault(k[-1], canon)
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
+    article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
     for first, last, s, e, words, roles, strong, nk in found:
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
         if len(content) >= 2:
@@ -753,6 +788,17 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 continue
             else:
                 known = people_by_surname().get(k, ())
-                canon = known[0] if len(known) == 1 else canonical_person(" ".join(words))
+                if known:
+                    if article_words is None:
+                        article_words = set(doc.lowers)
+                    canon = _known_by_surname(k, known, roles, article_words)
+                    if not canon:
+                        continue  # "Brown said", "Johnson said": which Brown? Left out, not guessed
+                elif roles or len(words) > 1:
+                    canon = canonical_person(" ".join(words))  # "Defence Minister Petrenko"
+                elif _bare_word_is_a_name(doc, words[0]):
+                    canon = canonical_person(words[0])
+                else:
+                    continue
         people.append(Person(canon, s, e, list(roles), " ".join(doc.text[s:e].split())))
     return people
