@@ -344,3 +344,10 @@ def test_weapon_systems_only_in_a_military_sense(text, systems):
 ])
 def test_no_junk_persons_and_no_guessed_links(text, persons):
     assert extract_entities("", text).persons == persons
+
+
+def test_teams_named_after_places_are_not_places():
+    ents = extract_entities("Baseball results", "Milwaukee rallied to beat the Minnesota Twins.\n"
+                                                "DETROIT 4 Kansas City 1\nTEXAS 5 Cleveland 3")
+    assert ents.orgs == ("Minnesota Twins",) and ents.places == ("Milwaukee",)
+    assert extract_entities("", "Bosnian Serbs met at the Atlanta Games.").orgs == ()

@@ -31,7 +31,10 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> lis
     countries_seen: set[str] = set()
     system_sentences: set[int] = set()
     country_of = places.kb.country_of_place()
+    teams: list[tuple[int, int]] = []  # places named as teams in results ("Kansas City 1"): not "Kansas"
     for m in matches:
+        if any(t.kind == "place" for t in m.targets) and places.team_in_results(text, m):
+            teams.append((m.start, m.tail_end))
         for t in m.targets:
             if t.ambiguous:
                 continue
@@ -57,8 +60,8 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> lis
                     continue
             if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
-            if t.kind == "place" and " " not in m.surface and \
-                    places.part_of_longer_name(text, m, places.kb.by_name("place")[t.name].category):
+            if t.kind == "place" and (" " not in m.surface and places.part_of_longer_name(
+                    text, m, places.kb.by_name("place")[t.name].category) or teams and _inside(m, teams)):
                 continue
             if t.ambiguous:
                 doc = words()
@@ -74,6 +77,10 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> lis
             out.append((m, t))
             break  # one meaning per hit: the first acceptable target (systems, places, orgs order)
     return out
+
+
+def _inside(m: Match, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= m.start and m.end <= e for s, e in spans)
 
 
 def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Target]]:

@@ -91,6 +91,25 @@ def _strip_possessive(word: str) -> str:
     return word
 
 
+_EVENTS = frozenset({"games", "masters", "championships", "olympics", "classics", "awards", "nations", "talks",
+                     "elections", "accords", "protests", "floods", "riots", "troubles", "years", "times"})
+
+
+def _team(doc: Doc, first: int, last: int, places) -> bool:
+    """A place and a plural nickname: a team or a firm ("Minnesota Twins", "Chicago Bulls",
+    "Texas Instruments"), not a place of the story. Not in a title-case title ("Russia Launches
+    Missiles"), where capitals say nothing."""
+    if not doc.words[last][:1].isupper() or doc.words[last].isupper() and not doc.words[last - 1].isupper():
+        return False
+    if doc.lowers[last] in _EVENTS or doc.lowers[first] in demonym_words():
+        return False  # "Atlanta Games", "British Masters", "Bosnian Serbs"
+    start, end = doc.starts[first], doc.ends[last - 1]
+    if not any(ps == start and pe == end for ps, pe in places):
+        return False
+    title_end = doc.text.find("\n\n")
+    return not (0 <= doc.starts[last] < title_end)
+
+
 def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]],
               places: list[tuple[int, int]] = ()) -> list[PatternOrg]:
     """Organisations that the knowledge base lacks, named by their form: a capitalised run
@@ -110,7 +129,8 @@ def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]
         tail = lowers[last]
         head = _strip_possessive(tail).rstrip(".") if tail[-1:] in "s'\u2019." else tail
         if head not in SUFFIX_HEADS and lowers[first] not in PREFIX_HEADS and not (
-                head in OF_HEADS and lowers[last + 1:last + 2] == ["of"]):
+                head in OF_HEADS and lowers[last + 1:last + 2] == ["of"]) and not (
+                last > first and tail[-1:] == "s" and tail[-2:-1] not in "s'\u2019"):
             continue  # (most runs: tested first, as it is cheap)
         while first < last and lowers[first] in _LEADING_DROP:
             first += 1
@@ -126,10 +146,11 @@ def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]
             nxt = last + 2 + (lowers[last + 2:last + 3] == ["the"])
             if nxt in by_first and not words[last].endswith(("'s", "\u2019s")):
                 end_tok = by_first[nxt]
-        if end_tok == last:
-            if head not in SUFFIX_HEADS or last == first:
-                if not (lowers[first] in PREFIX_HEADS and last > first):
-                    continue
+        if end_tok == last and head not in SUFFIX_HEADS and not (lowers[first] in PREFIX_HEADS and last > first):
+            if not _team(doc, first, last, places):
+                continue
+        elif end_tok == last and last == first:
+            continue
         if all(lw in SUFFIX_HEADS or lw in _GENERIC for lw in lowers[first:end_tok + 1]):
             continue  # "Co Inc", "Holdings Ltd": only the form, no name
         s, e = starts[first], ends[end_tok]

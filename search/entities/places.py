@@ -41,6 +41,21 @@ def part_of_longer_name(text: str, match: Match, category: str) -> bool:
     return category == "area" and _MEDIA_NOUN_RE.match(text, match.end) is not None
 
 
+_SCORE_AFTER_RE = re.compile(r"[ \t]+\d{1,3}(?:[ \t]|$)", re.M)
+_SCORE_BEFORE_RE = re.compile(r"\d{1,3}[ \t]+$")
+
+
+def team_in_results(text: str, match: Match) -> bool:
+    """A place's name as a team in a line of results or standings ("DETROIT 4 Kansas City 1",
+    "MINNESOTA 67 67 .500 13"): a score right after it, and the line starts with it or a
+    score comes right before it."""
+    if not _SCORE_AFTER_RE.match(text, match.tail_end):
+        return False
+    line_start = text.rfind("\n", 0, match.start) + 1
+    before = text[line_start:match.start]
+    return not before.strip() or _SCORE_BEFORE_RE.search(before) is not None
+
+
 def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]) -> bool:
     before_i = doc.token_before(match.start)
     after_i = doc.token_at(match.tail_end)
