@@ -313,6 +313,7 @@ def test_organisations_named_by_their_form(text, orgs, places):
     ("England 292 (N. Knight 113) won.", ("N Knight",)),
     ("Prezydent Wołodymyr Zelanski spotkał Aleksiej Nawalny.", ("Volodymyr Zelensky", "Alexei Navalny")),
     ("XI Jinping arrived.", ("Xi Jinping",)),
+    ("Pakistan: Aamir Sohail, Saeed Anwar, Wasim Akram (captain).", ("Aamir Sohail", "Saeed Anwar", "Wasim Akram")),
     ("Will Power and Grace Church and Major League Baseball.", ()),
 ])
 def test_people_in_plain_running_text(text, persons):

@@ -597,6 +597,10 @@ def _headline(doc: Doc, i: int) -> bool:
     return len(content) >= 4 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content)
 
 
+_BRACKET_ROLES = ROLE_NOUNS | {"captain", "coach", "manager", "goalkeeper", "wicketkeeper", "vice-captain",
+                               "skipper", "chairwoman", "spokeswoman", "spokesman", "editor", "author"}
+
+
 def _country_in_brackets(doc: Doc, last: int) -> bool:
     """``(Pakistan)``, ``(U.S.)`` right after a name: the country of a player or a delegate."""
     if doc.words[last + 1:last + 2] != ["("]:
@@ -747,6 +751,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
         elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
             strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
+        elif len(content) >= 2 and doc.words[tokens[-1] + 1:tokens[-1] + 2] == ["("] and \
+                doc.lower(tokens[-1] + 2) in _BRACKET_ROLES and doc.lower(tokens[-1] + 3) == ")":
+            strong = True  # "Wasim Akram (captain)", "John Smith (chairman)"
         if len(content) == 1 and (sentence_start[tokens[0]] and not role) and \
                 content[0].lower() in stopped:
             continue
