@@ -352,3 +352,10 @@ def test_teams_named_after_places_are_not_places():
                                                 "DETROIT 4 Kansas City 1\nTEXAS 5 Cleveland 3")
     assert ents.orgs == ("Minnesota Twins",) and ents.places == ("Milwaukee",)
     assert extract_entities("", "Bosnian Serbs met at the Atlanta Games.").orgs == ()
+
+
+def test_roles_are_not_cut_off():
+    assert extract_entities("", "US Secretary of Defense Lloyd Austin said.").roles == {
+        "Lloyd Austin": ("US Secretary of Defense",)}
+    assert extract_entities("", "Foreign Affairs Minister Sergei Lavrov said.").roles == {
+        "Sergei Lavrov": ("Foreign Affairs Minister",)}

@@ -40,7 +40,7 @@ president vice secretary minister ministers premier prime chancellor deputy pres
 spokesperson general gen lt col colonel maj major capt captain sgt sergeant adm admiral army navy air force
 commander chief chairman chairwoman chair head governor gov mayor ambassador envoy senator sen rep
 representative congressman congresswoman speaker leader director adviser advisor counsellor counselor
-defense defence foreign finance economy economics trade agriculture energy oil interior justice health
+defense defence foreign affairs finance economy economics trade agriculture energy oil interior justice health
 treasury state secretary-general under-secretary undersecretary assistant acting lieutenant marshal
 field king queen prince princess crown sheikh emir pope cardinal archbishop bishop pastor father
 mr mrs ms dr prof professor judge justice attorney exchequer treasurer ombudsman commissioner official officials spokesmen
@@ -705,7 +705,11 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             continue
         role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
         if tokens[0] != first:
-            role = _role_before(doc, tokens[0]) or role
+            own = _role_before(doc, tokens[0])
+            if not own and role.lower().endswith((" of", " of the", " for")):
+                # "US Secretary of" + "Defense": the title runs on into the name's run
+                own = f"{role} {doc.text[doc.starts[first]:doc.ends[tokens[0] - 1]]}".strip(" ,.")
+            role = own or role
         context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
         if context:
             run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens))
