@@ -130,6 +130,7 @@ def test_places_need_case_and_context():
     ("The West German and South African ministers met a New Zealander.",
      ("West Germany", "South Africa", "New Zealand")),
     ("LONDON 1996-08-30\nShares rose.", ("London",)),
+    ("Agassi won at the U.S. Open; the American League and the French Grand Prix.", ()),
 ])
 def test_places_only_from_a_name_alias_or_whole_demonym(text, places):
     assert extract_entities("", text).places == places

@@ -61,7 +61,8 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> lis
             if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
             if t.kind == "place" and (" " not in m.surface and places.part_of_longer_name(
-                    text, m, places.kb.by_name("place")[t.name].category) or teams and _inside(m, teams)):
+                    text, m, places.kb.by_name("place")[t.name].category) or teams and _inside(m, teams)
+                                       or places.names_an_event(text, m)):
                 continue
             if t.ambiguous:
                 doc = words()

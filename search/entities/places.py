@@ -45,6 +45,17 @@ _SCORE_AFTER_RE = re.compile(r"[ \t]+\d{1,3}(?:[ \t]|$)", re.M)
 _SCORE_BEFORE_RE = re.compile(r"\d{1,3}[ \t]+$")
 
 
+_EVENT_AFTER_RE = re.compile(r"\s+(?:Open|OPEN|League|LEAGUE|Cup|CUP|Grand Prix|GRAND PRIX|Masters|MASTERS|"
+                             r"Championships?|CHAMPIONSHIPS?|Games|GAMES|Classic|CLASSIC|Series|SERIES|"
+                             r"Football|FOOTBALL|Express|Airlines|Airways)\b")
+
+
+def names_an_event(text: str, match: Match) -> bool:
+    """A place or nationality word naming a tournament, league or firm, not a place of the
+    story: ``U.S. Open``, ``American League``, ``French Grand Prix``, ``American Express``."""
+    return match.tail_end == match.end and _EVENT_AFTER_RE.match(text, match.end) is not None
+
+
 def team_in_results(text: str, match: Match) -> bool:
     """A place's name as a team in a line of results or standings ("DETROIT 4 Kansas City 1",
     "MINNESOTA 67 67 .500 13"): a score right after it, and the line starts with it or a
