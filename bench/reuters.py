@@ -121,5 +121,8 @@ def iter_stories(folder: str, limit: int | None = None) -> Iterator[ReutersStory
 def default_folder() -> str:
     """``../shared/corpora/reuters21578`` next to the project, or ``$REUTERS21578``."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.environ.get("REUTERS21578", os.path.join(os.path.dirname(here), "shared", "corpora",
-                                                       "reuters21578"))
+    default = os.path.join(os.path.dirname(here), "shared", "corpora", "reuters21578")
+    while not os.path.isdir(default) and here != os.path.dirname(here):  # a worktree nested deeper
+        here = os.path.dirname(here)
+        default = os.path.join(here, "shared", "corpora", "reuters21578")
+    return os.environ.get("REUTERS21578", default)

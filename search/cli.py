@@ -21,7 +21,8 @@ from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
 from .models import SearchRequest
 from .settings import INGEST_LIMITS, LIMITS
-from .entity_views import entity_detail, list_entities, unknown_systems
+from .entity_views import entity_detail, list_entities, unknown_systems, variant_groups
+from .entities import user_kb
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
                      results_text, stats_text)
 from .backends.embedded.storage import resolve_index_dir
@@ -85,17 +86,24 @@ def main() -> None:
               help=f"Unpacked MB read from one file [default: {INGEST_LIMITS.max_file_bytes >> 20}].")
 @click.option("--max-article-chars", type=click.IntRange(1000, None), default=None,
               help=f"Longer articles are cut [default: {INGEST_LIMITS.max_article_chars}].")
+@click.option("--kb", "kb_file", type=click.Path(dir_okay=False), default=None,
+              help="Your own entities and aliases (JSON, see README); kept in the index folder for later runs.")
 @index_option
 @handles_errors
 def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, index_dir: str | None,
                   collection: str | None = None, date_order: str | None = None,
-                  max_file_mb: int | None = None, max_article_chars: int | None = None) -> None:
+                  max_file_mb: int | None = None, max_article_chars: int | None = None,
+                  kb_file: str | None = None) -> None:
     """Index articles from files and folders (.txt pages, .jsonl, .csv, .html, RSS/Atom
     feeds, .warc; gzipped or not).
 
     Only new or changed files are read; articles already in the index are not added
     twice. Exit status 3 means some inputs were skipped (listed at the end).
     """
+    if kb_file:
+        user_kb.use(kb_file)  # (checked before anything is read)
+    else:
+        user_kb.use_for_index(resolve_index_dir(index_dir))
     on_tty = sys.stderr.isatty()
 
     def show(progress) -> None:
@@ -111,6 +119,8 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
             _ignore_stop_signals()  # the clean-up is done; a second Ctrl-C changes nothing
             click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
             sys.exit(128 + stop.signum)
+    if kb_file:
+        user_kb.keep_in_index(kb_file, resolve_index_dir(index_dir))
     if on_tty:
         click.echo("", err=True)
     click.echo(report_text(report), nl=False)
@@ -273,13 +283,23 @@ def serve_command(host: str, port: int, threads: int | None, processes: int | No
 @click.option("--limit", type=click.IntRange(1, None), default=50, show_default=True)
 @click.option("--unknown", is_flag=True,
               help="List designators that look like weapon systems but are not in the knowledge base.")
+@click.option("--variants", is_flag=True,
+              help="List names that may be one entity (shared surname or transliteration), for review.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @index_option
 @handles_errors
-def entities_command(kind, limit, unknown, as_json, index_dir) -> None:
+def entities_command(kind, limit, unknown, as_json, index_dir, variants=False) -> None:
     """People, weapon systems, organisations and places, with article counts, the aliases
     seen in the text, roles and (for systems) the category."""
     engine = SearchEngine(resolve_index_dir(index_dir))
+    if variants:
+        groups = variant_groups(engine, kind)[:limit]
+        if as_json:
+            click.echo(_dumps([g.to_dict() for g in groups]))
+        else:
+            click.echo("\n".join(f"{g.score:5.1f}  " + "  ~  ".join(f"{n} ({c})" for n, c in g.names)
+                                 for g in groups) or "No likely variants.")
+        return
     if unknown:
         rows = unknown_systems(engine)[:limit]
         if as_json:

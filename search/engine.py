@@ -32,6 +32,7 @@ from .budget import UNLIMITED, Budget
 from .backends.embedded.docsets import matching_docs
 from .entities import resolve as resolve_entity
 from .entities import system_info
+from .entities import user_kb
 from .errors import ArticleNotFoundError, InvalidParameterError
 from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
@@ -107,6 +108,7 @@ class SearchEngine:
         self.index_dir = index_dir
         self.ranking = ranking  # (bench.tune compares settings through the whole engine)
         self.limits = limits  # bounds on one search's work (time budget, expansions)
+        user_kb.use_for_index(index_dir)  # the user's own entities kept with this index, if any
         self._lock = threading.Lock()  # guards only the switch to a new generation
         self._current: _Generation | None = None
         self._local = threading.local()

@@ -9,6 +9,7 @@ from typing import Any
 
 from .engine import SearchEngine
 from .entities import entity_kinds, system_info
+from .entities.variants import VariantGroup, likely_variants
 from .errors import SearchError
 from .models import UNDATED, Hit
 from .backends.embedded.schema import SEP
@@ -75,6 +76,12 @@ def list_entities(engine: SearchEngine, kind: str | None = None,
                 info["category"] if info else ""))
     out.sort(key=lambda e: (-e.articles, e.kind, e.name))
     return out[:limit] if limit else out
+
+
+def variant_groups(engine: SearchEngine, kind: str | None = None) -> list[VariantGroup]:
+    """Names in the index that may be one entity (people unless ``kind`` says otherwise),
+    for review: see :mod:`search.entities.variants`."""
+    return likely_variants(engine.facet_totals(kind or "person"), kind or "person")
 
 
 def unknown_systems(engine: SearchEngine) -> list[tuple[str, int]]:

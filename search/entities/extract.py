@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from . import orgs, places, systems
-from .matcher import Match, Target, find
-from .people import find_people, recase_shouted
+from .matcher import Match, Target, find, fold_text
+from .people import capitalised_runs, find_people, recase_shouted
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -25,13 +25,16 @@ class _LazyDoc:
         return self.parsed
 
 
-def _accepted_targets(words: _LazyDoc, matches: list[Match]) -> list[tuple[Match, Target]]:
+def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> list[tuple[Match, Target]]:
     """The (match, target) pairs that survive the context rules, before overlap resolution."""
     text = words.text
     countries_seen: set[str] = set()
     system_sentences: set[int] = set()
     country_of = places.kb.country_of_place()
+    teams: list[tuple[int, int]] = []  # places named as teams in results ("Kansas City 1"): not "Kansas"
     for m in matches:
+        if any(t.kind == "place" for t in m.targets) and places.team_in_results(text, m):
+            teams.append((m.start, m.tail_end))
         for t in m.targets:
             if t.ambiguous:
                 continue
@@ -42,12 +45,25 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match]) -> list[tuple[Match
                 system_sentences.add(doc.sentence[min(doc.token_at(m.start), len(doc.sentence) - 1)]
                                      if doc.sentence else 0)
     out: list[tuple[Match, Target]] = []
+    military: bool | None = None  # is the story about the military? (asked once, on the first system)
     for m in matches:
         for t in m.targets:
             if t.kind == "person":
                 continue  # people are found by people.py (which also consults people.json)
+            if t.kind == "system" and (t.ambiguous or systems.needs_military_story(m.surface)):
+                if military is None:
+                    military = systems.military_story(folded)
+                if not military:
+                    continue
+            if t.kind == "system":
+                if systems.wrong_frame(text, m, systems.kb.by_name("system")[t.name].category):
+                    continue
             if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
+            if t.kind == "place" and (" " not in m.surface and places.part_of_longer_name(
+                    text, m, places.kb.by_name("place")[t.name].category) or teams and _inside(m, teams)
+                                       or places.names_an_event(text, m)):
+                continue
             if t.ambiguous:
                 doc = words()
                 if t.kind == "system":
@@ -64,6 +80,10 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match]) -> list[tuple[Match
     return out
 
 
+def _inside(m: Match, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= m.start and m.end <= e for s, e in spans)
+
+
 def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Target]]:
     pairs = sorted(pairs, key=lambda p: (p[0].start, -(p[0].end - p[0].start)))
     out, reach = [], -1
@@ -74,11 +94,26 @@ def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Ta
     return out
 
 
+def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans covering the same characters (people test overlap by bisection)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
-    matches = find(text)
+    folded = fold_text(text)
+    matches = find(text, folded)
     words = _LazyDoc(text)
-    pairs = _leftmost_longest(_accepted_targets(words, matches))
+    pairs = _leftmost_longest(_accepted_targets(words, matches, folded))
+    declined = []
+    if not text.isascii() and systems.military_story(folded):  # translated war news
+        declined = systems.declined_names(words(), [(m.start, m.tail_end) for m, _ in pairs])
     unknown_systems = systems.unknown_designators(text, words)
     recased = recase_shouted(text)
     if recased is text:
@@ -87,10 +122,19 @@ def extract(title: str, body: str) -> Entities:
         recased_doc = reparse(words.parsed, recased)
     else:
         recased_doc = parse(recased)
-    blocked = [(m.start, m.end) for m, _ in pairs]
-    people = find_people(recased_doc, blocked)
+    runs = capitalised_runs(recased_doc)
+    named = orgs.find_orgs(recased_doc, runs, [(m.start, m.tail_end) for m, t in pairs if t.kind == "org"],
+                           [(m.start, m.tail_end) for m, t in pairs if t.kind == "place"])
+    if named:  # a place inside a company's or club's name is not a place of the story
+        pairs = [(m, t) for m, t in pairs if t.kind != "place" or not any(
+            o.hides_place(m.start, m.end) for o in named)]
+    blocked = _merged_spans([(m.start, m.end) for m, _ in pairs] + [(o.start, o.end) for o in named] +
+                            [(s, e) for s, e, _, _ in declined])
+    people = find_people(recased_doc, blocked, runs)
 
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
+    mentions += [(o.start, "org", o.name, o.name) for o in named]
+    mentions += [(s, "system", name, surface) for s, _, name, surface in declined]
     mentions += [(p.start, "person", p.name, p.surface) for p in people]
     mentions.sort(key=lambda x: x[0])
     by_kind: dict[str, list[str]] = {k: [] for k in _KIND_ORDER}

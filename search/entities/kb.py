@@ -49,6 +49,7 @@ class Entry:
         return (self.name, *self.aliases)
 
 
+@lru_cache(maxsize=None)
 def _load(name: str) -> dict:
     text = resources.files("search").joinpath("data", name).read_text(encoding="utf-8")
     return json.loads(text)
@@ -61,23 +62,64 @@ def _ambiguous(raw: dict) -> frozenset[str]:
     return frozenset(key(s) for s in amb or ())
 
 
+_extra: dict[str, list[dict]] = {}  # a user's entities by kind (see user_kb)
+_dependents: list = []  # cache_clear of caches built from the entries, in other modules
+
+
+def depends(cached):
+    """Register an ``lru_cache``d function built from the knowledge base, so that it is
+    rebuilt when a user's entities are added or removed; returns it (a decorator)."""
+    _dependents.append(cached.cache_clear)
+    return cached
+
+
+def set_extra(extra: dict[str, list[dict]]) -> None:
+    """Use these user entries (by kind) beside the shipped ones; ``{}`` for none."""
+    global _extra
+    _extra = {k: list(v) for k, v in extra.items()}
+    for cached in (entries, by_name, alias_index, all_alias_keys, country_of_place):
+        cached.cache_clear()
+    for clear in _dependents:
+        clear()
+
+
+def _merged(kind: str, shipped: list[dict]) -> list[dict]:
+    """Shipped entries with the user's: a known name gains the user's aliases, a new name is
+    appended."""
+    extra = _extra.get(kind)
+    if not extra:
+        return shipped
+    out = [dict(e) for e in shipped]
+    at = {key(e["name"]): i for i, e in enumerate(out)}
+    for item in extra:
+        i = at.get(key(item["name"]))
+        if i is None:
+            at[key(item["name"])] = len(out)
+            out.append({**item, "aliases": list(item.get("aliases", []))})
+        else:
+            known = out[i]
+            known["aliases"] = list(known.get("aliases", [])) + [
+                a for a in item.get("aliases", []) if a not in known.get("aliases", [])]
+    return out
+
+
 @lru_cache(maxsize=None)
 def entries(kind: str) -> tuple[Entry, ...]:
-    """All entries of one kind, in file order."""
+    """All entries of one kind, in file order (then the user's)."""
     if kind == "system":
         return tuple(Entry("system", s["name"], tuple(s.get("aliases", ())), _ambiguous(s),
                            s.get("category", ""), s.get("country", ""), s.get("family", s["name"]))
-                     for s in _load("systems.json")["systems"])
+                     for s in _merged("system", _load("systems.json")["systems"]))
     if kind == "place":
         return tuple(Entry("place", p["name"], tuple(p.get("aliases", ())), _ambiguous(p),
                            p.get("type", ""), p.get("country", ""))
-                     for p in _load("places.json")["places"])
+                     for p in _merged("place", _load("places.json")["places"]))
     if kind == "org":
         return tuple(Entry("org", o["name"], tuple(o.get("aliases", ())), _ambiguous(o), o.get("type", ""))
-                     for o in _load("orgs.json")["orgs"])
+                     for o in _merged("org", _load("orgs.json")["orgs"]))
     if kind == "person":
         return tuple(Entry("person", p["name"], tuple(p.get("aliases", ())), roles=tuple(p.get("roles", ())))
-                     for p in _load("people.json")["people"])
+                     for p in _merged("person", _load("people.json")["people"]))
     raise ValueError(f"unknown entity kind {kind!r}")
 
 

@@ -16,6 +16,7 @@ Context rules (ambiguous aliases) are applied by the callers, not here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,8 @@ from . import kb
 from .demonyms import demonyms
 from .text import letters_and_capitals
 
+_DATE_AFTER_RE = re.compile(r"\s+\d{4}-\d\d-\d\d\b")  # a dateline "LONDON 1996-08-30"
+_DASHED_DESIGNATOR_RE = re.compile(r"^([A-Z]{1,3})-(\d{2,}[A-Z]?)$")  # F-15, Su-27, not F-1
 _WHITESPACE = str.maketrans("\n\t\r", "   ")
 _PLURAL_TAILS = ("'s", "\u2019s", "es", "s", "'", "\u2019")
 
@@ -83,6 +86,7 @@ def fold_text(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+@kb.depends
 @lru_cache(maxsize=None)
 def automaton() -> ahocorasick.Automaton:
     """The one automaton over all aliases (systems, places, orgs, people)."""
@@ -97,6 +101,13 @@ def automaton() -> ahocorasick.Automaton:
                 targets = table.setdefault(folded, [])
                 if not any(t.kind == kind and t.name == entry.name and t.alias == form for t in targets):
                     targets.append(target)
+    for entry in kb.entries("system"):  # "F15" for "F-15": designators written without the dash
+        for form in entry.surface_forms:
+            m = _DASHED_DESIGNATOR_RE.match(form)
+            if m:
+                folded = fold_text(m.group(1) + m.group(2))
+                if folded not in table:
+                    table[folded] = [Target("system", entry.name, m.group(1) + m.group(2), False)]
     places = kb.by_name("place")
     for adjective, place in demonyms().items():
         if place in places:
@@ -125,7 +136,7 @@ def in_caps_context(text: str, start: int, end: int, radius: int = 40) -> bool:
     if letters < 3:
         # a dateline: "WASHINGTON - ..." or "SALVADOR, Feb 26 -" at the start of a line
         return not text[line_start:start].strip() and (
-            not after or after.lstrip()[:1] in {",", "-", "\u2013", "\u2014", "("})
+            not after or after.lstrip()[:1] in {",", "-", "\u2013", "\u2014", "("} or _DATE_AFTER_RE.match(after))
     if upper >= 0.85 * letters:
         return True
     prefix = text[line_start:start]
@@ -196,8 +207,8 @@ def find(text: str, folded: str | None = None) -> list[Match]:
     for end_index, (length, targets) in automaton().iter(folded):
         start = end_index - length + 1
         end = end_index + 1
-        if start > 0 and text[start - 1].isalnum():
-            continue
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "<"):
+            continue  # inside a word, or a ticker symbol ("<NSM>", "<APA>")
         tail_end = end
         if end < n and (text[end].isalnum() or text[end] in "'\u2019"):
             tail_end = _word_end(text, folded, end)

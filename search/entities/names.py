@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .kb import entries, key, name_spelling
+from .kb import depends, entries, key, name_spelling
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "gen", "lt", "col", "maj", "capt",
                         "sgt", "adm", "gov", "sen", "rep", "amb", "president", "general", "minister"})
@@ -80,6 +80,7 @@ def _display(token: str, folded: str) -> str:
     return "-".join(p.capitalize() for p in folded.split("-"))
 
 
+@depends
 @lru_cache(maxsize=None)
 def people_index() -> dict[str, str]:
     """``name_key`` of every people.json name and alias -> canonical name (first entry wins)."""
@@ -90,6 +91,7 @@ def people_index() -> dict[str, str]:
     return index
 
 
+@depends
 @lru_cache(maxsize=None)
 def people_by_surname() -> dict[str, tuple[str, ...]]:
     """Folded surname -> people.json canonical names with that surname."""
@@ -104,9 +106,54 @@ def people_by_surname() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+_LETTER_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "ı": "i"})
+# Spellings of one sound across transliterations (Polish, German, English): applied in order.
+_SOUNDS = (("szcz", "shch"), ("sch", "sh"), ("cz", "ch"), ("sz", "sh"), ("rz", "zh"), ("zh", "z"), ("kh", "h"),
+           ("ch", "c"), ("tch", "c"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ph", "f"), ("x", "ks"),
+           ("w", "v"), ("j", "y"))
+_NOT_SKELETON_RE = re.compile(r"[aeiouyh\W\d_]+")
+_DOUBLE_RE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """The consonants of a name as it sounds, whatever the transliteration: ``Zelensky``,
+    ``Zelanski``, ``Zelenskyj`` -> ``zlnsk``; ``Medvedchuk``, ``Medwedczuk`` -> ``mdvdck``;
+    ``Prigozhin``, ``Prigożyna`` -> ``prgzn`` (vowels, and so vowel case endings, dropped)."""
+    w = word.translate(_LETTER_FOLD).lower().replace("dż", "zh").replace("dz", "zh")
+    w = key(w)
+    for written, sound in _SOUNDS:
+        if written in w:
+            w = w.replace(written, sound)
+    return _DOUBLE_RE.sub(r"\1", _NOT_SKELETON_RE.sub("", w))
+
+
+@lru_cache(maxsize=16384)
+def name_skeleton(name: str) -> str:
+    """:func:`skeleton` of each token of a full name (``Wołodymyr Zelanski`` -> ``vldmr zlnsk``)."""
+    return " ".join(skeleton(t) for t in name_tokens(name) if len(t.rstrip(".")) > 1)
+
+
+@depends
+@lru_cache(maxsize=None)
+def people_by_skeleton() -> dict[str, str]:
+    """:func:`name_skeleton` of people.json full names -> canonical name, when only one person
+    has it (two people sharing a skeleton are both left out: no guess)."""
+    index: dict[str, set[str]] = {}
+    for entry in entries("person"):
+        for form in entry.surface_forms:
+            sk = name_skeleton(form)
+            if len(sk.split()) >= 2 and all(len(p) >= 2 for p in sk.split()):
+                index.setdefault(sk, set()).add(entry.name)
+    return {k: next(iter(v)) for k, v in index.items() if len(v) == 1}
+
+
+@depends
 @lru_cache(maxsize=65536)
 def canonical_person(name: str) -> str:
-    """The one spelling of a person's full name that every article maps to."""
+    """The one spelling of a person's full name that every article maps to: a known person
+    under any spelling or transliteration of first name and surname (``Wołodymyr Zelanski``),
+    else the name's folded tokens."""
     if not isinstance(name, str):
         return ""
     nk = name_key(name)
@@ -115,6 +162,10 @@ def canonical_person(name: str) -> str:
     known = people_index().get(nk)
     if known:
         return known
+    if " " in nk:
+        known = people_by_skeleton().get(name_skeleton(name))
+        if known:
+            return known
     tokens = name_tokens(name)
     return " ".join(_display(t, f) for t, f in zip(tokens, nk.split(" ")))
 

@@ -27,8 +27,10 @@ from typing import NamedTuple
 
 from ..analysis import stop_words
 from . import kb
-from .demonyms import demonyms
-from .names import PARTICLES, SUFFIXES, canonical_person, name_key, people_by_surname, people_index
+from .demonyms import demonym_words
+from .lexicon import COMMON_WORDS, census_given_names, common_surnames
+from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
+                    people_by_surname, people_index)
 from .text import Doc, letters_and_capitals_by_line
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
@@ -38,7 +40,7 @@ president vice secretary minister ministers premier prime chancellor deputy pres
 spokesperson general gen lt col colonel maj major capt captain sgt sergeant adm admiral army navy air force
 commander chief chairman chairwoman chair head governor gov mayor ambassador envoy senator sen rep
 representative congressman congresswoman speaker leader director adviser advisor counsellor counselor
-defense defence foreign finance economy economics trade agriculture energy oil interior justice health
+defense defence foreign affairs finance economy economics trade agriculture energy oil interior justice health
 treasury state secretary-general under-secretary undersecretary assistant acting lieutenant marshal
 field king queen prince princess crown sheikh emir pope cardinal archbishop bishop pastor father
 mr mrs ms dr prof professor judge justice attorney exchequer treasurer ombudsman commissioner official officials spokesmen
@@ -73,6 +75,9 @@ allied armed alliance summit conference program programme initiative project ope
 billion million percent dlrs year years week weeks month months today tomorrow yesterday
 god lord christmas easter ramadan covid coronavirus internet republican republicans democrat democrats
 brokers traders analysts officials sources dealers economists bankers
+league leagues cup championship championships standings results stadium county sport sports baseball
+football soccer tennis golf cricket rugby hockey basketball athletics olympic olympics grand prix open
+catholic catholics protestant muslim muslims christians data services controls bros brothers
 """.split()) - {"general"}
 GIVEN_NAMES = frozenset("""
 james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
@@ -156,7 +161,8 @@ SENTENCE_OPENERS = frozenset("""
 however meanwhile overnight separately nevertheless nonetheless moreover furthermore instead still yet
 also besides otherwise therefore thus hence indeed earlier later afterwards today tonight yesterday
 tomorrow elsewhere next finally first second third lastly again now then here there ultimately overall
-perhaps maybe only even just unlike like despite many critics prosecutors officials analysts residents witnesses experts investigators sources observers
+perhaps maybe only even just unlike like despite many critics who whoever everyone everybody someone somebody
+anyone anybody nobody none others some both all each prosecutors officials analysts residents witnesses experts investigators sources observers
 authorities police protesters demonstrators lawmakers legislators diplomats supporters opponents
 """.split())
 _OBJECT_HEADS = frozenset("""
@@ -214,6 +220,7 @@ def _recase_match(m: re.Match) -> str:
     return _recase_word(m.group())
 
 
+@kb.depends
 @lru_cache(maxsize=8192)
 def _recase_word(w: str) -> str:
     low = w.lower()
@@ -290,7 +297,7 @@ def _is_initial(doc: Doc, i: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _non_name_keys() -> frozenset[str]:
-    return NON_NAME_WORDS | stop_words() | frozenset(demonyms()) | frozenset(d + "s" for d in demonyms())
+    return NON_NAME_WORDS | stop_words() | demonym_words() | frozenset(d + "s" for d in demonym_words())
 
 
 @lru_cache(maxsize=1)
@@ -367,14 +374,15 @@ def _role_before(doc: Doc, first: int) -> str:
         low = lowers[i]
         if not titled and low in MODIFIER_TITLES:
             break  # "First Edition", "Defense Priorities": a modifier needs a head title after it
-        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low[-1:] == "s" and low[:-1] in HEAD_TITLES:
+        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low[-1:] == "s" and low[:-1] in HEAD_TITLES or \
+                i == first - 1 and low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS:  # "Treasury's Baker"
             titled = True
             start = i
         elif low == "." and i > 0 and doc.lower(i - 1) in {"gen", "lt", "col", "sen", "rep", "gov", "adm"}:
             pass
         elif low in {"of", "the"}:
             pass
-        elif titled and (low in demonyms() or kb.lookup("place", w) or kb.lookup("org", w)) and w[:1].isupper():
+        elif titled and (low in demonym_words() or kb.lookup("place", w) or kb.lookup("org", w)) and w[:1].isupper():
             start = i
         elif low in {"'s", "\u2019s"}:
             pass
@@ -386,7 +394,7 @@ def _role_before(doc: Doc, first: int) -> str:
     if doc.words[start - 1:start] == ["."] and start >= 4 and doc.text[doc.starts[start - 4]:doc.ends[start - 1]] \
             in ("U.S.", "U.K.", "U.N."):
         start -= 4
-    role = doc.text[doc.starts[start]:doc.ends[first - 1]].strip(" ,")
+    role = _strip_possessive(doc.text[doc.starts[start]:doc.ends[first - 1]].strip(" ,"))
     for prefix in ("the ", "of "):
         if role.lower().startswith(prefix):
             role = role[len(prefix):]
@@ -405,7 +413,7 @@ def _appositive(doc: Doc, last: int) -> str:
         j += 1
     lows = [doc.lower(k) for k in words]
     if not lows or lows[0] not in {"the", "a", "an", "his", "her", "its"} and lows[0] not in TITLE_WORDS \
-            and lows[0] not in demonyms():
+            and lows[0] not in demonym_words():
         return ""
     if not any(w in ROLE_NOUNS or w.rstrip("s") in ROLE_NOUNS for w in lows[:8]):
         return ""
@@ -442,7 +450,7 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
         if head in TITLE_WORDS or head in ROLE_NOUNS or head.rstrip("s") in ROLE_NOUNS or head in _OBJECT_HEADS:
             return "object"
     j = i
-    nationalities = demonyms()
+    nationalities = demonym_words()
     while j >= 0 and (before in nationalities or before in {"state", "state-run", "state-owned"}):
         j -= 1
         before = lower(j)
@@ -516,6 +524,111 @@ def _common_word(doc: Doc, i: int, word: str) -> bool:
     return False
 
 
+def _known_tail(tokens: list[int], words_of: list[str], index: dict[str, str]) -> list[int]:
+    """The last two words of a longer run when they, but not the run, are a known person in
+    some spelling: an unknown word before a name ("Prezydent Wołodymyr Zelanski")."""
+    tail = [t for t in tokens if words_of[t] != "."][-2:]
+    if len(tail) < 2 or tail[0] == tokens[0]:
+        return tokens
+    whole = " ".join(_strip_possessive(words_of[t]) for t in tokens if words_of[t] != ".")
+    if name_key(whole) in index:
+        return tokens
+    two = " ".join(_strip_possessive(words_of[t]) for t in tail)
+    if name_key(two) in index or name_skeleton(two) in people_by_skeleton():
+        return tail
+    return tokens
+
+
+_GENERIC_ROLE_WORDS = frozenset("""
+the of and for to in us u.s uk secretary minister president prime deputy chief head former general state
+national foreign affairs vice first lady leader member chairman director commander officer
+""".split())
+
+
+def _known_by_surname(surname: str, known: tuple[str, ...], roles: tuple[str, ...], article: set[str]) -> str:
+    """The known person a bare surname with no full name in the article means, or "": the
+    only one of that surname when the surname is rare (``Brown`` is common; ``Stoltenberg`` is
+    not, but two are known), else the one whose known roles share a distinctive word with the
+    roles or the words of the article (``Treasury's Baker``, ``Lawson ... Exchequer``)."""
+    if len(known) == 1 and surname not in common_surnames():
+        return known[0]
+    said = {w for r in roles for w in r.lower().replace(".", " ").split()} | article
+    people = kb.by_name("person")
+    fits = [name for name in known if name in people and said & {
+        w for r in people[name].roles for w in r.lower().replace(".", " ").split() if w not in _GENERIC_ROLE_WORDS}]
+    return fits[0] if len(fits) == 1 else ""
+
+
+def _bare_word_is_a_name(doc: Doc, word: str) -> bool:
+    """A single capitalised word with a speech cue and nothing else ("Gandhi said"): a person
+    unless it reads as a common word, a plural or a product (``Everyone``, ``Students``,
+    ``TikTok``), or the article never gives a first name or title for anyone by that word."""
+    if word[1:] != word[1:].lower() and not word[:2] in ("Mc", "O'") and not word.startswith(("Mac", "De", "Di", "Le", "La")):
+        return False  # "TikTok", "PayPal", "YouTube": inner capitals name products
+    low = word.lower()
+    if low.endswith("s") and not low.endswith(("ss", "us", "is", "os")):
+        return False  # "Students", "Explosions", "Lakers"
+    return low not in census_given_names() and low not in COMMON_WORDS
+
+
+def _given_name(doc: Doc, word: str) -> bool:
+    """Does ``word`` start a person's name: a known given name, or a census given name that the
+    article never writes in lower case (``Duffy``, but not ``Will`` or ``Grace``)?"""
+    low = word.lower()
+    if low in GIVEN_NAMES:
+        return True
+    if low not in census_given_names() or low in people_by_surname():
+        return False
+    if doc.lowercase_words is None:
+        doc.lowercase_words = set(filter(str.islower, doc.words))
+    return low not in doc.lowercase_words
+
+
+def _headline(doc: Doc, i: int) -> bool:
+    """Is token ``i`` in the title (the first line), written in title case (``Reagan Approval
+    Rating Falls to Four-Year Low``), where capitals say nothing of names?"""
+    text = doc.text
+    end = text.find("\n")
+    if end < 0 or end < doc.starts[i] or text[end:end + 2] != "\n\n":
+        return False  # (extract puts a blank line after the title)
+    words = [w for w in text[:end if end >= 0 else len(text)].split() if w[:1].isalpha()]
+    stopped = stop_words()
+    content = [w for w in words if w.lower() not in stopped]
+    return len(content) >= 4 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content)
+
+
+_BRACKET_ROLES = ROLE_NOUNS | {"captain", "coach", "manager", "goalkeeper", "wicketkeeper", "vice-captain",
+                               "skipper", "chairwoman", "spokeswoman", "spokesman", "editor", "author"}
+
+
+def _country_in_brackets(doc: Doc, last: int) -> bool:
+    """``(Pakistan)``, ``(U.S.)`` right after a name: the country of a player or a delegate."""
+    if doc.words[last + 1:last + 2] != ["("]:
+        return False
+    close = next((k for k in range(last + 2, min(last + 7, len(doc.words))) if doc.words[k] == ")"), -1)
+    if close < 0:
+        return False
+    inside = doc.text[doc.ends[last + 1]:doc.starts[close]].strip()
+    return bool(kb.lookup("place", inside)) or inside.lower() in demonym_words()
+
+
+_LIST_GLUE = ([","], ["and"], [",", "and"], ["or"], [";"])
+
+
+def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
+    """Names listed together are alike: a full name with no cue of its own, coordinated (``,``,
+    ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ...")."""
+    links = [k for k in range(len(found) - 1)
+             if found[k + 1].first - found[k].last <= 3
+             and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
+             and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
+    for k in links + links[::-1]:  # forward, then backward: a cue spreads along the whole list
+        a, b = found[k], found[k + 1]
+        if a.strong != b.strong:
+            found[k if b.strong else k + 1] = (a if b.strong else b)._replace(strong=True)
+    return found
+
+
 def _may_name_company(text: str, word: str) -> bool:
     """False when no match of _COMPANY_RE in ``text`` can name ``word``: nowhere is it followed
     by white space and a corporate word. Far cheaper than running _COMPANY_RE over the text."""
@@ -530,7 +643,14 @@ def _may_name_company(text: str, word: str) -> bool:
 _NOT_CONTENT = SUFFIXES | PARTICLES  # words of a name that do not count as its content
 
 
-def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
+def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """[first, last] token indices of the runs of capitalised words that may be names (the
+    candidates of people and of organisations named by pattern)."""
+    return _runs(doc)
+
+
+def find_people(doc: Doc, blocked: list[tuple[int, int]],
+                runs: list[tuple[int, int]] | None = None) -> list[Person]:
     """People in order of first mention (canonical names may repeat; the caller dedupes)."""
     non_name = _non_name_keys()
     leading_drop = _leading_drop_words()
@@ -548,7 +668,11 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
         i = bisect.bisect_left(blocked_starts, e) - 1
         return i >= 0 and blocked_sorted[i][1] > s
 
-    for first, last in _runs(doc):
+    for first, last in (_runs(doc) if runs is None else runs):
+        prev = words_of[first - 1] if first else ""
+        if 2 <= len(prev) <= 4 and prev.isupper() and prev.isalpha() and \
+                name_key(" ".join([prev, *words_of[first:last + 1]])) in index:
+            first -= 1  # a known name with a shouted word: "XI Jinping"
         # strip leading title words and sentence-initial function words
         tokens = list(range(first, last + 1))
         titles_popped = False
@@ -581,7 +705,11 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             continue
         role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
         if tokens[0] != first:
-            role = _role_before(doc, tokens[0]) or role
+            own = _role_before(doc, tokens[0])
+            if not own and role.lower().endswith((" of", " of the", " for")):
+                # "US Secretary of" + "Defense": the title runs on into the name's run
+                own = f"{role} {doc.text[doc.starts[first]:doc.ends[tokens[0] - 1]]}".strip(" ,.")
+            role = own or role
         context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
         if context:
             run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens))
@@ -590,6 +718,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
             if context != "object" or len(tokens) == 1 or tokens[0] == first:
                 if run_key not in index:
                     continue
+        if len(tokens) >= 3:
+            tokens = _known_tail(tokens, words_of, index)
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
         words = [_strip_possessive(words_of[t]) for t in tokens if words_of[t] != "."]
         if words and words[-1] != words_of[tokens[-1]]:
@@ -616,10 +746,18 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 strong = content[0] not in companies
             else:
                 strong = True
-        if nk in index:
+        if nk in index or len(content) >= 2 and name_skeleton(" ".join(words)) in people_by_skeleton():
+            strong = True  # a known person, in any spelling ("Wołodymyr Zelanski")
+        elif 2 <= len(content) <= 3 and _given_name(doc, content[0]) and not _headline(doc, tokens[0]):
             strong = True
-        elif len(content) >= 2 and content[0].lower() in GIVEN_NAMES:
-            strong = True
+        elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
+                and not kb.lookup("org", content[0]):
+            strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
+        elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
+            strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
+        elif len(content) >= 2 and doc.words[tokens[-1] + 1:tokens[-1] + 2] == ["("] and \
+                doc.lower(tokens[-1] + 2) in _BRACKET_ROLES and doc.lower(tokens[-1] + 3) == ")":
+            strong = True  # "Wasim Akram (captain)", "John Smith (chairman)"
         if len(content) == 1 and (sentence_start[tokens[0]] and not role) and \
                 content[0].lower() in stopped:
             continue
@@ -632,7 +770,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
     full: dict[str, str] = {}  # surname key -> canonical
     firsts: dict[str, set[str]] = {}
     validated_keys: set[str] = set()
-    found = _validate_by_surname(found)
+    found = _validate_by_surname(_coordinated(doc, found))
     for f in found:
         if f.strong and f.name_words() >= 2:
             canon = canonical_person(" ".join(f.words))
@@ -642,6 +780,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 full.setdefault(k[-1], canon)
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
+    article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
     for first, last, s, e, words, roles, strong, nk in found:
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
         if len(content) >= 2:
@@ -660,6 +799,17 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]]) -> list[Person]:
                 continue
             else:
                 known = people_by_surname().get(k, ())
-                canon = known[0] if len(known) == 1 else canonical_person(" ".join(words))
+                if known:
+                    if article_words is None:
+                        article_words = set(doc.lowers)
+                    canon = _known_by_surname(k, known, roles, article_words)
+                    if not canon:
+                        continue  # "Brown said", "Johnson said": which Brown? Left out, not guessed
+                elif roles or len(words) > 1:
+                    canon = canonical_person(" ".join(words))  # "Defence Minister Petrenko"
+                elif _bare_word_is_a_name(doc, words[0]):
+                    canon = canonical_person(words[0])
+                else:
+                    continue
         people.append(Person(canon, s, e, list(roles), " ".join(doc.text[s:e].split())))
     return people

@@ -12,6 +12,8 @@ Jordan``) or a title (``Gen. Washington``), or right before a capitalised word
 
 from __future__ import annotations
 
+import re
+
 from . import kb
 from .matcher import Match, in_caps_context
 from .text import Doc
@@ -22,6 +24,47 @@ visits through throughout over within left reached entered capital city town vil
 """.split())
 TITLES = frozenset({"gen", "general", "mr", "mrs", "ms", "dr", "president", "george", "st", "saint", "lake",
                     "mount", "fort", "port", "cape"})
+
+
+_LONGER_NAME_RE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+_MEDIA_NOUN_RE = re.compile(r"\s+(?:magazine|newspaper|daily|weekly|monthly|journal|review)\b")
+
+
+def part_of_longer_name(text: str, match: Match, category: str) -> bool:
+    """Is a one-word place hit only the head of a longer name that is not that place?
+    ``Gulf of Tonkin`` is not the Persian Gulf, ``Atlantic magazine`` not the ocean.
+    (Reads the text after the hit, not the words: it runs for every such hit.)"""
+    if match.tail_end != match.end:
+        return False  # "Britain's"
+    if _LONGER_NAME_RE.match(text, match.end):
+        return True
+    return category == "area" and _MEDIA_NOUN_RE.match(text, match.end) is not None
+
+
+_SCORE_AFTER_RE = re.compile(r"[ \t]+\d{1,3}(?:[ \t]|$)", re.M)
+_SCORE_BEFORE_RE = re.compile(r"\d{1,3}[ \t]+$")
+
+
+_EVENT_AFTER_RE = re.compile(r"\s+(?:Open|OPEN|League|LEAGUE|Cup|CUP|Grand Prix|GRAND PRIX|Masters|MASTERS|"
+                             r"Championships?|CHAMPIONSHIPS?|Games|GAMES|Classic|CLASSIC|Series|SERIES|"
+                             r"Football|FOOTBALL|Express|Airlines|Airways)\b")
+
+
+def names_an_event(text: str, match: Match) -> bool:
+    """A place or nationality word naming a tournament, league or firm, not a place of the
+    story: ``U.S. Open``, ``American League``, ``French Grand Prix``, ``American Express``."""
+    return match.tail_end == match.end and _EVENT_AFTER_RE.match(text, match.end) is not None
+
+
+def team_in_results(text: str, match: Match) -> bool:
+    """A place's name as a team in a line of results or standings ("DETROIT 4 Kansas City 1",
+    "MINNESOTA 67 67 .500 13"): a score right after it, and the line starts with it or a
+    score comes right before it."""
+    if not _SCORE_AFTER_RE.match(text, match.tail_end):
+        return False
+    line_start = text.rfind("\n", 0, match.start) + 1
+    before = text[line_start:match.start]
+    return not before.strip() or _SCORE_BEFORE_RE.search(before) is not None
 
 
 def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]) -> bool:

@@ -9,9 +9,11 @@ England Patriots``, ``Abrams said``, ``Gen. Abrams``, ``javelin throw``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from . import kb
+from .names import skeleton
 from .matcher import Match, Target
 from .text import Doc
 
@@ -63,6 +65,80 @@ def accept_ambiguous(doc: Doc, match: Match, sentence_has_system: bool) -> bool:
     if sentence_has_system:
         return True
     return any(w in CUE_WORDS for w in doc.window(match.start, match.tail_end, 8))
+
+
+# Words that make a story one about weapons or the military. A weapon system is tagged only in
+# such a story: Apache (the oil company), Caesars (the casino), <NSM> (a ticker), Tiger Woods and
+# AC Milan are not weapons. Words that business and sport use too ("defence" of a title, "war" of
+# prices, "strike", "shot", "tank", "launch") are not enough alone.
+_MILITARY_RE = re.compile(r"\b(?:military|militar[a-z]*|army|armies|navy|naval|air ?force|missiles?|weapons?|"
+                          r"weaponry|troops|soldiers?|warplanes?|warships?|fighter (?:jets?|planes?|aircraft)|"
+                          r"artillery|pentagon|armed forces|nato|drones?|combat|ammunition|munitions|howitzers?|"
+                          r"brigades?|battalions?|invasion|marines|warheads?|bombers?|gunships?|airstrikes?|"
+                          r"air strikes?|raf|usaf|luftwaffe|tanks?|anti-tank|anti-aircraft|air defen[cs]e|shelling|frontline|front line|insurgents?|militants?|defen[cs]e "
+                          r"(?:ministry|minister|secretary|department|contractors?|forces|budget|spending|"
+                          r"industry|systems?|officials?|procurement)|ministry of defen[cs]e|"
+                          r"wojsk[a-z]*|rakiet[a-z]*|armii|armia|bundeswehr|streitkr[a-z]*|ракет[а-я]*|"
+                          r"військ[а-я]*|армі[а-я]*|войск[а-я]*)\b")
+
+
+_SHORT_CODE_RE = re.compile(r"^(?:[A-Z]{2,4}|[A-Z]{1,2}-?\d{1,3}[A-Z]?)$")
+
+
+def needs_military_story(surface: str) -> bool:
+    """Names that are weapons only in a military story: short codes that tickers, ratings and
+    products share (``NSM``, ``TOW``, ``P-8``, ``A-10``); ambiguous aliases too (the caller)."""
+    return _SHORT_CODE_RE.match(surface) is not None
+
+
+def military_story(folded: str) -> bool:
+    """Is the story about weapons or the military (``folded``: lower case, accents folded)?"""
+    return _MILITARY_RE.search(folded) is not None
+
+
+_NUMBER_AFTER_RE = re.compile(r"[\s-]+(?:\d{2}|\d{4})\b(?![-./]\d)")
+_OTHER_KIND_AFTER_RE = re.compile(r"[\s-]+(?:[A-Z]\w*\s+)?(?:mlrs|mlr|rocket|rockets|launchers?|howitzers?|"
+                                  r"multiple launch)\b", re.I)
+
+
+def wrong_frame(text: str, match: Match, category: str) -> bool:
+    """A name of a system used for something else: an exercise (``Arrow 22``, ``Hammer 2023``),
+    or an aircraft's name on a rocket launcher (``Russian Tornado MLR systems``)."""
+    if not any(c.isdigit() for c in match.surface) and _NUMBER_AFTER_RE.match(text, match.tail_end):
+        return True
+    return category == "aircraft" and _OTHER_KIND_AFTER_RE.match(text, match.tail_end) is not None
+
+
+@kb.depends
+@lru_cache(maxsize=None)
+def _skeletons() -> dict[str, str]:
+    """Skeletons of one-word system names of five letters or more that need no context
+    (``Kinzhal`` -> ``knzl``), when only one system has it."""
+    index: dict[str, set[str]] = {}
+    for e in kb.entries("system"):
+        for form in e.surface_forms:
+            if form.isalpha() and len(form) >= 5 and kb.key(form) not in e.ambiguous:
+                sk = skeleton(form)
+                if len(sk) >= 4:
+                    index.setdefault(sk, set()).add(e.name)
+    return {k: next(iter(v)) for k, v in index.items() if len(v) == 1}
+
+
+def declined_names(doc: Doc, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """Systems written in another language's spelling or case (``Kindżały`` for Kinzhal
+    missiles, ``Kindzhal``): a capitalised word with a known system's skeleton and the same
+    first letter. For military stories only (the caller checks)."""
+    index = _skeletons()
+    out = []
+    for i, w in enumerate(doc.words):
+        if len(w) < 5 or not w[0].isupper() or not w.isalpha():
+            continue
+        name = index.get(skeleton(w))
+        if name and kb.key(name[0]) == kb.key(w[0]) and not kb.lookup("system", w):
+            s, e = doc.starts[i], doc.ends[i]
+            if not any(ts < e and s < te for ts, te in taken):
+                out.append((s, e, name, w))
+    return out
 
 
 def _may_have_designators(text: str) -> bool:

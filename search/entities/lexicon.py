@@ -1,0 +1,77 @@
+"""Given names from a shipped gazetteer: the 1990 US Census first-name lists.
+
+The ``names`` package (MIT licence) ships the Census Bureau's ``dist.male.first`` and
+``dist.female.first`` (public domain, 5,163 names). A capitalised run that starts with one
+of them (``Duffy Waldorf``, ``Nolan Henke``) is a person without any other cue.
+
+Names that are also common English words or place names are left out (``Will``, ``May``,
+``Grace``, ``Major``, ``Paris``, ``Jordan``): they start too many runs that are not people
+("Major League", "Grace Church"). The people rules also ignore a given name that the
+article itself writes in lower case.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from . import kb
+
+# Census first names that are everyday English words (or titles): no evidence of a person.
+COMMON_WORDS = frozenset("""
+will may june april august mark bill rose grace hope joy faith summer autumn major king royal don guy rich long
+young page love star sun hunter carter mason miles dean lane wade chase christian price sharp early golden
+dawn sky river storm ocean forest pearl ruby crystal jewel honey sugar candy precious happy merry noble
+nation justice liberty freedom unique general marshal sterling earnest ernest art sonny buck rod cliff
+gay sandy rusty dusty misty lucky angel cherry olive ivy holly heather daisy iris jade amber ginger
+clay dale glen heath moss stone wood reed lincoln ford harley mercedes porsche chevy dodge jeep red
+white black brown green gray grey
+""".split())
+
+
+COMMON_SURNAME_RANK = 1000  # the Census's most frequent surnames: Brown, Johnson, Jones, Miller...
+
+
+def _census_files() -> list[str]:
+    try:
+        import names  # the ``names`` package: data files beside its module
+    except ImportError:  # pragma: no cover - a pinned dependency
+        return []
+    folder = os.path.dirname(names.__file__)
+    return [os.path.join(folder, f) for f in ("dist.male.first", "dist.female.first")]
+
+
+@kb.depends
+@lru_cache(maxsize=None)
+def census_given_names() -> frozenset[str]:
+    """Lower-case given names, without common words and knowledge-base aliases."""
+    out: set[str] = set()
+    for path in _census_files():
+        try:
+            with open(path, encoding="ascii") as f:
+                out.update(line.split()[0].lower() for line in f if line.strip())
+        except OSError:  # pragma: no cover
+            continue
+    aliases = kb.all_alias_keys()
+    return frozenset(n for n in out if n not in COMMON_WORDS and n not in aliases and len(n) > 2)
+
+
+@lru_cache(maxsize=None)
+def common_surnames() -> frozenset[str]:
+    """The Census's most frequent surnames (lower case): a bare ``Brown`` or ``Johnson`` may
+    be anyone, so it is never linked to a known person from another story."""
+    files = _census_files()
+    if not files:  # pragma: no cover
+        return frozenset()
+    path = os.path.join(os.path.dirname(files[0]), "dist.all.last")
+    out = []
+    try:
+        with open(path, encoding="ascii") as f:
+            for line in f:
+                if len(out) >= COMMON_SURNAME_RANK:
+                    break
+                if line.strip():
+                    out.append(line.split()[0].lower())
+    except OSError:  # pragma: no cover
+        return frozenset()
+    return frozenset(out)
