@@ -12,7 +12,8 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
-from search.engine import SearchEngine
+from search.backend_choice import open_engine
+from search.backends.base import SearchBackend
 from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidParameterError,
                            InvalidQueryError, SearchError)
 from search.backends.embedded.storage import resolve_index_dir
@@ -22,6 +23,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: Settings with their defaults; ``create_app(test_config)`` overrides any of them.
 SETTINGS: dict[str, Any] = {
     "SEARCH_INDEX": None,  # index folder; None: $SEARCH_INDEX, else ./search-index
+    "SEARCH_BACKEND": None,  # None: $SEARCH_BACKEND, else the embedded index (see search/backend_choice.py)
     "HIGHLIGHTS": 3,  # passages per hit
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_SORT_KEYS": False,
@@ -41,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SEARCH_INDEX"] = resolve_index_dir(app.config.get("SEARCH_INDEX"))
     app.jinja_env.autoescape = True
     app.json.sort_keys = False
-    app.extensions["search_engine"] = SearchEngine(app.config["SEARCH_INDEX"])
+    app.extensions["search_engine"] = open_engine(app.config["SEARCH_INDEX"], app.config.get("SEARCH_BACKEND"))
 
     from . import api, views
     app.register_blueprint(views.bp)
@@ -54,7 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def engine() -> SearchEngine:
+def engine() -> SearchBackend:
     return current_app.extensions["search_engine"]
 
 

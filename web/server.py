@@ -19,6 +19,7 @@ from typing import Sequence
 
 from search.backends.embedded import storage
 from search.errors import SearchError
+from search.backend_choice import EMBEDDED, backend_spec
 from search.backends.embedded.storage import resolve_index_dir
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def make_app(index_dir: str | None = None, seeds: str | Sequence[str] | None = N
     from . import create_app
 
     index_dir = resolve_index_dir(index_dir)
-    ensure_index(index_dir, seeds)
+    if backend_spec(None) == EMBEDDED:  # a cluster index is built with `search index --backend`
+        ensure_index(index_dir, seeds)
     return create_app({"SEARCH_INDEX": index_dir})
 
 
@@ -80,7 +82,7 @@ def serve(index_dir: str | None = None, host: str = "127.0.0.1", port: int = 800
     except OSError as exc:
         raise SearchError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
                           "Choose another --port, or stop the program using it.") from None
-    print(f"Serving {app.config['SEARCH_INDEX']} on http://{host}:{port}/ "
+    print(f"Serving {app.extensions['search_engine'].index_dir} on http://{host}:{port}/ "
           f"({processes} process{'es' if processes > 1 else ''}; Ctrl-C to stop)", flush=True)
     if processes == 1:
         _run_worker(app, listener, threads)
