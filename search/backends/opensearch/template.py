@@ -8,8 +8,12 @@ is that the cluster indexes a text into the same terms as ``search/analysis.py``
   becomes its joined form (``S-300`` -> ``s300``, ``long-range`` -> ``longrange``) plus its
   parts (``300``, ``long``, ``range``), ``M142`` -> ``m142``, ``m``, ``142``, ``Ukraine's``
   -> ``Ukraine`` (two small differences: a decimal ``6.3`` is ``6``, ``3``, ``63``, not
-  ``6.3``; ``O'Neill`` adds ``neill`` beside ``oneill``);
-- lower case, accent folding (``Türkiye`` -> ``turkiye``), our stop words and single letters;
+  ``6.3``; the parts of a designator or date take positions of their own, so a phrase
+  across ``S-300`` or ``2023-02-15`` may miss where ours matches);
+- lower case, accent folding (``Türkiye`` -> ``turkiye``), our stop words and single letters,
+  taken out before tokenizing so that, as in ours, they leave no gap in positions (the
+  phrase "Lloyd Austin" matches "Lloyd J. Austin"); apostrophes inside words dropped
+  (``we'll`` -> ``well``);
 - the British/American spelling table (``search/data/spelling.tsv``) as one-way synonyms,
   written as ``stemmer_override`` rules to the canonical word's stem (a synonym filter
   cannot follow ``word_delimiter_graph``), then the Snowball English stemmer (porter2, as
@@ -21,6 +25,7 @@ case-, accent- and spacing-free key as the embedded facet table, to resolve what
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...analysis import _TOKEN_RE, spelling_variants, stem, stop_words
@@ -41,7 +46,21 @@ def analysis() -> dict[str, Any]:
                  "generate_word_parts": True, "generate_number_parts": True,
                  "catenate_all": True, "preserve_original": False}
     tail = ["lowercase", "asciifolding", "news_stop", "news_spelling", "news_stemmer"]
+    # Stop words leave no gap in our positions ("Lloyd J. Austin" is the phrase "Lloyd
+    # Austin"); Lucene's stop filter always leaves one. So free-standing stop words are
+    # taken out of the text before it is tokenized (offsets stay right), and the stop
+    # filter drops what is left (stop words joined to other words).
+    alternatives = "|".join(re.escape(w) for w in sorted(stops, key=len, reverse=True))
+    free_standing = (r"(?<![\w'\u2019])(?<!\w[-\u2010\u2011/.])(?:" + alternatives +
+                     r")(?![\w'\u2019])(?![-\u2010\u2011/.]\w)")
     return {
+        "char_filter": {
+            # we'll -> well, O'Neill -> ONeill, as our possessive filter does ('s stays: the
+            # word delimiter drops it)
+            "news_apostrophes": {"type": "pattern_replace", "pattern": r"(?<=\w)['\u2019](?![sS]\b)(?=\w)",
+                                 "replacement": "", "flags": "UNICODE_CHARACTER_CLASS"},
+            "news_stop_words": {"type": "pattern_replace", "pattern": free_standing, "replacement": "",
+                                "flags": "CASE_INSENSITIVE|UNICODE_CASE|UNICODE_CHARACTER_CLASS"}},
         "tokenizer": {"news_words": {"type": "pattern", "pattern": _TOKEN_RE.pattern, "group": 0,
                                      "flags": "UNICODE_CHARACTER_CLASS"}},
         "filter": {
@@ -51,7 +70,7 @@ def analysis() -> dict[str, Any]:
             "news_stemmer": {"type": "stemmer", "language": "porter2"},
         },
         "analyzer": {
-            "news": {"type": "custom", "tokenizer": "news_words",
+            "news": {"type": "custom", "tokenizer": "news_words", "char_filter": ["news_apostrophes", "news_stop_words"],
                      "filter": ["news_parts", "flatten_graph"] + tail},
             # the unstemmed vocabulary, for "did you mean" (the words are already ours)
             "words": {"type": "custom", "tokenizer": "whitespace"},
