@@ -147,13 +147,15 @@ class OpenSearchEngine:
         suggestion_words = _suggestion_words(parsed.text)
         if suggestion_words:
             body["suggest"] = {"text": " ".join(k for _, k in suggestion_words), "words": {"term": {
-                "field": "words", "suggest_mode": "missing", "size": 1, "min_word_length": 4,
+                "field": "words", "suggest_mode": "missing", "size": 10, "min_word_length": 4, "prefix_length": 0,
                 "max_edits": 2, "analyzer": "whitespace"}}}
             # a word whose stemmed terms are indexed is not misspelt ("patriot": "Patriots")
             body["aggs"]["known_words"] = {"global": {}, "aggs": {"k": {"filters": {"filters": {
                 key: {"bool": {"should": [{"terms": {f: query_terms(word)}} for f in ("title", "body")]}}
                 for word, key in suggestion_words}}}}}
-        answer = self._search(body)
+        # Global term statistics (one more round trip): with per-shard statistics a small
+        # index ranks by which shard a document landed on.
+        answer = self._search(body, search_type="dfs_query_then_fetch")
         hits = tuple(_hit(h, with_highlights=True) for h in answer["hits"]["hits"])
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -321,8 +323,14 @@ def _suggestion(text: str, words: list[tuple[str, str]], answer: list[dict[str, 
                 known: dict[str, Any]) -> str:
     fixes = {}
     for entry in answer:
-        if entry.get("options") and not known.get(entry["text"], {}).get("doc_count"):
-            fixes[entry["text"]] = entry["options"][0]["text"]
+        key = entry["text"]
+        if known.get(key, {}).get("doc_count"):
+            continue
+        # as the embedded corrector: within 1 edit (2 past five letters), the most used first
+        near = [o for o in entry.get("options", [])
+                if _edits(key, o["text"]) <= (2 if len(key) > 5 else 1)]
+        if near:
+            fixes[key] = min(near, key=lambda o: (-o["freq"], o["text"]))["text"]
     if not fixes:
         return ""
     by_word = {word: fixes[key] for word, key in words if key in fixes}
@@ -336,6 +344,16 @@ def _suggestion(text: str, words: list[tuple[str, str]], answer: list[dict[str, 
         else:
             out.append(token)
     return "".join(out) if changed else ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short words only)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
 
 
 def _passage(fragment: str) -> Highlight:

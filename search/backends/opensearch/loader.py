@@ -50,7 +50,7 @@ def to_source(article: Article, entities: Entities) -> dict[str, Any]:
         "alias": [f"{name}{SEP}{surface}" for name, forms in entities.aliases.items() for surface in forms],
         "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
         "unknown_system": list(entities.unknown_systems),
-        "words": " ".join(sorted(surface_words(article.title + "\n" + article.body))),
+        "words": sorted(surface_words(article.title + "\n" + article.body)),
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
         "origin": article.origin, "extra": dict(article.extra),
