@@ -64,7 +64,7 @@ class OpenSearchEngine:
     def warm_up(self) -> None:
         """Check the index answers; then drop the client, so that each forked server
         process opens connections of its own instead of sharing these sockets."""
-        self._call("cluster.health", index=self.index, wait_for_status="yellow", timeout="30s")
+        self._call("cluster.health", index=self.index, wait_for_status="yellow")
         self.close()
 
     def close(self) -> None:
