@@ -222,3 +222,11 @@ def test_web_and_api_answer_the_same(embedded, address):
     some = embedded.search(SearchRequest(text="patriot")).hits[0].id
     assert theirs.get(f"/article/{some}").status_code == 200
     assert theirs.get(f"/api/article/{some}").get_json()["id"] == some
+
+
+def test_web_answers_503_while_the_cluster_is_unreachable():
+    client = create_app({"SEARCH_BACKEND": "opensearch://127.0.0.1:9/news", "TESTING": True}).test_client()
+    api = client.get("/api/search?q=patriot")
+    assert api.status_code == 503 and "Cannot reach the cluster" in api.get_json()["error"]
+    page = client.get("/search?q=patriot")
+    assert page.status_code == 503 and b"Cannot reach the cluster" in page.data

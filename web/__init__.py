@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 
 from search.backend_choice import open_engine
 from search.backends.base import SearchBackend
+from search.backends.opensearch.connection import BackendError
 from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidParameterError,
                            InvalidQueryError, SearchError)
 from search.backends.embedded.storage import resolve_index_dir
@@ -76,6 +77,8 @@ def _error_response(status: int, title: str, message: str):
 def _search_error(error: SearchError):
     if isinstance(error, ArticleNotFoundError):
         return _error_response(404, "Article not found", str(error))
+    if isinstance(error, BackendError):  # the cluster is down or refused: not the user's doing
+        return _error_response(503, "Search is unavailable", str(error))
     if isinstance(error, IndexNotFoundError):
         return _error_response(503, "No index yet", str(error))
     if isinstance(error, (InvalidParameterError, InvalidQueryError)):
