@@ -230,3 +230,34 @@ def test_web_answers_503_while_the_cluster_is_unreachable():
     assert api.status_code == 503 and "Cannot reach the cluster" in api.get_json()["error"]
     page = client.get("/search?q=patriot")
     assert page.status_code == 503 and b"Cannot reach the cluster" in page.data
+
+
+def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tmp_path):
+    """Two indexing runs race to create the same new index and load overlapping files:
+    every article is there once, and each run counts what the other added first."""
+    import pathlib
+    import threading
+
+    half = tmp_path / "half"
+    half.mkdir()
+    for seed in sorted(pathlib.Path(corpus, "seeds").iterdir())[:3]:
+        (half / seed.name).write_bytes(seed.read_bytes())
+    spec = f"{opensearch_url.replace('http://', 'opensearch://')}/race-{uuid.uuid4().hex[:8]}"
+    reports = {}
+
+    def run(name: str, paths: list[str]) -> None:
+        reports[name] = index_into_cluster(paths, parse_address(spec), workers=1)
+
+    threads = [threading.Thread(target=run, args=("all", [corpus])),
+               threading.Thread(target=run, args=("half", [str(half)]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert reports["all"].added + reports["half"].added == 46
+    assert reports["all"].added + reports["all"].duplicates == 46
+    assert reports["half"].added + reports["half"].duplicates == 3
+    engine = OpenSearchEngine(spec)
+    assert engine.search(SearchRequest()).total == 46
+    engine.client.indices.delete(index=engine.index)
+    engine.close()

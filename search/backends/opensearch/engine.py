@@ -136,7 +136,7 @@ class OpenSearchEngine:
             "track_total_hits": True, "_source": HIT_FIELDS,
             "aggs": facet_aggregations(selected, request.facet_limit),
             "highlight": {"fields": {"body": {
-                "type": "unified", "number_of_fragments": request.highlights if parsed.query else 0,
+                "type": "unified", "number_of_fragments": max(1, request.highlights) if parsed.query else 1,
                 "fragment_size": PASSAGE_CHARS, "no_match_size": PASSAGE_CHARS,
                 "pre_tags": [PRE], "post_tags": [POST]}}},
         }

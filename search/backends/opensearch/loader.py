@@ -65,7 +65,13 @@ def ensure_index(client, address: ClusterAddress, *, rebuild: bool = False) -> N
     if rebuild:
         client.indices.delete(index=address.index, ignore_unavailable=True)
     if not client.indices.exists(index=address.index):
-        client.indices.create(index=address.index)
+        from opensearchpy import RequestError
+
+        try:
+            client.indices.create(index=address.index)
+        except RequestError as exc:  # another machine created it first: the same index
+            if exc.error != "resource_already_exists_exception":
+                raise
 
 
 def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
