@@ -66,8 +66,8 @@ class ClusterAddress:
 def parse_address(text: str) -> ClusterAddress:
     """``opensearch://host:port[,host:port]/index?options`` -> a ClusterAddress."""
     if not is_cluster_address(text):
-        raise BackendError(f"Not a cluster address: use opensearch://HOST:PORT/INDEX "
-                           f"(or opensearchs:// for TLS).")
+        raise BackendError("Not a cluster address: use opensearch://HOST:PORT/INDEX "
+                           "(or opensearchs:// for TLS).")
     scheme, rest = text.split("://", 1)
     tls = SCHEMES[scheme.lower()]
     parts = urlsplit("//" + rest)
