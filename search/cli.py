@@ -103,6 +103,10 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
             report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
                                  workers=workers, on_progress=show if on_tty else None)
     except KeyboardInterrupt:
+        if is_cluster_address(backend):
+            click.echo("\nInterrupted: what was sent is in the cluster index; run the command again "
+                       "for the rest (nothing is added twice).", err=True)
+            sys.exit(130)
         click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
         sys.exit(130)
     if on_tty:
