@@ -52,3 +52,13 @@ def test_the_default_backend_is_the_embedded_index(tmp_path, monkeypatch):
     assert isinstance(open_engine(str(tmp_path)), SearchEngine)
     with pytest.raises(InvalidParameterError, match="Unknown backend 'solr'"):
         open_engine(str(tmp_path), "solr://host/news")
+
+
+def test_an_answer_missing_shards_is_an_error_not_fewer_results():
+    from search.backends.opensearch.engine import complete
+
+    address = parse_address("opensearch://127.0.0.1:9200/news")
+    whole = {"_shards": {"total": 2, "successful": 2, "failed": 0}, "hits": {}}
+    assert complete(whole, address) is whole
+    with pytest.raises(BackendError, match="1 of 2 shards of the index at opensearch://127.0.0.1:9200/news"):
+        complete({"_shards": {"total": 2, "successful": 1, "failed": 1}}, address)

@@ -23,7 +23,7 @@ from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, Sea
 from ...query import ParsedQuery, date_range, parse_query
 from ..embedded.facets import value_key
 from .aggregations import facet_aggregations, facets_from, selection_filters
-from .connection import ClusterAddress, parse_address
+from .connection import BackendError, ClusterAddress, parse_address
 from .loader import SEP, cluster_error
 from .translate import MATCH_ALL, date_filter, to_dsl
 
@@ -59,7 +59,7 @@ class OpenSearchEngine:
             raise cluster_error(exc, self.address) from None
 
     def _search(self, body: dict[str, Any], **params) -> dict[str, Any]:
-        return self._call("search", index=self.index, body=body, **params)
+        return complete(self._call("search", index=self.index, body=body, **params), self.address)
 
     def warm_up(self) -> None:
         """Check the index answers; then drop the client, so that each forked server
@@ -297,6 +297,17 @@ class OpenSearchEngine:
             return []
         wanted = _match_terms(self.parse(query_text).query)
         return match_spans(text, wanted) if wanted else []
+
+
+def complete(answer: dict[str, Any], address: ClusterAddress) -> dict[str, Any]:
+    """The answer, if every shard answered. A shard with no reachable copy (a node down and
+    no replica) would silently drop its articles from totals and facets: say so instead."""
+    shards = answer.get("_shards") or {}
+    if shards.get("failed"):
+        raise BackendError(f"{shards['failed']} of {shards.get('total', '?')} shards of the index at "
+                           f"{address} cannot be reached, so results would be incomplete. Try again "
+                           "when the cluster is back (scripts/opensearch-cluster.sh status).")
+    return answer
 
 
 def _lucene_regex(prefixes: list[str]) -> str:
