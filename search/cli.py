@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import os
 import signal
 import sys
 import threading
@@ -16,16 +17,18 @@ import click
 
 from .ingest.dates import parse_date_param
 from .ingest.formats import ReadOptions
-from .engine import SearchEngine
+from .backend_choice import backend_spec, open_engine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
 from .models import SearchRequest
-from .settings import INGEST_LIMITS, LIMITS
+from .settings import INGEST_LIMITS, LIMITS, Limits
 from .entity_views import entity_detail, list_entities, unknown_systems, variant_groups
 from .entities import user_kb
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
                      results_text, stats_text)
 from .backends.embedded.storage import resolve_index_dir
+from .backends.opensearch.connection import is_cluster_address, parse_address
+from .backends.opensearch.loader import index_into_cluster
 
 EXIT_SKIPPED = 3  # `search index`: indexed, but some inputs were skipped
 
@@ -50,9 +53,24 @@ def handles_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-index_option = click.option(
+_index_dir_option = click.option(
     "--index", "index_dir", envvar="SEARCH_INDEX", metavar="DIR",
     help="Index folder (default: $SEARCH_INDEX, else ./search-index).")
+_backend_option = click.option(
+    "--backend", envvar="SEARCH_BACKEND", metavar="URL", expose_value=False,
+    callback=lambda ctx, _param, value: ctx.meta.__setitem__("backend", value),
+    help="embedded (default: the --index folder) or a cluster, e.g. opensearch://127.0.0.1:9200/news "
+         "(default: $SEARCH_BACKEND; credentials from $OPENSEARCH_USERNAME/$OPENSEARCH_PASSWORD).")
+
+
+def index_option(fn: Callable) -> Callable:
+    """``--index`` and ``--backend``: where the articles are."""
+    return _backend_option(_index_dir_option(fn))
+
+
+def _engine(index_dir: str | None, limits: Limits = LIMITS):
+    """The engine the command's --backend / --index name."""
+    return open_engine(index_dir, click.get_current_context().meta.get("backend"), limits)
 
 
 time_limit_option = click.option(
@@ -109,15 +127,26 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     def show(progress) -> None:
         click.echo(progress_line(progress), nl=False, err=True)
 
+    backend = backend_spec(click.get_current_context().meta.get("backend"))
+    options = read_options(collection, date_order, max_file_mb, max_article_chars)
     with _stopped_by_sigterm() as stop:
         try:
-            report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
-                                 workers=workers, on_progress=show if on_tty else None,
-                                 options=read_options(collection, date_order, max_file_mb,
-                                                      max_article_chars))
+            if is_cluster_address(backend):
+                report = index_into_cluster(list(paths), parse_address(backend), rebuild=rebuild,
+                                            workers=workers, on_progress=show if on_tty else None,
+                                            options=options)
+            else:
+                report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
+                                     workers=workers, on_progress=show if on_tty else None,
+                                     options=options)
         except KeyboardInterrupt:
             _ignore_stop_signals()  # the clean-up is done; a second Ctrl-C changes nothing
-            click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
+            if is_cluster_address(backend):
+                click.echo("\nInterrupted: what was sent is in the cluster index; run the command "
+                           "again for the rest (nothing is added twice).", err=True)
+            else:
+                click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.",
+                           err=True)
             sys.exit(128 + stop.signum)
     if kb_file:
         user_kb.keep_in_index(kb_file, resolve_index_dir(index_dir))
@@ -212,9 +241,7 @@ def query_command(text, sort, limit, page, explain, as_json, strict, time_limit,
     """Search: words, "phrases", AND/OR/NOT, +must -mustnot, prefix*, field:value
     (title, body, person, system, source, org, place, year, month, date:[2023-01 TO 2023-03])."""
     request = build_request(" ".join(text), sort=sort, per_page=limit, page=page, **filters)
-    engine = SearchEngine(resolve_index_dir(index_dir),
-                          limits=replace(LIMITS, time_budget=time_limit))
-    results = engine.search(request, strict=strict)
+    results = _engine(index_dir, replace(LIMITS, time_budget=time_limit)).search(request, strict=strict)
     if as_json:
         data = results.to_dict()
         if explain:
@@ -231,7 +258,7 @@ def query_command(text, sort, limit, page, explain, as_json, strict, time_limit,
 @handles_errors
 def show_command(article_id: str, as_json: bool, index_dir: str | None) -> None:
     """Print one article with its metadata and entities."""
-    article = SearchEngine(resolve_index_dir(index_dir)).article(article_id)
+    article = _engine(index_dir).article(article_id)
     click.echo(_dumps(article.to_dict()) if as_json else article_text(article))
 
 
@@ -241,7 +268,7 @@ def show_command(article_id: str, as_json: bool, index_dir: str | None) -> None:
 @handles_errors
 def stats_command(as_json: bool, index_dir: str | None) -> None:
     """Counts of articles per year, source, person, system, organisation and place."""
-    stats = SearchEngine(resolve_index_dir(index_dir)).stats()
+    stats = _engine(index_dir).stats()
     click.echo(_dumps(stats) if as_json else stats_text(stats), nl=as_json)
 
 
@@ -272,6 +299,10 @@ def serve_command(host: str, port: int, threads: int | None, processes: int | No
     from web.server import DEFAULT_THREADS, configure_logging, default_processes, serve
 
     configure_logging(log_level)
+    backend = backend_spec(click.get_current_context().meta.get("backend"))
+    if is_cluster_address(backend):
+        parse_address(backend)  # a bad address is reported here, not by each worker
+        os.environ["SEARCH_BACKEND"] = backend  # read by each worker's app
     serve(resolve_index_dir(index_dir), host=host, port=port, threads=threads or DEFAULT_THREADS,
           seeds=list(seed_paths), processes=processes or default_processes(), grace=grace,
           access_log=access_log, time_budget=time_limit)
@@ -291,7 +322,7 @@ def serve_command(host: str, port: int, threads: int | None, processes: int | No
 def entities_command(kind, limit, unknown, as_json, index_dir, variants=False) -> None:
     """People, weapon systems, organisations and places, with article counts, the aliases
     seen in the text, roles and (for systems) the category."""
-    engine = SearchEngine(resolve_index_dir(index_dir))
+    engine = _engine(index_dir)
     if variants:
         groups = variant_groups(engine, kind)[:limit]
         if as_json:
@@ -322,7 +353,7 @@ def entities_command(kind, limit, unknown, as_json, index_dir, variants=False) -
 @handles_errors
 def entity_command(name, kind, as_json, index_dir) -> None:
     """One entity (any alias): its articles, co-mentioned entities and mentions per month."""
-    detail = entity_detail(SearchEngine(resolve_index_dir(index_dir)), name, kind)
+    detail = entity_detail(_engine(index_dir), name, kind)
     click.echo(_dumps(detail.to_dict()) if as_json else entity_text(detail), nl=as_json)
 
 
@@ -336,7 +367,7 @@ def entity_command(name, kind, as_json, index_dir) -> None:
 def export_command(text, jsonl, index_dir, **filters) -> None:
     """Stream the matching articles (all of them without a query) as JSON Lines."""
     request = build_request(" ".join(text), **filters)
-    for article in SearchEngine(resolve_index_dir(index_dir)).iter_articles(request):
+    for article in _engine(index_dir).iter_articles(request):
         record = article.to_dict()
         record = {"id": record["id"], "title": record["title"], "date": record["date"],
                   "source": record["source"], "url": record["url"], "score": None,

@@ -52,3 +52,27 @@ def write(path: pathlib.Path, content: str | bytes) -> pathlib.Path:
     return path
 
 
+
+
+CLUSTER_SCRIPT = ROOT / "scripts" / "opensearch-cluster.sh"
+
+
+@pytest.fixture(scope="session")
+def opensearch_url() -> str:
+    """A real 2-node OpenSearch cluster (``scripts/opensearch-cluster.sh``), started once per
+    session (first run: fetched from Maven Central into a cache outside the repo) and
+    stopped at the end if this session started it."""
+    import shutil
+    import subprocess
+
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed: the OpenSearch backend tests need Java 17 "
+                    "(apt-get install openjdk-17-jre-headless)")
+    script = str(CLUSTER_SCRIPT)
+    was_running = subprocess.run([script, "status"], capture_output=True).returncode == 0
+    started = subprocess.run([script, "start"], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    url = subprocess.run([script, "url"], capture_output=True, text=True, check=True).stdout.strip()
+    yield url
+    if not was_running:
+        subprocess.run([script, "stop"], capture_output=True)

@@ -13,7 +13,9 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
 
-from search.engine import SearchEngine
+from search.backend_choice import open_engine
+from search.backends.base import SearchBackend
+from search.backends.opensearch.connection import BackendError
 from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidParameterError,
                            InvalidQueryError, QueryTimeoutError, SearchError)
 from search.settings import LIMITS
@@ -29,6 +31,7 @@ TEMPLATES = (_PACKAGED_TEMPLATES if os.path.isdir(_PACKAGED_TEMPLATES)
 #: Settings with their defaults; ``create_app(test_config)`` overrides any of them.
 SETTINGS: dict[str, Any] = {
     "SEARCH_INDEX": None,  # index folder; None: $SEARCH_INDEX, else ./search-index
+    "SEARCH_BACKEND": None,  # None: $SEARCH_BACKEND, else the embedded index (see search/backend_choice.py)
     "HIGHLIGHTS": 3,  # passages per hit
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     "JSON_SORT_KEYS": False,
@@ -49,8 +52,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SEARCH_INDEX"] = resolve_index_dir(app.config.get("SEARCH_INDEX"))
     app.jinja_env.autoescape = True
     app.json.sort_keys = False
-    app.extensions["search_engine"] = SearchEngine(
-        app.config["SEARCH_INDEX"], limits=replace(LIMITS, time_budget=float(app.config["TIME_BUDGET"])))
+    app.extensions["search_engine"] = open_engine(
+        app.config["SEARCH_INDEX"], app.config.get("SEARCH_BACKEND"),
+        limits=replace(LIMITS, time_budget=float(app.config["TIME_BUDGET"])))
 
     from . import api, health, views
     app.register_blueprint(views.bp)
@@ -64,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def engine() -> SearchEngine:
+def engine() -> SearchBackend:
     return current_app.extensions["search_engine"]
 
 
@@ -84,6 +88,8 @@ def _error_response(status: int, title: str, message: str):
 def _search_error(error: SearchError):
     if isinstance(error, ArticleNotFoundError):
         return _error_response(404, "Article not found", str(error))
+    if isinstance(error, BackendError):  # the cluster is down or refused: not the user's doing
+        return _error_response(503, "Search is unavailable", str(error))
     if isinstance(error, IndexNotFoundError):
         return _error_response(503, "No index yet", str(error))
     if isinstance(error, QueryTimeoutError):  # (the query's doing, not the server's: 4xx)

@@ -36,6 +36,7 @@ from typing import Any, Sequence
 
 from search.backends.embedded import storage
 from search.errors import SearchError
+from search.backend_choice import EMBEDDED, backend_spec
 from search.backends.embedded.storage import resolve_index_dir
 
 log = logging.getLogger("search.server")
@@ -60,7 +61,8 @@ def make_app(index_dir: str | None = None, seeds: str | Sequence[str] | None = N
     from . import create_app
 
     index_dir = resolve_index_dir(index_dir)
-    ensure_index(index_dir, seeds)
+    if backend_spec(None) == EMBEDDED:  # a cluster index is built with `search index --backend`
+        ensure_index(index_dir, seeds)
     config: dict[str, Any] = {"SEARCH_INDEX": index_dir}
     if time_budget is not None:
         config["TIME_BUDGET"] = time_budget
@@ -142,7 +144,7 @@ def serve(index_dir: str | None = None, host: str = "127.0.0.1", port: int = 800
         raise SearchError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
                           "Choose another --port, or stop the program using it.") from None
     processes = processes if hasattr(os, "fork") else 0
-    print(f"Serving {app.config['SEARCH_INDEX']} on http://{host}:{port}/ "
+    print(f"Serving {app.extensions['search_engine'].index_dir} on http://{host}:{port}/ "
           f"({max(processes, 1)} process{'es' if processes > 1 else ''}; Ctrl-C to stop)", flush=True)
     if not processes:  # (no fork: serve from this process)
         _Worker(handler, listener, threads, grace).run()

@@ -1,0 +1,406 @@
+"""``OpenSearchEngine``: the library API of ``search.engine.SearchEngine`` over a cluster.
+
+Parsing, repairs, entity resolution rules, validation and the result dataclasses are the
+embedded engine's own, so the CLI, the web app, the JSON API and export behave the same on
+either backend; only matching, counting, ranking and highlighting run in the cluster.
+Ranking is the cluster's BM25 per field with our title weight: the same documents, in a
+compatible (not identical) order; pseudo-relevance feedback is not applied here.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from typing import Any, Iterator
+
+from ...analysis import fold_accents, query_terms, spelling_variants, stop_words
+from ...entities import resolve as resolve_entity
+from ...errors import ArticleNotFoundError
+from ...ingest.sources import canonical_source
+from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, SearchResults,
+                       StoredArticle)
+from ...query import ParsedQuery, date_range, parse_query
+from ..embedded.facets import value_key
+from .aggregations import facet_aggregations, facets_from, selection_filters
+from .connection import BackendError, ClusterAddress, parse_address
+from .loader import SEP, cluster_error
+from .translate import MATCH_ALL, date_filter, to_dsl
+
+#: Highlight markers: private-use characters, taken out of nothing (article text has none
+#: in practice; one that does only loses that highlight's offsets).
+PRE, POST = "\ue000", "\ue001"
+PASSAGE_CHARS = 240
+HIT_FIELDS = ["id", "title", "date", "source", "url", "person", "system", "org", "place"]
+MAX_TERMS = 65_000  # buckets for whole-index value lists (entities, aliases)
+
+
+class OpenSearchEngine:
+    def __init__(self, address: ClusterAddress | str):
+        self.address = parse_address(address) if isinstance(address, str) else address
+        self.index = self.address.index
+        self.index_dir = str(self.address)  # what `stats` and messages show
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self.address.client()
+        return self._client
+
+    def _call(self, method: str, **kwargs) -> Any:
+        """One client call; every client error becomes a BackendError a user can act on."""
+        target = self.client
+        for part in method.split("."):
+            target = getattr(target, part)
+        try:
+            return target(**kwargs)
+        except Exception as exc:
+            raise cluster_error(exc, self.address) from None
+
+    def _search(self, body: dict[str, Any], **params) -> dict[str, Any]:
+        return complete(self._call("search", index=self.index, body=body, **params), self.address)
+
+    def warm_up(self) -> None:
+        """Check the index answers; then drop the client, so that each forked server
+        process opens connections of its own instead of sharing these sockets."""
+        self._call("cluster.health", index=self.index, wait_for_status="yellow")
+        self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- resolving what users type --------------------------------------------------------
+
+    def resolve(self, field: str, text: str) -> list[str]:
+        text = text.strip()
+        candidates = [text]
+        if field == "source":
+            candidates.append(canonical_source(text))
+        elif field in ("person", "system", "org", "place"):
+            candidates += resolve_entity(field, text)
+        keys = list(dict.fromkeys(value_key(c) for c in candidates if c))
+        found = self._values_by_key(field, keys)
+        if not found and field == "person" and keys and " " not in keys[0]:
+            found = self._values_by_key("person-last", keys[:1])
+        return list(dict.fromkeys(found or candidates[1:]))
+
+    def _values_by_key(self, kind: str, keys: list[str]) -> list[str]:
+        if not keys:
+            return []
+        prefixes = [f"{kind}{SEP}{k}{SEP}" for k in keys]
+        answer = self._search({"size": 0, "query": {"bool": {"should": [
+            {"prefix": {"facet_keys": p}} for p in prefixes]}},
+            "aggs": {"v": {"terms": {"field": "facet_keys", "include": _lucene_regex(prefixes),
+                                     "size": 100}}}})
+        out = []
+        for bucket in answer["aggregations"]["v"]["buckets"]:
+            out.append(bucket["key"].split(SEP, 2)[2])
+        return out
+
+    # -- search --------------------------------------------------------------------------
+
+    def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
+        return parse_query(text, self.resolve, strict=strict)
+
+    def _selected(self, request: SearchRequest) -> dict[str, list[str]]:
+        out = {}
+        for name, values in request.filters().items():
+            if values:
+                chosen: list[str] = []
+                for value in values:
+                    chosen += self.resolve(name, value) or [value]
+                out[name] = list(dict.fromkeys(chosen))
+        return out
+
+    def _base_query(self, parsed: ParsedQuery, request: SearchRequest) -> dict[str, Any]:
+        query = to_dsl(parsed.query)
+        dates = date_filter(request.since, request.until)
+        if dates is None:
+            return query
+        return {"bool": {"must": [query], "filter": [dates]}}
+
+    def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
+        from ...engine import _category, _validate
+
+        _validate(request)
+        started = time.perf_counter()
+        parsed = self.parse(request.text, strict=strict)
+        selected = self._selected(request)
+        filters = list(selection_filters(selected).values())
+        body: dict[str, Any] = {
+            "query": self._base_query(parsed, request),
+            "from": (request.page - 1) * request.per_page, "size": request.per_page,
+            "track_total_hits": True, "_source": HIT_FIELDS,
+            "aggs": facet_aggregations(selected, request.facet_limit),
+            "highlight": {"fields": {"body": {
+                "type": "unified", "number_of_fragments": max(1, request.highlights) if parsed.query else 1,
+                "fragment_size": PASSAGE_CHARS, "no_match_size": PASSAGE_CHARS,
+                "pre_tags": [PRE], "post_tags": [POST]}}},
+        }
+        if filters:
+            body["post_filter"] = {"bool": {"filter": filters}}
+        if request.sort == "date" or parsed.query is None:
+            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+        suggestion_words = _suggestion_words(parsed.text)
+        if suggestion_words:
+            body["suggest"] = {"text": " ".join(k for _, k in suggestion_words), "words": {"term": {
+                "field": "words", "suggest_mode": "missing", "size": 10, "min_word_length": 4, "prefix_length": 0,
+                "max_edits": 2, "analyzer": "whitespace"}}}
+            # a word whose stemmed terms are indexed is not misspelt ("patriot": "Patriots")
+            body["aggs"]["known_words"] = {"global": {}, "aggs": {"k": {"filters": {"filters": {
+                key: {"bool": {"should": [{"terms": {f: query_terms(word)}} for f in ("title", "body")]}}
+                for word, key in suggestion_words}}}}}
+        # Global term statistics (one more round trip): with per-shard statistics a small
+        # index ranks by which shard a document landed on.
+        answer = self._search(body, search_type="dfs_query_then_fetch")
+        hits = tuple(_hit(h, with_highlights=True) for h in answer["hits"]["hits"])
+        dates = date_range(request.since, request.until)
+        explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
+        for name, values in selected.items():
+            explained += f" AND {name}:({' OR '.join(values)})"
+        return SearchResults(
+            query=request.text, total=answer["hits"]["total"]["value"], page=request.page,
+            per_page=request.per_page, hits=hits,
+            facets=tuple(facets_from(answer["aggregations"], selected, _category)),
+            took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
+            warnings=parsed.warnings,
+            suggestion=_suggestion(parsed.text, suggestion_words, answer.get("suggest", {}).get("words", []),
+                                   answer["aggregations"].get("known_words", {}).get("k", {}).get("buckets", {})))
+
+    # -- single articles ---------------------------------------------------------------
+
+    def _document(self, article_id: str) -> dict[str, Any]:
+        from opensearchpy import NotFoundError
+
+        try:
+            return self.client.get(index=self.index, id=article_id)["_source"]
+        except NotFoundError as exc:
+            if getattr(exc, "info", {}).get("found") is False:
+                raise ArticleNotFoundError(
+                    f"No article with id {article_id!r}. Ids are shown by `search query` and "
+                    "`search export`.") from None
+            raise cluster_error(exc, self.address) from None
+        except Exception as exc:
+            raise cluster_error(exc, self.address) from None
+
+    def article(self, article_id: str) -> StoredArticle:
+        return _stored(self._document(article_id))
+
+    def more_like(self, article_id: str, limit: int = 5) -> list[Hit]:
+        self._document(article_id)
+        answer = self._search({"size": limit, "_source": HIT_FIELDS, "query": {"more_like_this": {
+            "fields": ["body"], "like": [{"_index": self.index, "_id": article_id}],
+            "max_query_terms": 25, "min_term_freq": 1, "min_doc_freq": 1}}})
+        return [_hit(h) for h in answer["hits"]["hits"]]
+
+    def sharing_entities(self, article_id: str, limit: int = 5) -> list[tuple[Hit, list[str]]]:
+        doc = self._document(article_id)
+        mine = sorted({(name, v) for name in ("person", "system", "org") for v in doc.get(name) or []})
+        if not mine:
+            return []
+        should = [{"constant_score": {"filter": {"term": {name: v}}, "boost": 1.0}} for name, v in mine]
+        answer = self._search({"size": limit, "_source": HIT_FIELDS, "query": {"bool": {
+            "should": should, "minimum_should_match": 1, "must_not": [{"ids": {"values": [article_id]}}]}},
+            "sort": [{"_score": "desc"}, {"id": "asc"}], "track_scores": True})
+        out = []
+        for h in answer["hits"]["hits"]:
+            src = h["_source"]
+            common = [v for name, v in mine if v in (src.get(name) or [])]
+            out.append((_hit(h, score=float(len(common))), common))
+        return out
+
+    def iter_articles(self, request: SearchRequest | None = None) -> Iterator[StoredArticle]:
+        """Every matching article, streamed with a point-in-time-free scroll (memory flat)."""
+        from opensearchpy import helpers
+
+        request = request or SearchRequest()
+        parsed = self.parse(request.text)
+        filters = list(selection_filters(self._selected(request)).values())
+        query = {"bool": {"must": [self._base_query(parsed, request)], "filter": filters}}
+        try:
+            for h in helpers.scan(self.client, index=self.index, query={"query": query},
+                                  size=500, scroll="2m", preserve_order=False):
+                yield _stored(h["_source"])
+        except Exception as exc:
+            raise cluster_error(exc, self.address) from None
+
+    # -- describing the index ------------------------------------------------------------
+
+    def _terms(self, field: str, query: dict[str, Any] | None = None,
+               size: int = MAX_TERMS) -> Counter[str]:
+        answer = self._search({"size": 0, "query": query or MATCH_ALL, "aggs": {"v": {"terms": {
+            "field": field, "size": size, "order": [{"_count": "desc"}, {"_key": "asc"}]}}}})
+        return Counter({b["key"]: b["doc_count"] for b in answer["aggregations"]["v"]["buckets"]})
+
+    def stats(self) -> dict[str, Any]:
+        count = self._call("count", index=self.index)["count"]
+        store = self._call("indices.stats", index=self.index, metric="store")
+        size = store["_all"]["primaries"]["store"]["size_in_bytes"]
+        months = sorted(v for v in self._terms("month") if v != UNDATED)
+        facets = {}
+        for name in FACET_FIELDS:
+            totals = self._terms(name)
+            facets[name] = {"distinct": len(totals), "top": [
+                {"value": v, "count": c} for v, c in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]}
+        return {"index": self.index_dir, "articles": count, "size_bytes": size,
+                "first_month": months[0] if months else None, "last_month": months[-1] if months else None,
+                "facets": facets,
+                "years": [{"value": v, "count": c} for v, c in sorted(self._terms("year").items())]}
+
+    def facet_totals(self, name: str) -> Counter[str]:
+        return self._terms(name)
+
+    def docs_for(self, name: str, value: str) -> set[str]:
+        """The ids of the articles with this value (the embedded engine's are docnums: both
+        only go back into :meth:`facet_values_of` and :meth:`newest`)."""
+        from opensearchpy import helpers
+
+        try:
+            return {h["_id"] for h in helpers.scan(self.client, index=self.index, size=1000,
+                                                  query={"query": {"term": {name: value}}, "_source": False})}
+        except Exception as exc:
+            raise cluster_error(exc, self.address) from None
+
+    def facet_values_of(self, name: str, docnums: set[str]) -> Counter[str]:
+        if not docnums:
+            return Counter()
+        return self._terms(name, {"ids": {"values": sorted(docnums)}})
+
+    def newest(self, docnums: set[str], limit: int) -> list[Hit]:
+        if not docnums:
+            return []
+        answer = self._search({"size": limit, "_source": HIT_FIELDS,
+                               "query": {"ids": {"values": sorted(docnums)}},
+                               "sort": [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]})
+        return [_hit(h, score=0.0) for h in answer["hits"]["hits"]]
+
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        return sorted(self._terms(field).items())
+
+    def vocabulary(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
+        key = fold_accents(prefix).lower()
+        if len(key) < 2 or not key.isalpha():
+            return []
+        answer = self._search({"size": 0, "query": {"prefix": {"words": key}}, "aggs": {"v": {"terms": {
+            "field": "words.kw", "include": key + ".*", "size": limit,
+            "order": [{"_count": "desc"}, {"_key": "asc"}]}}}})
+        return [(b["key"], b["doc_count"]) for b in answer["aggregations"]["v"]["buckets"]]
+
+    def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:
+        from ...engine import _match_terms
+        from ...highlight import match_spans
+
+        if not query_text.strip() or not text:
+            return []
+        wanted = _match_terms(self.parse(query_text).query)
+        return match_spans(text, wanted) if wanted else []
+
+
+def complete(answer: dict[str, Any], address: ClusterAddress) -> dict[str, Any]:
+    """The answer, if every shard answered. A shard with no reachable copy (a node down and
+    no replica) would silently drop its articles from totals and facets: say so instead."""
+    shards = answer.get("_shards") or {}
+    if shards.get("failed"):
+        raise BackendError(f"{shards['failed']} of {shards.get('total', '?')} shards of the index at "
+                           f"{address} cannot be reached, so results would be incomplete. Try again "
+                           "when the cluster is back (scripts/opensearch-cluster.sh status).")
+    return answer
+
+
+def _lucene_regex(prefixes: list[str]) -> str:
+    """A Lucene regular expression matching any of these literal prefixes."""
+    def literal(text: str) -> str:
+        return "".join(c if c.isalnum() or c in " \x1f" else "\\" + c for c in text)
+    return "|".join(f"({literal(p)}.*)" for p in prefixes)
+
+
+def _suggestion_words(text: str) -> list[tuple[str, str]]:
+    """(word as typed, key looked up) for the query words "did you mean" may correct: the
+    same choice as the embedded engine (alphabetic, four letters or more, no stop words or
+    operators), keyed as the vocabulary is (folded, lower case, spelling-folded)."""
+    out = []
+    for token in text.split():
+        word = token.lstrip("+-")
+        key = fold_accents(word).lower()
+        if word.isalpha() and len(key) >= 4 and key not in stop_words() and word not in ("AND", "OR", "NOT"):
+            out.append((word, spelling_variants().get(key, key)))
+    return out
+
+
+def _suggestion(text: str, words: list[tuple[str, str]], answer: list[dict[str, Any]],
+                known: dict[str, Any]) -> str:
+    fixes = {}
+    for entry in answer:
+        key = entry["text"]
+        if known.get(key, {}).get("doc_count"):
+            continue
+        # as the embedded corrector: within 1 edit (2 past five letters), the most used first
+        near = [o for o in entry.get("options", [])
+                if _edits(key, o["text"]) <= (2 if len(key) > 5 else 1)]
+        if near:
+            fixes[key] = min(near, key=lambda o: (-o["freq"], o["text"]))["text"]
+    if not fixes:
+        return ""
+    by_word = {word: fixes[key] for word, key in words if key in fixes}
+    out, changed = [], False
+    for token in re.split(r"(\s+)", text):
+        word = token.lstrip("+-")
+        if word in by_word:
+            fixed = by_word[word].capitalize() if word[0].isupper() else by_word[word]
+            out.append(token[: len(token) - len(word)] + fixed)
+            changed = True
+        else:
+            out.append(token)
+    return "".join(out) if changed else ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short words only)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def _passage(fragment: str) -> Highlight:
+    text, matches, start = [], [], None
+    length = 0
+    for part in re.split(f"([{PRE}{POST}])", fragment):
+        if part == PRE:
+            start = length
+        elif part == POST:
+            if start is not None and length > start:
+                matches.append((start, length))
+            start = None
+        elif part:
+            text.append(part)
+            length += len(part)
+    return Highlight("".join(text).strip() if not matches else "".join(text), tuple(matches))
+
+
+def _hit(h: dict[str, Any], *, with_highlights: bool = False, score: float | None = None) -> Hit:
+    src = h.get("_source", {})
+    passages: tuple[Highlight, ...] = ()
+    if with_highlights:
+        passages = tuple(_passage(f) for f in h.get("highlight", {}).get("body", []))
+    return Hit(id=src.get("id", h["_id"]), title=src.get("title", ""), date=src.get("date"),
+               source=src.get("source", ""), url=src.get("url", ""),
+               score=float(score if score is not None else (h.get("_score") or 0.0)),
+               persons=tuple(src.get("person") or ()), systems=tuple(src.get("system") or ()),
+               orgs=tuple(src.get("org") or ()), places=tuple(src.get("place") or ()),
+               highlights=passages)
+
+
+def _stored(src: dict[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        id=src["id"], title=src.get("title", ""), body=src.get("body", ""), date=src.get("date"),
+        source=src.get("source", ""), url=src.get("url", ""), authors=tuple(src.get("authors") or ()),
+        persons=tuple(src.get("person") or ()), systems=tuple(src.get("system") or ()),
+        orgs=tuple(src.get("org") or ()), places=tuple(src.get("place") or ()),
+        roles={k: tuple(v) for k, v in (src.get("roles") or {}).items()},
+        origin=src.get("origin", ""), extra=dict(src.get("extra") or {}))
