@@ -16,6 +16,7 @@ from search.engine import SearchEngine
 from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidParameterError,
                            InvalidQueryError, SearchError)
 from search.backends.embedded.storage import resolve_index_dir
+from search.entity_views import EntityNotFoundError
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -74,6 +75,8 @@ def _error_response(status: int, title: str, message: str):
 def _search_error(error: SearchError):
     if isinstance(error, ArticleNotFoundError):
         return _error_response(404, "Article not found", str(error))
+    if isinstance(error, EntityNotFoundError):
+        return _error_response(404, "Entity not found", str(error))
     if isinstance(error, IndexNotFoundError):
         return _error_response(503, "No index yet", str(error))
     if isinstance(error, (InvalidParameterError, InvalidQueryError)):

@@ -2,7 +2,8 @@
 
 The whole search state lives in the URL: ``q``, the repeatable facet parameters
 (``person``, ``system``, ``source``, ``org``, ``place``), ``since``, ``until``, ``sort``,
-``page``, ``limit`` and ``more`` (facets whose "show more" is open). Both the HTML pages
+``page``, ``limit``, ``more`` (facets whose "show more" is open), ``not_person`` ...
+(values excluded, NOT) and ``cmp`` (queries already in an attention comparison). Both the HTML pages
 and the JSON API read it here, so they accept exactly the same parameters.
 """
 
@@ -23,7 +24,9 @@ FACET_SHOWN = 8  # values per facet before "show more"
 FACET_EXPANDED = 50  # values per facet after "show more"
 MAX_QUERY_CHARS = 1000
 MAX_FILTER_VALUES = 20
-STATE_KEYS = ("q", *FACET_FIELDS, "since", "until", "sort", "page", "limit", "more")
+EXCLUDE_KEYS = tuple(f"not_{name}" for name in FACET_FIELDS)  # NOT a facet value
+STATE_KEYS = ("q", *FACET_FIELDS, *EXCLUDE_KEYS, "since", "until", "sort", "page", "limit",
+              "more", "cmp")
 REQUEST_ATTR = {"person": "persons", "system": "systems", "source": "sources",
                 "org": "orgs", "place": "places"}
 
@@ -77,7 +80,8 @@ def request_from_args(args: MultiDict, *, highlights: int = 3) -> SearchRequest:
     limit = _int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     page = _int(args, "page", 1, 1, 10**6)
     more = expanded_facets(args)
-    return SearchRequest(
+    excluded = tuple((name, value) for name in FACET_FIELDS for value in _values(args, f"not_{name}"))
+    return SearchRequest(excluded=excluded,
         text=text, since=since, until=until, sort=sort, page=page, per_page=limit,
         facet_limit=(FACET_EXPANDED if more else FACET_SHOWN) + 1, highlights=highlights,
         **{REQUEST_ATTR[name]: _values(args, name) for name in FACET_FIELDS})
@@ -101,6 +105,17 @@ class UrlState:
 
     def getlist(self, key: str) -> list[str]:
         return [v for k, v in self.pairs if k == key]
+
+    def without(self, *keys: str) -> "UrlState":
+        """The same state on another path or without some keys (``cmp`` on a trends link)."""
+        other = UrlState(MultiDict(), self.path)
+        other.pairs = [(k, v) for k, v in self.pairs if k not in keys]
+        return other
+
+    def on(self, path: str) -> "UrlState":
+        other = UrlState(MultiDict(), path)
+        other.pairs = list(self.pairs)
+        return other
 
     def has(self, key: str, value: str) -> bool:
         return (key, value) in self.pairs
