@@ -82,9 +82,9 @@ def _day_bound(day: dt.date | None) -> int | None:
 
 
 def choose_interval(first_day: int, last_day: int) -> str:
-    """Days up to 3 months, weeks up to 2 years, months beyond."""
+    """Days up to two months, weeks up to a year, months beyond."""
     span = last_day - first_day
-    return "day" if span <= 92 else "week" if span <= 731 else "month"
+    return "day" if span <= 62 else "week" if span <= 366 else "month"
 
 
 def attention(engine: SearchEngine, queries: list[str], *, interval: str = "",

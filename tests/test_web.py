@@ -243,12 +243,17 @@ def test_facet_links_toggle_and_chips_remove(client):
     assert 'aria-label="Remove filter Source: AP"' in html
     chip = re.search(r'class="chip chip-source chip-removable" href="([^"]+)"', html).group(1)
     assert "source=AP" not in chip.replace("&amp;", "&") and "q=deliveries" in chip
-    reuters = re.search(r'class="facet-value" href="([^"]+)"\s+data-facet="source" data-value="Reuters"',
-                        html).group(1).replace("&amp;", "&")
-    assert parse_qs(urlsplit(reuters).query)["source"] == ["AP", "Reuters"]
-    selected = re.search(r'class="facet-value is-selected" href="([^"]+)"\s+data-facet="source" '
-                         r'data-value="AP"', html)
-    assert selected and 'aria-checked="true"' in html
+    reuters = re.search(r'<input class="facet-check" type="checkbox" id="[^"]+" name="source" value="Reuters"\s+'
+                        r'data-facet="source" data-value="Reuters" data-url="([^"]+)">', html)
+    assert parse_qs(urlsplit(reuters.group(1).replace("&amp;", "&")).query)["source"] == ["AP", "Reuters"]
+    selected = re.search(r'name="source" value="AP"\s+data-facet="source" data-value="AP" '
+                         r'data-url="([^"]+)" checked>', html)
+    assert selected and "source=AP" not in selected.group(1).replace("&amp;", "&")
+    # without JavaScript the checkboxes submit as a form that carries the rest of the state
+    form = html[html.index('<form class="facets"'):]
+    form = form[:form.index("</form>")]
+    assert '<input type="hidden" name="q" value="deliveries">' in form
+    assert 'type="hidden" name="source"' not in form and "Apply filters" in form
 
 
 def test_systems_grouped_by_category(client):
