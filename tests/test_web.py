@@ -381,10 +381,13 @@ def test_openapi_paths_answer_and_reject_bad_parameters(client):
     bad_value = {"integer": "not-a-number", "string": "%%bad%%"}
     for path, operations in spec["paths"].items():
         operation = operations["get"]
-        url = path.replace("{id}", "synthetic-01")
+        url = path.replace("{id}", "synthetic-01").replace("{kind}/{name}", "person/Lloyd Austin")
+        if path == "/api/trends":
+            url += "?q=HIMARS"
         assert client.get(url).status_code == 200, url
         if "404" in operation["responses"]:
-            assert client.get(path.replace("{id}", "no-such-id")).status_code == 404
+            missing = path.replace("{id}", "no-such-id").replace("{kind}/{name}", "person/Nobody Atall")
+            assert client.get(missing).status_code == 404
         for param in operation.get("parameters", []):
             if param["in"] != "query":
                 continue
@@ -394,7 +397,7 @@ def test_openapi_paths_answer_and_reject_bad_parameters(client):
                 continue
             value = "x" * (schema["maxLength"] + 1) if "maxLength" in schema else \
                 bad_value[schema["type"]]
-            response = client.get(url + "?" + _qs(**{param["name"]: value}))
+            response = client.get(url + ("&" if "?" in url else "?") + _qs(**{param["name"]: value}))
             assert response.status_code == 400, (url, param["name"], value)
             assert "error" in response.get_json()
         for status in operation["responses"]:

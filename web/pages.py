@@ -18,7 +18,7 @@ from search.models import FACET_FIELDS, Facet, FacetValue
 from search.trends import INTERVALS, MAX_SERIES, attention
 
 from . import engine
-from .exports import atom_feed, export_response, newest
+from .exports import _cell, atom_feed, export_response, newest
 from .params import UrlState, _int, _values, request_from_args
 from .timeline import build_timeline
 from .trendchart import build_chart
@@ -95,15 +95,14 @@ def trends_data():
 def trends_csv(trends) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["period", "all articles", *[f"{s.query} (count)" for s in trends.series],
-                     *[f"{s.query} (share)" for s in trends.series]])
+    writer.writerow([_cell(c) for c in ["period", "all articles",
+                                         *[f"{s.query} (count)" for s in trends.series],
+                                         *[f"{s.query} (share)" for s in trends.series]]])
     shares = [s.shares(trends.totals) for s in trends.series]
     for i, period in enumerate(trends.periods):
         writer.writerow([period, trends.totals[i], *[s.counts[i] for s in trends.series],
                          *[f"{sh[i]:.6f}" for sh in shares]])
-    text = "\n".join("'" + line if line[:1] in "=+-@" else line
-                     for line in buffer.getvalue().splitlines())
-    response = Response(text + "\n", mimetype="text/csv; charset=utf-8")
+    response = Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="trends.csv"'
     return response
 
