@@ -29,10 +29,13 @@ def entity(kind: str, name: str):
 
 @bp.route("/trends")
 def trends():
+    fmt = (request.args.get("format") or "json").strip()
+    if fmt not in ("json", "csv"):
+        raise InvalidParameterError(f"format must be json or csv, not {fmt[:20]!r}.")
     result, _ = trends_data()
     if result is None:
         raise InvalidParameterError("Give at least one query: /api/trends?q=patriot&q=himars.")
-    if request.args.get("format") == "csv":
+    if fmt == "csv":
         return trends_csv(result)
     return jsonify(result.to_dict())
 
