@@ -58,7 +58,7 @@ def library_figures(index_dir: str) -> None:
     for text in ("oil", "coffee", ""):
         med, worst = timed(lambda: top_terms(engine, SearchRequest(text=text), 20))
         print(f"top terms of {text or 'all articles'!r}: median {med:.1f} ms, max {worst:.1f} ms")
-    for kind, name in (("place", "USA"), ("org", "OPEC")):
+    for kind, name in (("place", "United States"), ("org", "OPEC")):
         try:
             med, worst = timed(lambda: entity_detail(engine, name, kind, articles=20), repeat=3)
             print(f"entity page data {kind} {name}: median {med:.1f} ms, max {worst:.1f} ms")
