@@ -8,7 +8,8 @@
     .venv/bin/python -m bench.web_pages --index /tmp/web-bench/index-x5 --against /work/main
 
 The index is built beforehand (``bench.corpus.write_reuters`` + ``search index``); the other
-checkout is only read (its own ``.venv/bin/python`` serves from it)."""
+checkout is only read (its own ``.venv/bin/python`` serves from it, or this interpreter run
+in its folder, e.g. ``git archive <commit> | tar -x -C /tmp/base``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ from .queries import make_queries
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TREND_QUERIES = ["oil", "coffee OR cocoa", "bank rate", "trade deficit", "wheat"]
+
+
+def _python(checkout: str) -> str:
+    """The checkout's own interpreter, or this one (run in the checkout's folder, which then
+    comes first on the import path: a plain ``git archive`` of a commit works)."""
+    own = os.path.join(checkout, ".venv", "bin", "python")
+    return own if os.path.exists(own) else sys.executable
 
 
 def timed(fn, repeat: int = 7) -> tuple[float, float]:
@@ -117,6 +125,38 @@ def load_test(python: str, checkout: str, index_dir: str, queries: list[str], po
         server.wait(15)
 
 
+RENDER = """
+import json, sys, time
+from web import create_app
+queries = json.loads(sys.argv[2])
+client = create_app({"SEARCH_INDEX": sys.argv[1]}).test_client()
+for q in queries[:20]:
+    client.get("/search", query_string={"q": q}).close()
+times = []
+size = 0
+cpu = time.process_time()
+for q in queries:
+    t = time.perf_counter()
+    response = client.get("/search", query_string={"q": q})
+    size += len(response.data)
+    times.append((time.perf_counter() - t) * 1000)
+cpu = (time.process_time() - cpu) * 1000 / len(queries)
+times.sort()
+print(json.dumps({"mean": sum(times) / len(times), "p50": times[len(times) // 2], "cpu": cpu,
+                  "p95": times[int(len(times) * 0.95)], "kb": size / len(times) / 1024}))
+"""
+
+
+def render_cost(checkout: str, index_dir: str, queries: list[str]) -> dict:
+    """One process, no network: the server-side time of the HTML search page per query."""
+    import json
+
+    python = _python(checkout)
+    out = subprocess.run([python, "-c", RENDER, index_dir, json.dumps(queries)], cwd=checkout,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.web_pages")
     parser.add_argument("--index", required=True)
@@ -125,15 +165,28 @@ def main(argv: list[str] | None = None) -> int:
                         help="JSONL the queries are drawn from (as bench.run draws them)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--no-library", action="store_true")
+    parser.add_argument("--render-only", action="store_true", help="skip the load test")
     args = parser.parse_args(argv)
     if not args.no_library:
         library_figures(args.index)
     if args.against:
         queries = make_queries(read_jsonl(args.corpus), 200)
+        cpu: dict[str, list[float]] = {"other": [], "this": []}
+        for round_ in range(args.rounds):
+            for name, checkout in (("other", args.against), ("this", HERE)):
+                r = render_cost(checkout, args.index, queries)
+                cpu[name].append(r["cpu"])
+                print(f"render, HTML search page in-process, {name}, round {round_ + 1}: CPU {r['cpu']:.1f} ms, "
+                      f"wall mean {r['mean']:.1f} ms, "
+                      f"p50 {r['p50']:.1f}, p95 {r['p95']:.1f}, {r['kb']:.0f} kB a page")
+        for name, values in cpu.items():
+            print(f"render CPU per page, {name}: min {min(values):.2f} ms, median {statistics.median(values):.2f} ms")
+        if args.render_only:
+            return 0
         runs = {"this": [], "other": []}
         for round_ in range(args.rounds):
             for name, checkout in (("other", args.against), ("this", HERE)):
-                python = os.path.join(checkout, ".venv", "bin", "python")
+                python = _python(checkout)
                 result = load_test(python, checkout, args.index, queries, 8700 + round_ * 2 + (name == "this"))
                 runs[name].append(result)
                 print(f"load test, HTML search page, 8 clients, {name} ({checkout}), round {round_ + 1}: "

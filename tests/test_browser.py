@@ -106,7 +106,7 @@ def test_search_journey(page, base_url):
     # two sources and a person
     for facet, value in (("source", "AFP"), ("source", "Reuters"), ("person", "Lloyd Austin")):
         with page.expect_navigation():
-            page.locator(f'input.facet-check[data-facet="{facet}"][data-value="{value}"]').check()
+            page.locator(f'input.facet-check[name="{facet}"][value="{value}"]').check()
     state = params(page)
     assert state["source"] == ["AFP", "Reuters"] and state["person"] == ["Lloyd Austin"]
     assert "page" not in state
@@ -114,7 +114,7 @@ def test_search_journey(page, base_url):
     for source in page.locator(".hit .hit-source").all_inner_texts():
         assert source in ("AFP", "Reuters")
     # the source facet still offers the other sources (counted without its own selection)
-    assert page.locator('input.facet-check[data-facet="source"][data-value="AP"]').count() == 1
+    assert page.locator('input.facet-check[name="source"][value="AP"]').count() == 1
     shot(page, "05-filtered")
 
     # brush the timeline: drag from the first bars to the middle
@@ -251,13 +251,13 @@ def test_keyboard_only_path(page, base_url):
     assert page.evaluate("document.activeElement.id") == "filters"
     for _ in range(2):
         page.keyboard.press("Tab")
-    focused = page.evaluate("[document.activeElement.dataset.facet, document.activeElement.dataset.value]")
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
     assert focused[0] == "person"
     scroll = page.evaluate("window.scrollY")
     with page.expect_navigation():
         page.keyboard.press("Space")
     assert params(page)["person"] == [focused[1]]
-    active = page.evaluate("[document.activeElement.dataset.facet, document.activeElement.dataset.value,"
+    active = page.evaluate("[document.activeElement.name, document.activeElement.value,"
                            " document.activeElement.checked]")
     assert active == [focused[0], focused[1], True]
     assert page.evaluate("window.scrollY") >= 0 and scroll >= 0
@@ -265,20 +265,20 @@ def test_keyboard_only_path(page, base_url):
     with page.expect_navigation():
         page.keyboard.press("Space")
     assert "person" not in params(page)
-    assert page.evaluate("document.activeElement.dataset.value") == focused[1]
+    assert page.evaluate("document.activeElement.value") == focused[1]
     # Enter toggles as well, and the focus comes back
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert params(page)["person"] == [focused[1]]
-    assert page.evaluate("document.activeElement.dataset.value") == focused[1]
+    assert page.evaluate("document.activeElement.value") == focused[1]
 
 
 def test_facets_without_javascript(browser, base_url):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(base_url + "/?q=deliveries&sort=date")
-    page.locator('input.facet-check[data-value="AFP"]').check()
-    page.locator('input.facet-check[data-value="BBC"]').check()
+    page.locator('input.facet-check[value="AFP"]').check()
+    page.locator('input.facet-check[value="BBC"]').check()
     with page.expect_navigation():
         page.locator("button.facets-apply").click()
     state = params(page)

@@ -9,7 +9,7 @@ import io
 from dataclasses import replace
 from typing import Any
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search.entity_views import entity_detail
@@ -19,7 +19,7 @@ from search.trends import INTERVALS, MAX_SERIES, attention
 
 from . import engine
 from .exports import _cell, atom_feed, export_response, newest
-from .params import UrlState, _int, _values, request_from_args
+from .params import UrlState, _int, request_from_args
 from .timeline import build_timeline
 from .trendchart import build_chart
 from .views import FACET_LABELS, FILTER_LABELS, _pages, bp, entity_url

@@ -250,7 +250,7 @@
     form.addEventListener("change", function (event) {
       var box = event.target;
       if (!box.classList || !box.classList.contains("facet-check")) return;
-      remember(JSON.stringify({ facet: box.dataset.facet, value: box.dataset.value }));
+      remember(JSON.stringify({ facet: box.name, value: box.value }));
       window.location.assign(box.dataset.url);
     });
     form.addEventListener("keydown", function (event) {
@@ -281,7 +281,7 @@
         var want = JSON.parse(saved);
         var boxes = document.querySelectorAll("input.facet-check");
         for (var i = 0; i < boxes.length; i++) {
-          if (boxes[i].dataset.facet === want.facet && boxes[i].dataset.value === want.value) {
+          if (boxes[i].name === want.facet && boxes[i].value === want.value) {
             target = boxes[i];
             break;
           }
