@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         runs = {"this": [], "other": []}
         for round_ in range(args.rounds):
-            for name, checkout in (("other", args.against), ("this", HERE)):
+            order = [("other", args.against), ("this", HERE)]
+            for name, checkout in (order if round_ % 2 == 0 else order[::-1]):  # no order bias
                 python = _python(checkout)
                 result = load_test(python, checkout, args.index, queries, 8700 + round_ * 2 + (name == "this"))
                 runs[name].append(result)

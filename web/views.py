@@ -43,6 +43,7 @@ class FacetView:
 
 def _facet_views(results: SearchResults, state: UrlState, expanded: tuple[str, ...]) -> list[FacetView]:
     views = []
+    all_query = state.without("page", "more").query_string()  # the "All <facet>" pages
     for name in FACET_FIELDS:
         facet: Facet | None = results.facet(name)
         values = list(facet.values) if facet else []
@@ -54,8 +55,7 @@ def _facet_views(results: SearchResults, state: UrlState, expanded: tuple[str, .
                   "category": v.category, "url": state.toggle(name, v.value),
                   "exclude_url": state.exclude(name, v.value)} for i, v in enumerate(visible)]
         view = FacetView(name, FACET_LABELS[name], [], selected=len(chosen), shown=len(items),
-                         values=items, all_url=state.on(url_for("views.facet_values", name=name))
-                         .with_(drop=("more",)))
+                         values=items, all_url=f"{request.script_root}/facet/{name}{all_query}")
         if name == "system":
             groups: dict[str, list[dict[str, Any]]] = {}
             for item in sorted(items, key=lambda i: (not i["selected"], -i["count"], i["value"])):
@@ -147,16 +147,16 @@ def search():
     else:
         timeline = build_timeline(results.facet("month"))
     compared = state.getlist("cmp")
+    export_query = state.without("page", "more", "cmp", "sort", "limit").query_string()
     current = trend_query(search_request)
     return render_template(
         "search.html", state=state, req=search_request, results=results,
         facets=_facet_views(results, state, expanded), chips=_chips(state),
         timeline=timeline, facet_state=state.hidden_fields(exclude=(*FACET_FIELDS, "page")),
-        compare_url=url_for("views.trends") + "?" + "&".join(
+        compare_url=f"{request.script_root}/trends?" + "&".join(
             "q=" + quote(q, safe="") for q in dict.fromkeys([*compared, current]) if q)[:8000]
         if current else "",
-        export_query=state.without("page", "more", "cmp", "sort", "limit").query_string(),
-        terms_url=url_for("api.terms") + state.without("page", "more", "cmp", "sort", "limit").query_string(),
+        export_query=export_query, terms_url=f"{request.script_root}/api/terms{export_query}",
         terms=top_terms(the_engine, search_request, 15) if request.args.get("terms") == "1" else None,
         pages=_pages(results.page, last_page), last_page=last_page,
         first_shown=first_shown, last_shown=first_shown + len(results.hits) - 1,
