@@ -277,6 +277,13 @@ class SearchEngine:
         if bounds is not None:
             in_range = facets.date_mask(*bounds)
             base = in_range if base is None else base & in_range
+        if request.excluded:  # NOT a facet value: every count and hit leaves them out
+            names: dict[str, list[str]] = {}
+            for name, value in request.excluded:
+                names.setdefault(name, []).extend(
+                    SearchEngine._resolve(facets, name, value) or [value])
+            keep = ~np.logical_or.reduce([facets.mask_with(n, v) for n, v in names.items()])
+            base = (facets.live_mask & keep) if base is None else base & keep
         return base, matches
 
     def _sentence_instead(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
@@ -499,16 +506,28 @@ class SearchEngine:
     def facet_values_of(self, name: str, docnums: set[int]) -> Counter[str]:
         return self._snapshot().facets.count(name, docnums)
 
-    def newest(self, docnums: set[int], limit: int) -> list[Hit]:
-        """The newest ``limit`` of these documents, as hits without highlights."""
+    def newest(self, docnums: set[int], limit: int, first: int = 0) -> list[Hit]:
+        """The newest ``limit`` of these documents (from the ``first``), as hits without
+        highlights."""
         snap = self._snapshot()
         return [_hit(snap.searcher.stored_fields(d), 0.0, ())
-                for d in snap.facets.by_date(docnums, 0, limit)]
+                for d in snap.facets.by_date(docnums, first, limit)]
 
     def terms(self, field: str) -> list[tuple[str, int]]:
-        """Every value of an exact field with its document count (``alias``, ``role``...)."""
-        reader = self._snapshot().searcher.reader()
-        return [(t.decode("utf-8"), reader.doc_frequency(field, t)) for t in reader.lexicon(field)]
+        """Every value of an exact field with its document count (``alias``, ``role``...).
+        Read segment by segment in one pass each (a lookup per term across segments took
+        seconds at 100k articles), once per index generation: entity pages ask every time."""
+        snap = self._snapshot()
+        cache = snap.source.__dict__.setdefault("_terms", {})
+        found = cache.get(field)
+        if found is None:
+            counts: Counter[bytes] = Counter()
+            for leaf, _ in snap.searcher.reader().leaf_readers():
+                if field in leaf.schema:
+                    for term, info in leaf.iter_field(field):
+                        counts[term] += info.doc_frequency()
+            found = cache[field] = [(t.decode("utf-8"), counts[t]) for t in sorted(counts)]
+        return list(found)
 
     def vocabulary(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
         """Indexed words starting with ``prefix``, most frequent first (suggestions)."""
@@ -522,6 +541,46 @@ class SearchEngine:
             if len(words) >= 2000:
                 break
         return sorted(words, key=lambda w: (-w[1], w[0]))[:limit]
+
+    def match_mask(self, request: SearchRequest) -> np.ndarray:
+        """The documents a request matches (text, dates, filters, exclusions) as a mask over
+        docnums: trends and top terms count over it without ranking or fetching anything."""
+        snap = self._snapshot()
+        facets = snap.facets
+        parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
+        base, _ = self._matching(snap, self._scorer(snap), parsed, request)
+        allowed = [facets.mask_with(name, self._selection(facets, name, values))
+                   for name, values in request.filters().items() if values]
+        return _intersect(base, allowed, facets.live_mask)
+
+    def day_numbers(self) -> np.ndarray:
+        """Each document's date as a proleptic ordinal day (``date.toordinal()``), 0 for
+        undated and deleted documents: the unit that trends bin into days, weeks, months."""
+        facets = self._snapshot().facets
+        days = getattr(facets, "_day_numbers", None)
+        if days is None:  # (per generation: the facet table is)
+            days = np.where(facets.date_mask(None, None),
+                            facets._dates // 86_400_000_000 + 1, 0).astype(np.int64)
+            facets._day_numbers = days
+        return days
+
+    def term_counts(self, docnums: list[int]) -> tuple[dict[str, float], float, dict[str, float], float]:
+        """Body terms (stems) counted in ``docnums`` and in the whole index, with both
+        totals: what "top terms" compares. Empty without impact lists."""
+        impacts = self._snapshot().source.impacts
+        if impacts is None or not docnums:
+            return {}, 0.0, {}, 0.0
+        counts, total = impacts.top_weights("body", docnums)
+        index = impacts.frequencies("body")
+        index_total = getattr(impacts, "_body_total", None)
+        if index_total is None:
+            index_total = impacts._body_total = float(sum(index.values()))
+        return counts, total, index, index_total
+
+    def word_counts(self) -> dict[str, int]:
+        """Every indexed surface word (folded, unstemmed) with its count: the same dict
+        for one index generation."""
+        return self._snapshot().source.vocabulary().counts
 
     def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:
         """[start, end) offsets in ``text`` of the words the (leniently parsed) query matches:

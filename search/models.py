@@ -159,6 +159,7 @@ class SearchRequest:
     per_page: int = 10
     facet_limit: int = 10
     highlights: int = 3  # passages per hit
+    excluded: tuple[tuple[str, str], ...] = ()  # (facet, value) pairs no result may have (NOT)
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Facet selections keyed by facet name."""

@@ -1,6 +1,8 @@
 """End to end in a real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright,
-against the real app served by waitress on a free local port. Screenshots go to
-tests/screenshots/ (not committed)."""
+against the real app served by waitress on a free local port. The journey's screenshots go
+to tests/screenshots/journey/ (not committed); the search, article, entity and trends pages
+at desktop and 390 px widths to tests/screenshots/ (committed: a visual record of each
+change). axe-core (tests/axe.py) checks those pages for accessibility violations."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.axe import violations
 from tests.webcorpus import build_index
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshots")
+SHOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshots", "journey")
+KEPT_SHOTS = os.path.dirname(SHOTS)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
@@ -102,7 +106,7 @@ def test_search_journey(page, base_url):
     # two sources and a person
     for facet, value in (("source", "AFP"), ("source", "Reuters"), ("person", "Lloyd Austin")):
         with page.expect_navigation():
-            page.locator(f'a.facet-value[data-facet="{facet}"][data-value="{value}"]').click()
+            page.locator(f'input.facet-check[name="{facet}"][value="{value}"]').check()
     state = params(page)
     assert state["source"] == ["AFP", "Reuters"] and state["person"] == ["Lloyd Austin"]
     assert "page" not in state
@@ -110,7 +114,7 @@ def test_search_journey(page, base_url):
     for source in page.locator(".hit .hit-source").all_inner_texts():
         assert source in ("AFP", "Reuters")
     # the source facet still offers the other sources (counted without its own selection)
-    assert page.locator('a.facet-value[data-facet="source"][data-value="AP"]').count() == 1
+    assert page.locator('input.facet-check[name="source"][value="AP"]').count() == 1
     shot(page, "05-filtered")
 
     # brush the timeline: drag from the first bars to the middle
@@ -186,8 +190,226 @@ def test_phone_layout(browser, base_url):
     assert page.locator(".filters-toggle").get_attribute("open") is None  # folded on phones
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing overflows sideways
+    os.makedirs(SHOTS, exist_ok=True)
     page.screenshot(path=os.path.join(SHOTS, "09-phone.png"))
     page.goto(base_url + "/article/synthetic-01?q=Austin")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=os.path.join(SHOTS, "10-phone-article.png"))
+    context.close()
+
+
+# -- the analyst's workbench (issue 19) ---------------------------------------------------------
+
+def keep_shot(page, name: str) -> None:
+    """A committed screenshot: the viewport only, so the PNGs stay small."""
+    os.makedirs(KEPT_SHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(KEPT_SHOTS, f"{name}.png"))
+
+
+def assert_accessible(page) -> None:
+    found = violations(page)
+    assert not found, found
+
+
+def test_timeline_bar_mouse_click(page, base_url):
+    page.goto(base_url + "/?q=deliveries")
+    bar = page.locator("a.timeline-bar").filter(has=page.locator("rect.bar:not(.is-empty)")).nth(3)
+    month = bar.get_attribute("data-month")
+    box = bar.locator("rect.bar-hit").bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
+    assert params(page)["since"] == [month] and params(page)["until"] == [month]
+    # the chart keeps every month in view, the selected one marked
+    assert page.locator("a.timeline-bar").count() > 1
+    outside = page.locator("a.timeline-bar.is-outside").count()
+    assert outside == page.locator("a.timeline-bar").count() - 1
+    assert page.locator(f'a.timeline-bar[data-month="{month}"]:not(.is-outside)').count() == 1
+    dates = page.locator(".hit time").all_inner_texts()
+    assert dates and all(d.startswith(month) for d in dates)
+    with page.expect_navigation():
+        page.locator("a.timeline-clear").click()
+    assert "since" not in params(page)
+
+
+def test_keyboard_only_path(page, base_url):
+    page.goto(base_url + "/article/synthetic-01")
+    page.keyboard.press("/")  # the shortcut focuses the search box
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("deliveries")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # focus lands on the results, and the first Tab reaches them before any filter
+    assert page.evaluate("document.activeElement.id") == "results-heading"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-to-filters"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.results') !== null")
+    # skip to the filters, reach a checkbox, toggle it with Space: focus stays on it
+    page.locator(".skip-to-filters").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "filters"
+    for _ in range(2):
+        page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
+    assert focused[0] == "person"
+    scroll = page.evaluate("window.scrollY")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert params(page)["person"] == [focused[1]]
+    active = page.evaluate("[document.activeElement.name, document.activeElement.value,"
+                           " document.activeElement.checked]")
+    assert active == [focused[0], focused[1], True]
+    assert page.evaluate("window.scrollY") >= 0 and scroll >= 0
+    # Space again unticks it
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "person" not in params(page)
+    assert page.evaluate("document.activeElement.value") == focused[1]
+    # Enter toggles as well, and the focus comes back
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert params(page)["person"] == [focused[1]]
+    assert page.evaluate("document.activeElement.value") == focused[1]
+
+
+def test_facets_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/?q=deliveries&sort=date")
+    page.locator('input.facet-check[value="AFP"]').check()
+    page.locator('input.facet-check[value="BBC"]').check()
+    with page.expect_navigation():
+        page.locator("button.facets-apply").click()
+    state = params(page)
+    assert state["source"] == ["AFP", "BBC"] and state["q"] == ["deliveries"] and state["sort"] == ["date"]
+    with page.expect_navigation():
+        page.locator(".terms-show").click()
+    assert page.locator(".term-list a").count() > 0  # top terms rendered on the server
+    context.close()
+
+
+def test_exclude_show_all_and_find_a_value(page, base_url):
+    page.goto(base_url + "/?q=deliveries")
+    total = int(page.locator(".result-count strong").inner_text().replace(",", ""))
+    with page.expect_navigation():
+        page.locator('#facet-source a.facet-not').first.click()
+    excluded = params(page)["not_source"][0]
+    assert page.locator(".chip-negated").count() == 1
+    assert excluded not in page.locator(".hit .hit-source").all_inner_texts()
+    assert int(page.locator(".result-count strong").inner_text().replace(",", "")) < total
+    with page.expect_navigation():
+        page.locator("#facet-place a.facet-all").click()
+    assert "/facet/place" in page.url
+    page.locator("#fq").fill("kh")
+    with page.expect_navigation():
+        page.locator("#fq").press("Enter")
+    values = page.locator(".all-values li > a:first-child").all_inner_texts()
+    assert values and all("kh" in v.lower() for v in values)
+    with page.expect_navigation():
+        page.locator(".all-values li > a:first-child").first.click()
+    assert params(page)["place"] == [values[0]] and params(page)["not_source"] == [excluded]
+
+
+def test_entity_page(page, base_url):
+    page.goto(base_url + "/?q=HIMARS")
+    about = page.locator('.hit a.chip-about.chip-person').first
+    with page.expect_navigation():
+        about.click()
+    assert "/entity/person/" in page.url
+    name = page.locator("h1.entity-name").inner_text()
+    assert page.locator(".entity-articles li").count() >= 1
+    assert page.locator(".co-list li").count() >= 1
+    assert page.locator(".entity-timeline a.timeline-bar").count() >= 1
+    # the scoped search box searches within the entity's articles
+    page.locator("#entity-q").fill("deliveries")
+    with page.expect_navigation():
+        page.locator("#entity-q").press("Enter")
+    assert params(page)["person"] == [name] and params(page)["q"] == ["deliveries"]
+    # facet values link to their entity page too
+    with page.expect_navigation():
+        page.locator('#facet-system a.facet-about').first.click()
+    assert "/entity/system/" in page.url
+
+
+def test_trends_compare_and_download(page, base_url):
+    page.goto(base_url + "/?q=HIMARS")
+    with page.expect_navigation():
+        page.locator("a.compare-link").click()
+    assert params(page)["q"] == ["HIMARS"]
+    page.locator("#tq-new").fill('person:"Lloyd Austin"')
+    with page.expect_navigation():
+        page.locator("#tq-new").press("Enter")
+    assert params(page)["q"] == ["HIMARS", 'person:"Lloyd Austin"']
+    assert page.locator("polyline.trend-line").count() == 2
+    rows = page.locator(".trend-table tbody tr").count()
+    assert rows > 3
+    with page.expect_navigation():
+        page.locator("#t-measure").select_option("share")
+        page.locator(".trend-options button").click()
+    assert "%" in page.locator(".trend-y span").first.inner_text()
+    csv_text = page.request.get(page.locator(".downloads a", has_text="CSV").get_attribute("href")
+                                if False else base_url + page.locator(".downloads a").first.get_attribute("href")).text()
+    assert csv_text.splitlines()[0].startswith("period,all articles,HIMARS (count)")
+    assert len(csv_text.strip().splitlines()) == rows + 1
+    # search a series, then add another query to the comparison from the search page
+    with page.expect_navigation():
+        page.locator("a.trend-search").first.click()
+    assert params(page)["cmp"] == ['person:"Lloyd Austin"']
+    with page.expect_navigation():
+        page.locator("a.compare-link").click()
+    assert sorted(params(page)["q"]) == sorted(["HIMARS", 'person:"Lloyd Austin"'])
+
+
+def test_export_feed_and_top_terms(page, base_url):
+    page.goto(base_url + "/?q=deliveries&source=AFP")
+    page.locator("#top-terms .term-list a").first.wait_for()  # fetched after the page shows
+    total = int(page.locator(".result-count strong").inner_text().replace(",", ""))
+    links = {a.inner_text(): a.get_attribute("href") for a in page.locator(".result-actions a").all()}
+    csv_response = page.request.get(base_url + links["Export CSV"])
+    assert csv_response.headers["content-disposition"].startswith("attachment")
+    import csv as csv_module
+    import io
+    rows = list(csv_module.DictReader(io.StringIO(csv_response.text().lstrip("\ufeff"))))
+    assert len(rows) == total and {r["source"] for r in rows} == {"AFP"}  # all, not one page
+    jsonl = page.request.get(base_url + links["Export JSONL"]).text().splitlines()
+    assert len(jsonl) == total
+    feed = page.request.get(base_url + links["Follow (Atom feed)"])
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert feed.text().count("<entry>") == min(total, 50)
+    assert page.locator('link[rel="alternate"][type="application/atom+xml"]').count() == 1
+
+
+def test_dark_mode_follows_the_system(browser, base_url):
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/?q=HIMARS")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    channels = [int(x) for x in re.findall(r"\d+", background)[:3]]
+    assert max(channels) < 60, background
+    assert_accessible(page)
+    keep_shot(page, "search-dark")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_accessible_with_screenshots(browser, base_url, width):
+    phone = width < 800
+    context = browser.new_context(viewport={"width": width, "height": 900 if not phone else 844},
+                                  is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    suffix = "phone" if phone else "desktop"
+    for name, url in (("search", "/?q=HIMARS&source=Reuters&not_person=Dmytro+Kuleba"),
+                      ("article", "/article/synthetic-01?q=HIMARS"),
+                      ("entity", "/entity/person/Lloyd%20Austin"),
+                      ("trends", "/trends?q=HIMARS&q=Patriot&q=person:%22Lloyd%20Austin%22")):
+        page.goto(base_url + url)
+        if name == "search":
+            page.locator("#top-terms .term-list").wait_for()
+        assert_accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        keep_shot(page, f"{name}-{suffix}")
+    assert not errors, errors
     context.close()

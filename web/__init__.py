@@ -20,6 +20,7 @@ from search.errors import (ArticleNotFoundError, IndexNotFoundError, InvalidPara
                            InvalidQueryError, QueryTimeoutError, SearchError)
 from search.settings import LIMITS
 from search.backends.embedded.storage import resolve_index_dir
+from search.entity_views import EntityNotFoundError
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: The Jinja2 templates: inside the package when installed from a wheel (setup.py copies
@@ -90,6 +91,8 @@ def _search_error(error: SearchError):
         return _error_response(404, "Article not found", str(error))
     if isinstance(error, BackendError):  # the cluster is down or refused: not the user's doing
         return _error_response(503, "Search is unavailable", str(error))
+    if isinstance(error, EntityNotFoundError):
+        return _error_response(404, "Entity not found", str(error))
     if isinstance(error, IndexNotFoundError):
         return _error_response(503, "No index yet", str(error))
     if isinstance(error, QueryTimeoutError):  # (the query's doing, not the server's: 4xx)

@@ -82,3 +82,6 @@ def entities():
 @bp.route("/openapi.json")
 def openapi():
     return jsonify(openapi_document(request.host_url.rstrip("/")))
+
+
+from . import api_workbench  # noqa: E402,F401  (entity, trends, terms, export, feed)

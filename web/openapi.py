@@ -116,6 +116,65 @@ SUGGESTION = {"type": "object", "required": ["type", "value"], "properties": {
     "word": {"type": "string", "description": "Words: the completed word."}}}
 
 
+FILTER_PARAMS = [p for p in SEARCH_PARAMS if p["name"] in (*FACET_FIELDS, "since", "until")] + [
+    _param(f"not_{name}", f"Leave out articles with this {name} (repeat: none of them).",
+           {"type": "string"}, repeat=True) for name in FACET_FIELDS]
+SEARCH_PARAMS.extend(FILTER_PARAMS[-len(FACET_FIELDS):])
+MATCH_PARAMS = [SEARCH_PARAMS[0], *FILTER_PARAMS]  # what selects articles, no paging
+
+ENTITY_KINDS = ["person", "system", "org", "place", "source"]
+
+ENTITY = {"type": "object", "required": ["name", "type", "total", "page", "pages", "articles"],
+          "properties": {
+    "name": {"type": "string", "description": "Canonical name."},
+    "type": {"type": "string", "enum": ENTITY_KINDS},
+    "category": {"type": "string"},
+    "aliases": {"type": "array", "items": {"type": "string"}, "description": "Other spellings seen."},
+    "roles": {"type": "array", "items": {"type": "string"}, "description": "Roles the texts give."},
+    "co_mentions": {"type": "object", "description": "Entity type -> the names most often in the "
+                    "same articles, with the number of articles.",
+                    "additionalProperties": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/FacetValue"}}},
+    "per_month": {"type": "array", "items": {"type": "object", "required": ["month", "count"],
+                  "properties": {"month": {"type": "string"}, "count": {"type": "integer"}}}},
+    "total": {"type": "integer", "description": "Articles mentioning it."},
+    "page": {"type": "integer"}, "pages": {"type": "integer"},
+    "articles": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"},
+                 "description": "One page of its articles, newest first."}}}
+
+TRENDS = {"type": "object", "required": ["interval", "periods", "totals", "series"], "properties": {
+    "interval": {"type": "string", "enum": ["day", "week", "month"]},
+    "periods": {"type": "array", "items": {"type": "string"},
+                "description": "YYYY-MM-DD (a day, or a week's Monday) or YYYY-MM."},
+    "totals": {"type": "array", "items": {"type": "integer"},
+               "description": "All articles per period (within the filters)."},
+    "series": {"type": "array", "items": {"type": "object",
+               "required": ["query", "total", "counts", "shares"], "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer"},
+        "undated": {"type": "integer", "description": "Matches without a date (not charted)."},
+        "counts": {"type": "array", "items": {"type": "integer"}},
+        "shares": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}}}}}}}
+
+TERMS = {"type": "object", "required": ["query", "terms"], "properties": {
+    "query": {"type": "string"},
+    "terms": {"type": "array", "items": {"type": "object", "required": ["term", "count", "score"],
+              "properties": {
+        "term": {"type": "string", "description": "A readable form of the word."},
+        "stem": {"type": "string"}, "count": {"type": "integer"},
+        "score": {"type": "number", "description": "Log-likelihood keyness against the whole index."},
+        "ratio": {"type": "number", "description": "Times as frequent as in the whole index."}}}}}}
+
+JSON_FEED = {"type": "object", "required": ["version", "title", "items"], "properties": {
+    "version": {"type": "string"}, "title": {"type": "string"},
+    "home_page_url": {"type": "string"}, "feed_url": {"type": "string"},
+    "items": {"type": "array", "items": {"type": "object", "required": ["id", "url", "title"],
+              "properties": {
+        "id": {"type": "string"}, "url": {"type": "string"}, "title": {"type": "string"},
+        "date_published": {"type": "string", "nullable": True}, "summary": {"type": "string"},
+        "authors": {"type": "array", "items": {"type": "object"}},
+        "tags": {"type": "array", "items": {"type": "string"}}}}}}}
+
+
 def openapi_document(server_url: str = "") -> dict[str, Any]:
     def ok(schema_name: str, description: str) -> dict[str, Any]:
         return {"description": description, "content": {"application/json": {
@@ -165,6 +224,59 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                                               "type": "array",
                                               "items": {"$ref": "#/components/schemas/FacetValue"}}}}}},
                               "400": ERROR}}},
+            "/api/entity/{kind}/{name}": {"get": {
+                "summary": "One entity: names and roles seen, co-mentions, mentions per month, "
+                           "its articles newest first", "operationId": "entity",
+                "parameters": [
+                    _param("kind", "Entity type.", {"type": "string", "enum": ENTITY_KINDS},
+                           where="path", required=True),
+                    _param("name", "Its name or any alias or spelling.", {"type": "string"},
+                           where="path", required=True),
+                    _param("page", "Page of articles (20 a page).",
+                           {"type": "integer", "minimum": 1, "default": 1})],
+                "responses": {"200": ok("Entity", "The entity."), "400": ERROR,
+                              "404": {"description": "No entity by that name.",
+                                      "content": {"application/json": {"schema": {
+                                          "$ref": "#/components/schemas/Error"}}}}}}},
+            "/api/trends": {"get": {
+                "summary": "Attention over time: matching articles per period for up to 5 queries",
+                "operationId": "trends",
+                "parameters": [
+                    _param("q", "A query to chart (repeat, up to 5; any query syntax, e.g. "
+                                "person:\"Lloyd Austin\").",
+                           {"type": "string", "maxLength": 1000}, repeat=True, required=True),
+                    _param("interval", "Period (default: by the range: days up to two months, "
+                                       "weeks up to a year, months beyond).",
+                           {"type": "string", "enum": ["day", "week", "month"]}),
+                    *FILTER_PARAMS,
+                    _param("format", "json (default) or csv.", {"type": "string",
+                                                                 "enum": ["json", "csv"]})],
+                "responses": {"200": {"description": "Counts and shares per period.", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Trends"}},
+                    "text/csv": {"schema": {"type": "string"}}}}, "400": ERROR}}},
+            "/api/terms": {"get": {
+                "summary": "Top terms: the most distinctive words of the matching articles",
+                "operationId": "terms",
+                "parameters": [*MATCH_PARAMS,
+                               _param("limit", "Terms.", {"type": "integer", "minimum": 1,
+                                                          "maximum": 100, "default": 20})],
+                "responses": {"200": ok("Terms", "Terms, most distinctive first."), "400": ERROR}}},
+            "/api/export": {"get": {
+                "summary": "Every matching article (not one page), streamed",
+                "operationId": "export",
+                "parameters": [*MATCH_PARAMS,
+                               _param("format", "jsonl (default) or csv.",
+                                      {"type": "string", "enum": ["jsonl", "csv"]})],
+                "responses": {"200": {"description": "One article a line (JSON Lines), or CSV "
+                                                     "with a header row.", "content": {
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                    "text/csv": {"schema": {"type": "string"}}}}, "400": ERROR}}},
+            "/api/feed": {"get": {
+                "summary": "Follow a search: the 50 newest matching articles as JSON Feed 1.1 "
+                           "(Atom at /feed with the same parameters)",
+                "operationId": "feed",
+                "parameters": MATCH_PARAMS,
+                "responses": {"200": ok("JsonFeed", "The feed."), "400": ERROR}}},
             "/api/openapi.json": {"get": {
                 "summary": "This description", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3 document.",
@@ -175,5 +287,6 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "error": {"type": "string", "description": "What is wrong and how to fix it."},
                 "status": {"type": "integer"}}},
             "Highlight": HIGHLIGHT, "Hit": HIT, "FacetValue": FACET_VALUE,
-            "SearchResults": SEARCH_RESULTS, "Article": ARTICLE, "Suggestion": SUGGESTION}},
+            "SearchResults": SEARCH_RESULTS, "Article": ARTICLE, "Suggestion": SUGGESTION,
+            "Entity": ENTITY, "Trends": TRENDS, "Terms": TERMS, "JsonFeed": JSON_FEED}},
     }

@@ -2,14 +2,16 @@
 
 The whole search state lives in the URL: ``q``, the repeatable facet parameters
 (``person``, ``system``, ``source``, ``org``, ``place``), ``since``, ``until``, ``sort``,
-``page``, ``limit`` and ``more`` (facets whose "show more" is open). Both the HTML pages
+``page``, ``limit``, ``more`` (facets whose "show more" is open), ``not_person`` ...
+(values excluded, NOT) and ``cmp`` (queries already in an attention comparison). Both the HTML pages
 and the JSON API read it here, so they accept exactly the same parameters.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -23,7 +25,9 @@ FACET_SHOWN = 8  # values per facet before "show more"
 FACET_EXPANDED = 50  # values per facet after "show more"
 MAX_QUERY_CHARS = 1000
 MAX_FILTER_VALUES = 20
-STATE_KEYS = ("q", *FACET_FIELDS, "since", "until", "sort", "page", "limit", "more")
+EXCLUDE_KEYS = tuple(f"not_{name}" for name in FACET_FIELDS)  # NOT a facet value
+STATE_KEYS = ("q", *FACET_FIELDS, *EXCLUDE_KEYS, "since", "until", "sort", "page", "limit",
+              "more", "cmp")
 REQUEST_ATTR = {"person": "persons", "system": "systems", "source": "sources",
                 "org": "orgs", "place": "places", "collection": "collections"}
 
@@ -77,10 +81,18 @@ def request_from_args(args: MultiDict, *, highlights: int = 3) -> SearchRequest:
     limit = _int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     page = _int(args, "page", 1, 1, 10**6)
     more = expanded_facets(args)
-    return SearchRequest(
+    excluded = tuple((name, value) for name in FACET_FIELDS for value in _values(args, f"not_{name}"))
+    return SearchRequest(excluded=excluded,
         text=text, since=since, until=until, sort=sort, page=page, per_page=limit,
         facet_limit=(FACET_EXPANDED if more else FACET_SHOWN) + 1, highlights=highlights,
         **{REQUEST_ATTR[name]: _values(args, name) for name in FACET_FIELDS})
+
+
+@lru_cache(maxsize=100_000)
+def _quoted(text: str) -> str:
+    """``quote_plus`` as ``urlencode`` applies it, remembered: facet values and entity names
+    recur on every results page."""
+    return quote_plus(text)
 
 
 class UrlState:
@@ -91,6 +103,22 @@ class UrlState:
         self.path = path
         self.pairs: list[tuple[str, str]] = [
             (k, v) for k in STATE_KEYS for v in args.getlist(k) if v is not None and v != ""]
+        self._unpaged: str | None = None  # the pairs but page, encoded once (see _append)
+
+    @classmethod
+    def _of(cls, path: str, pairs: list[tuple[str, str]]) -> "UrlState":
+        other = cls.__new__(cls)
+        other.path, other.pairs, other._unpaged = path, pairs, None
+        return other
+
+    def _append(self, key: str, value: str) -> str:
+        """URL of the state without its page plus ``key=value``: most links on a results
+        page (a facet value, its exclusion, a chip) are this, so the state is encoded once
+        and each link only encodes its own pair."""
+        if self._unpaged is None:
+            self._unpaged = urlencode([(k, v) for k, v in self.pairs if k != "page"])
+        extra = f"{_quoted(key)}={_quoted(value)}"
+        return f"{self.path}?{self._unpaged}&{extra}" if self._unpaged else f"{self.path}?{extra}"
 
     def _url(self, pairs: Iterable[tuple[str, str]]) -> str:
         query = urlencode(list(pairs))
@@ -101,6 +129,14 @@ class UrlState:
 
     def getlist(self, key: str) -> list[str]:
         return [v for k, v in self.pairs if k == key]
+
+    def without(self, *keys: str) -> "UrlState":
+        """The same state without some keys (``cmp`` on an export link)."""
+        return UrlState._of(self.path, [(k, v) for k, v in self.pairs if k not in keys])
+
+    def on(self, path: str) -> "UrlState":
+        """The same state on another page (a facet's "all values")."""
+        return UrlState._of(path, list(self.pairs))
 
     def has(self, key: str, value: str) -> bool:
         return (key, value) in self.pairs
@@ -114,17 +150,24 @@ class UrlState:
 
     def toggle(self, key: str, value: str) -> str:
         """URL with ``key=value`` added, or removed when already there; page resets."""
+        if (key, value) not in self.pairs:
+            return self._append(key, value)
         pairs = [(k, v) for k, v in self.pairs if k != "page"]
-        if (key, value) in pairs:
-            pairs.remove((key, value))
-        else:
-            pairs.append((key, value))
+        pairs.remove((key, value))
         return self._url(pairs)
 
     def add(self, key: str, value: str) -> str:
-        pairs = [(k, v) for k, v in self.pairs if k != "page"]
-        if (key, value) not in pairs:
-            pairs.append((key, value))
+        if (key, value) not in self.pairs:
+            return self._append(key, value)
+        return self._url([(k, v) for k, v in self.pairs if k != "page"])
+
+    def exclude(self, key: str, value: str) -> str:
+        """URL with ``value`` excluded (``not_<key>``) instead of selected; page resets."""
+        if (key, value) not in self.pairs:
+            return self.add(f"not_{key}", value)
+        pairs = [(k, v) for k, v in self.pairs if k != "page" and (k, v) != (key, value)]
+        if (f"not_{key}", value) not in pairs:
+            pairs.append((f"not_{key}", value))
         return self._url(pairs)
 
     def page(self, number: int) -> str:
@@ -132,8 +175,11 @@ class UrlState:
 
     def query_string(self) -> str:
         """``?q=...&source=...`` (or ""): article links carry the search along."""
-        query = urlencode(self.pairs)
-        return f"?{query}" if query else ""
+        found = self.__dict__.get("_query_string")
+        if found is None:  # (every hit's link asks)
+            query = urlencode(self.pairs)
+            found = self._query_string = f"?{query}" if query else ""
+        return found
 
     def hidden_fields(self, exclude: Iterable[str] = ("q", "page")) -> list[tuple[str, str]]:
         """The state to carry through the search form as hidden inputs."""

@@ -4,9 +4,9 @@ the chart needs no JavaScript (each bar is a link selecting its month; JS adds b
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from search.models import UNDATED, Facet
+from search.models import UNDATED, Facet, FacetValue
 
 HEIGHT = 64  # bar area, px; x positions and widths are percentages (no viewBox: nothing stretches)
 LABEL_HEIGHT = 18
@@ -24,6 +24,7 @@ class Bar:
     width: float
     height: float
     label: str  # "Mar 2022"
+    selected: bool = True  # inside the selected date range (or no range selected)
 
     @property
     def last_day(self) -> str:
@@ -47,6 +48,7 @@ class Timeline:
     peak: int
     height: int = HEIGHT
     total_height: int = HEIGHT + LABEL_HEIGHT
+    ranged: bool = False  # a date range is selected: bars outside it are context
 
     @property
     def first(self) -> str:
@@ -67,8 +69,30 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
-def build_timeline(month_facet: Facet | None) -> Timeline:
-    """Bars for every month between the first and last dated match (empty months included)."""
+def overall_timeline(engine, request) -> Timeline:
+    """The timeline of ``request`` without its date range, the range's bars marked: brushing
+    a range keeps the whole period in view (counted over a mask, no second search)."""
+    import numpy as np
+
+    from search.trends import _period_numbers
+
+    mask = engine.match_mask(replace(request, since=None, until=None))
+    days = engine.day_numbers()
+    dated = days[mask & (days > 0)]
+    numbers = _period_numbers(dated, "month")
+    values = [FacetValue(f"{n // 12:04d}-{n % 12 + 1:02d}", int(c))
+              for n, c in zip(*np.unique(numbers, return_counts=True))]
+    undated = int(np.count_nonzero(mask & (days == 0)))
+    if undated:
+        values.append(FacetValue(UNDATED, undated))
+    low = request.since.strftime("%Y-%m") if request.since else "0000-00"
+    high = request.until.strftime("%Y-%m") if request.until else "9999-99"
+    return build_timeline(Facet("month", tuple(values)), (low, high))
+
+
+def build_timeline(month_facet: Facet | None, selected: tuple[str, str] | None = None) -> Timeline:
+    """Bars for every month between the first and last dated match (empty months included);
+    with ``selected`` (first and last month), the bars outside it are marked as context."""
     counts = {v.value: v.count for v in (month_facet.values if month_facet else ())}
     undated = counts.pop(UNDATED, 0)
     dated = sorted(m for m in counts if len(m) == 7 and m[4] == "-" and m[:4].isdigit())
@@ -86,12 +110,13 @@ def build_timeline(month_facet: Facet | None) -> Timeline:
         height = 0 if count == 0 else max(2.0, HEIGHT * count / peak)
         year, number = month.split("-")
         label = f"{MONTH_NAMES[int(number) - 1]} {year}"
+        inside = selected is None or selected[0] <= month <= selected[1]
         bars.append(Bar(month, count, round(i * step + (step - width) / 2, 3), round(HEIGHT - height, 2),
-                        round(width, 3), round(height, 2), label))
+                        round(width, 3), round(height, 2), label, inside))
         if i % every == 0 and len(months) > 1:
             text = label if year != last_year else MONTH_NAMES[int(number) - 1]
             last_year = year
             ticks.append(Tick(round(i * step + step / 2, 3), text, minor=(i // every) % 2 == 1))
     if len(months) == 1:
         ticks.append(Tick(50.0, bars[0].label))
-    return Timeline(tuple(bars), tuple(ticks), undated, peak)
+    return Timeline(tuple(bars), tuple(ticks), undated, peak, ranged=selected is not None)

@@ -61,6 +61,7 @@
       if (item.type === "word") {
         input.value = item.value;
         close();
+        remember("results");
         window.location.assign(formUrl(item.value));
         return;
       }
@@ -71,6 +72,7 @@
       }
       input.value = text;
       close();
+      remember("results");
       window.location.assign(addParam(formUrl(text), item.type, item.value));
     }
 
@@ -182,13 +184,17 @@
 
     svg.addEventListener("pointerdown", function (event) {
       if (event.button !== 0) return;
-      start = { x: event.clientX, index: indexAt(toX(event.clientX)) };
+      start = { x: event.clientX, index: indexAt(toX(event.clientX)), id: event.pointerId };
       dragged = false;
-      try { svg.setPointerCapture(event.pointerId); } catch (e) { /* old browsers */ }
     });
     svg.addEventListener("pointermove", function (event) {
       if (!start) return;
       if (!dragged && Math.abs(event.clientX - start.x) < 4) return;
+      if (!dragged) {
+        /* Capture only once a drag starts: captured from pointerdown, a plain click would
+           land on the svg instead of the bar's link, and do nothing. */
+        try { svg.setPointerCapture(start.id); } catch (e) { /* old browsers */ }
+      }
       dragged = true;
       svg.classList.add("is-brushing");
       paint(start.index, indexAt(toX(event.clientX)));
@@ -230,10 +236,129 @@
     }
   }
 
+  /* ---------- facets: real checkboxes; a change loads the new state, focus comes back ---------- */
+  var FOCUS_KEY = "news-search-focus";
+
+  function remember(value) {
+    try { window.sessionStorage.setItem(FOCUS_KEY, value); } catch (e) { /* private mode */ }
+  }
+
+  function setupFacets() {
+    var form = document.querySelector("form.facets");
+    if (!form) return;
+    form.classList.add("is-live");  /* the Apply button is for pages without JavaScript */
+    form.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.classList || !box.classList.contains("facet-check")) return;
+      remember(JSON.stringify({ facet: box.name, value: box.value }));
+      window.location.assign(box.dataset.url);
+    });
+    form.addEventListener("keydown", function (event) {
+      var box = event.target;
+      if (event.key === "Enter" && box.classList && box.classList.contains("facet-check")) {
+        event.preventDefault();
+        box.click();  /* Enter toggles like Space instead of submitting the form */
+      }
+    });
+    form.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a.facet-not") : null;
+      if (link) remember("results");
+    });
+  }
+
+  function restoreFocus() {
+    var saved = null;
+    try {
+      saved = window.sessionStorage.getItem(FOCUS_KEY);
+      window.sessionStorage.removeItem(FOCUS_KEY);
+    } catch (e) { return; }
+    if (!saved) return;
+    var target = null;
+    if (saved === "results") {
+      target = document.getElementById("results-heading");
+    } else {
+      try {
+        var want = JSON.parse(saved);
+        var boxes = document.querySelectorAll("input.facet-check");
+        for (var i = 0; i < boxes.length; i++) {
+          if (boxes[i].name === want.facet && boxes[i].value === want.value) {
+            target = boxes[i];
+            break;
+          }
+        }
+        if (!target) target = document.getElementById("facet-" + want.facet);
+      } catch (e) { target = null; }
+    }
+    if (target) {
+      var details = target.closest ? target.closest("details") : null;
+      if (details && !details.open) details.open = true;
+      target.focus({ preventScroll: false });
+    }
+  }
+
+  /* ---------- after a search, focus goes to the results; "/" jumps to the search box ---------- */
+  function setupSearchFocus() {
+    var input = document.getElementById("q");
+    if (!input) return;
+    if (input.form) input.form.addEventListener("submit", function () { remember("results"); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      var el = document.activeElement;
+      var tag = el ? el.tagName : "";
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (el && el.isContentEditable)) return;
+      event.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
+  /* ---------- top terms beside the results, fetched after the page shows ---------- */
+  function setupTerms() {
+    var section = document.getElementById("top-terms");
+    if (!section || !window.fetch || section.querySelector(".term-list")) return;
+    var link = section.querySelector(".terms-show");
+    if (!link) return;
+    fetch(section.dataset.url, { headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        var holder = section.querySelector(".terms-placeholder");
+        var list = document.createElement("ul");
+        list.className = "term-list";
+        var base = new URL(window.location.href);
+        var q = (base.searchParams.get("q") || "").trim();
+        data.terms.slice(0, 15).forEach(function (t) {
+          var li = document.createElement("li");
+          var a = document.createElement("a");
+          var u = new URL(base.href);
+          u.searchParams.set("q", (q + " " + t.term).trim());
+          u.searchParams.delete("page");
+          a.href = u.pathname + u.search;
+          a.textContent = t.term;
+          a.title = t.ratio.toFixed(1) + "\u00d7 as frequent as in all articles";
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        if (!data.terms.length) {
+          var p = document.createElement("p");
+          p.className = "muted";
+          p.textContent = "No distinctive words.";
+          holder.replaceWith(p);
+        } else {
+          holder.replaceWith(list);
+        }
+      })
+      .catch(function () { /* keep the link */ });
+  }
+
   function init() {
     setupSuggestions();
     setupTimeline();
     setupFilters();
+    setupFacets();
+    setupSearchFocus();
+    restoreFocus();
+    setupTerms();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
