@@ -403,4 +403,5 @@ def _stored(src: dict[str, Any]) -> StoredArticle:
         persons=tuple(src.get("person") or ()), systems=tuple(src.get("system") or ()),
         orgs=tuple(src.get("org") or ()), places=tuple(src.get("place") or ()),
         roles={k: tuple(v) for k, v in (src.get("roles") or {}).items()},
-        origin=src.get("origin", ""), extra=dict(src.get("extra") or {}))
+        origin=src.get("origin", ""), extra=dict(src.get("extra") or {}),
+        collection=src.get("collection") or "")

@@ -38,7 +38,7 @@ def to_source(article: Article, entities: Entities) -> dict[str, Any]:
     date = article.date
     values = {"source": [article.source], "person": list(entities.persons),
               "system": list(entities.systems), "org": list(entities.orgs),
-              "place": list(entities.places)}
+              "place": list(entities.places), "collection": [article.collection] if article.collection else []}
     keys = [f"{name}{SEP}{value_key(v)}{SEP}{v}" for name in KEYWORD_FIELDS for v in values[name]]
     keys += [f"person-last{SEP}{value_key(v).rsplit(' ', 1)[-1]}{SEP}{v}" for v in entities.persons]
     return {
@@ -47,7 +47,8 @@ def to_source(article: Article, entities: Entities) -> dict[str, Any]:
         "year": f"{date.year:04d}" if date else "undated",
         "month": f"{date.year:04d}-{date.month:02d}" if date else "undated",
         "source": article.source, "person": values["person"], "system": values["system"],
-        "org": values["org"], "place": values["place"], "facet_keys": keys,
+        "org": values["org"], "place": values["place"], "collection": article.collection,
+        "facet_keys": keys,
         "alias": [f"{name}{SEP}{surface}" for name, forms in entities.aliases.items() for surface in forms],
         "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
         "unknown_system": list(entities.unknown_systems),

@@ -33,7 +33,7 @@ from ...analysis import _TOKEN_RE, spelling_variants, stem, stop_words
 #: Defaults that suit 2-3 nodes: every shard has a copy on another node, two primaries.
 DEFAULT_SHARDS = 2
 DEFAULT_REPLICAS = 1
-KEYWORD_FIELDS = ("source", "person", "system", "org", "place")
+KEYWORD_FIELDS = ("source", "person", "system", "org", "place", "collection")
 
 
 def analysis() -> dict[str, Any]:
