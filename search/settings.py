@@ -36,8 +36,6 @@ class Ranking:
     #: topic words): BM25's query-term saturation, (k3 + 1) qtf / (k3 + qtf). 0: each word
     #: counts once; a large k3 counts every repeat in full, as FTS5 and bm25s do.
     query_tf_k3: float = 0.5
-    #: Weight of a quoted phrase in a sentence as an optional boost (0: quotes ignored).
-    phrase_boost: float = 0.0
     #: Drop the words of ``data/query_stopwords.txt`` (can, must, whether...) from
     #: natural-language queries.
     drop_query_stop_words: bool = True
@@ -47,6 +45,6 @@ class Ranking:
     feedback_docs: int = 10
     feedback_terms: int = 10
     feedback_weight: float = 1.0
-    feedback_window: int = 100
+    feedback_window: int = 300
 
 RANKING = Ranking()
