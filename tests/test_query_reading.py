@@ -4,6 +4,8 @@ nothing gives way to one that does, with a note."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from whoosh import query as wq
 
 from search.models import SearchRequest
@@ -51,12 +53,13 @@ def test_a_word_and_a_colon_in_a_sentence_is_not_a_field():
 
 
 def test_coordination_survives_resolving_facet_values():
+    coordinated = dataclasses.replace(RANKING, or_coordination=0.9)
     text = "how does the program learn word weights here"
-    assert parse_query(text).query.scale == RANKING.or_coordination
-    resolved = parse_query(text, lambda field, value: [])
-    assert resolved.query.scale == RANKING.or_coordination
-    relaxed = parse_query("Moskva cruiser sinking", lambda field, value: [])
-    assert type(relaxed.query) is AllFirst and relaxed.query.scale == RANKING.or_coordination
+    assert parse_query(text, ranking=coordinated).query.scale == 0.9
+    resolved = parse_query(text, lambda field, value: [], ranking=coordinated)
+    assert resolved.query.scale == 0.9
+    relaxed = parse_query("Moskva cruiser sinking", lambda field, value: [], ranking=coordinated)
+    assert type(relaxed.query) is AllFirst and relaxed.query.scale == 0.9
     person = parse_query("person:Austin OR patriot", lambda field, value: ["Lloyd Austin"])
     assert "person:Lloyd Austin" in person.explain()
 
