@@ -66,9 +66,16 @@
         return;
       }
       var text = input.value.replace(/\s+$/, "");
-      var cut = item.replaces || "";
-      if (cut && text.toLowerCase().slice(-cut.length) === cut.toLowerCase()) {
-        text = text.slice(0, text.length - cut.length).replace(/\s+$/, "");
+      var cut = (item.replaces || "").toLowerCase();
+      if (cut) {
+        // The suggestion stands for the last words typed when it was asked for; letters typed
+        // since (the list may be a keystroke old) belong to the same words.
+        var words = text.split(/\s+/);
+        var n = cut.split(/\s+/).length;
+        var tail = words.slice(-n).join(" ").toLowerCase();
+        if (words.length >= n && tail.slice(0, cut.length) === cut) {
+          text = words.slice(0, words.length - n).join(" ");
+        }
       }
       input.value = text;
       close();
