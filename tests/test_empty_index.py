@@ -22,11 +22,12 @@ def _never_filled(root: str) -> str:
 
 
 def _emptied(tmp_path) -> str:
-    """One article indexed, then its file removed and the folder indexed again."""
+    """One article indexed, then its file emptied and the folder indexed again (a folder
+    with no file left is refused: it looks like a wrong path, not an empty archive)."""
     folder, root = tmp_path / "in", str(tmp_path / "emptied")
     article = write(folder / "a.jsonl", json.dumps({"title": "beta", "body": "barley fields"}) + "\n")
     assert index_paths([str(folder)], root, workers=1).total == 1
-    article.unlink()
+    article.write_text("")
     assert index_paths([str(folder)], root, workers=1).total == 0
     return root
 
