@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import signal
@@ -16,6 +15,7 @@ from .ingest.dates import parse_date_param
 from .engine import SearchEngine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
+from .backends.embedded.interrupts import stop_on_signals
 from .models import SearchRequest
 from .entity_views import entity_detail, list_entities, unknown_systems
 from .render import (article_text, entities_text, entity_text, progress_line, report_text,
@@ -79,14 +79,16 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     def show(progress) -> None:
         click.echo(progress_line(progress), nl=False, err=True)
 
-    with _stopped_by_sigterm() as stop:
+    report = None
+    with stop_on_signals() as stop:
         try:
             report = index_paths(list(paths), resolve_index_dir(index_dir), rebuild=rebuild,
                                  workers=workers, on_progress=show if on_tty else None)
         except KeyboardInterrupt:
             _ignore_stop_signals()  # the clean-up is done; a second Ctrl-C changes nothing
-            click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
-            sys.exit(128 + stop.signum)
+    if report is None:
+        click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.", err=True)
+        sys.exit(128 + (stop.signum or signal.SIGINT))
     if on_tty:
         click.echo("", err=True)
     click.echo(report_text(report), nl=False)
@@ -97,34 +99,11 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
         sys.exit(EXIT_SKIPPED)
 
 
-class _Stop:
-    signum = signal.SIGINT
-
-
-@contextlib.contextmanager
-def _stopped_by_sigterm():
-    """SIGTERM (a supervisor, ``kill``) stops `search index` the way Ctrl-C does: workers
-    stopped, nothing half-written, the previous index kept. Yields which signal it was."""
-    stop = _Stop()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def terminate(signum, frame):
-        stop.signum = signum
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _ignore_stop_signals() -> None:
+    """From now on (the handlers stop_on_signals restores included) the process exits."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def filter_options(fn: Callable) -> Callable:
