@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import json
@@ -20,6 +19,7 @@ from .ingest.formats import ReadOptions
 from .backend_choice import backend_spec, open_engine
 from .errors import InvalidQueryError, SearchError
 from .backends.embedded.indexer import index_paths
+from .backends.embedded.interrupts import stop_on_signals
 from .models import SearchRequest
 from .settings import INGEST_LIMITS, LIMITS, Limits
 from .entity_views import entity_detail, list_entities, unknown_systems, variant_groups
@@ -129,7 +129,8 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
 
     backend = backend_spec(click.get_current_context().meta.get("backend"))
     options = read_options(collection, date_order, max_file_mb, max_article_chars)
-    with _stopped_by_sigterm() as stop:
+    report = None
+    with stop_on_signals() as stop:
         try:
             if is_cluster_address(backend):
                 report = index_into_cluster(list(paths), parse_address(backend), rebuild=rebuild,
@@ -141,13 +142,14 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
                                      options=options)
         except KeyboardInterrupt:
             _ignore_stop_signals()  # the clean-up is done; a second Ctrl-C changes nothing
-            if is_cluster_address(backend):
-                click.echo("\nInterrupted: what was sent is in the cluster index; run the command "
-                           "again for the rest (nothing is added twice).", err=True)
-            else:
-                click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.",
-                           err=True)
-            sys.exit(128 + stop.signum)
+    if report is None:
+        if is_cluster_address(backend):
+            click.echo("\nInterrupted: what was sent is in the cluster index; run the command "
+                       "again for the rest (nothing is added twice).", err=True)
+        else:
+            click.echo("\nInterrupted: nothing was committed; the previous index is unchanged.",
+                       err=True)
+        sys.exit(128 + (stop.signum or signal.SIGINT))
     if kb_file:
         user_kb.keep_in_index(kb_file, resolve_index_dir(index_dir))
     if on_tty:
@@ -160,34 +162,11 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
         sys.exit(EXIT_SKIPPED)
 
 
-class _Stop:
-    signum = signal.SIGINT
-
-
-@contextlib.contextmanager
-def _stopped_by_sigterm():
-    """SIGTERM (a supervisor, ``kill``) stops `search index` the way Ctrl-C does: workers
-    stopped, nothing half-written, the previous index kept. Yields which signal it was."""
-    stop = _Stop()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def terminate(signum, frame):
-        stop.signum = signum
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _ignore_stop_signals() -> None:
+    """From now on (the handlers stop_on_signals restores included) the process exits."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
 
 
 def read_options(collection, date_order, max_file_mb, max_article_chars) -> ReadOptions:

@@ -137,8 +137,10 @@ def test_killed_index_runs_leave_the_last_commit_no_process_and_a_usable_index(t
                 assert now == committed, where
             if "Interrupted after the commit" in err:
                 assert now == after, where
-            if "Traceback" in err:  # only Python's own, when Ctrl-C beats our start-up
-                assert fault == "Ctrl-C" and err.rstrip().endswith("KeyboardInterrupt"), where
+            if "Traceback" in err:  # only Python's own: Ctrl-C before our start-up, or a
+                # KeyboardInterrupt it swallowed in a finalizer (the stop is still honoured)
+                assert "KeyboardInterrupt" in err and ("Exception ignored in" in err or (
+                    fault == "Ctrl-C" and err.rstrip().endswith("KeyboardInterrupt"))), where
             assert kit.survivors(proc.pid) == [], "processes left behind " + where
             outcome = "finished" if proc.returncode == 0 else (
                 "committed" if now == after and committed != after else "rolled back")

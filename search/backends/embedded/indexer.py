@@ -34,7 +34,7 @@ from . import storage
 from ...errors import IngestError, SearchError
 from ...ingest.formats import Problem, ReadOptions, format_for, input_files, read_path
 from ...models import Article
-from .interrupts import HeldSignals
+from .interrupts import HeldSignals, raise_if_stopped
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
 
@@ -404,8 +404,15 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
             workers = (os.cpu_count() or 1) if progress.bytes_total >= PARALLEL_MIN_BYTES else 1
         writer = new_segment_writer(ix, lock=False)  # the index lock is ours (storage.IndexLock)
         builder = SegmentBuilder(ix, segment_chars)  # when this process indexes alone
-        pool = SegmentWorkers(generation, workers, segment_chars) if workers > 1 else None
+        if workers > 1:
+            forking = HeldSignals()  # see interrupts: a signal during fork would be lost
+            forking.hold()
+            try:
+                pool = SegmentWorkers(generation, workers, segment_chars)
+            finally:
+                forking.release(redeliver=True)
         for batch in run.batches(progress, BATCH_SIZE):
+            raise_if_stopped()
             if pool:
                 pool.send(batch)
             else:
@@ -428,6 +435,7 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
         for stale in run.finish_manifest():
             report.removed += writer.delete_by_term("id", stale)
         held.hold()  # all or nothing: from here a Ctrl-C waits for the commit
+        raise_if_stopped()
         commit_with_segments(writer, segments,
                              before_toc=lambda toc: storage.save_manifest(generation, toc, manifest))
         writer = None

@@ -1,5 +1,8 @@
 """Holding off Ctrl-C and SIGTERM while the index must not be left half-done.
 
+Also while worker processes are forked: an exception raised by a signal handler inside
+``os.fork``'s at-fork hooks is printed and swallowed by Python, so the signal would be lost.
+
 A signal that arrives while a commit is being written, or while a failed run is being
 cleaned up, is recorded instead of raising in the middle of it; the caller then decides
 what it means (after a commit: "interrupted, but committed"; during a clean-up: nothing
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -35,10 +40,16 @@ class HeldSignals:
         if self._previous is None and threading.current_thread() is threading.main_thread():
             self._previous = {signum: signal.signal(signum, self._record) for signum in HELD_SIGNALS}
 
-    def release(self) -> None:
+    def release(self, redeliver: bool = False) -> None:
+        """Restore the handlers; with ``redeliver``, the held signals then act as they
+        would have (a KeyboardInterrupt from here, say)."""
         previous, self._previous = self._previous, None
         for signum, handler in (previous or {}).items():
             signal.signal(signum, handler)
+        if redeliver and previous:
+            held, self.signals = self.signals, []
+            for signum in dict.fromkeys(held):
+                signal.raise_signal(signum)
 
     def __enter__(self) -> "HeldSignals":
         self.hold()
@@ -46,3 +57,40 @@ class HeldSignals:
 
     def __exit__(self, *exc_info) -> None:
         self.release()
+
+
+class _StopRequest:
+    signum: int | None = None
+
+
+_stop = _StopRequest()
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[_StopRequest]:
+    """SIGINT and SIGTERM stop the work in the block (for a command line: SIGTERM from a
+    supervisor or ``kill`` acts as Ctrl-C does). The handler raises KeyboardInterrupt at
+    once and also records the request, because Python swallows an exception raised in
+    a finalizer or an at-fork hook: :func:`raise_if_stopped` at safe points makes sure
+    the request is not lost. Yields the request (its ``signum``, once one came)."""
+    _stop.signum = None
+    if threading.current_thread() is not threading.main_thread():
+        yield _stop
+        return
+
+    def stop(signum, frame):
+        _stop.signum = signum
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stop) for signum in HELD_SIGNALS}
+    try:
+        yield _stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def raise_if_stopped() -> None:
+    """A stop was asked for (and its KeyboardInterrupt may have been swallowed): stop now."""
+    if _stop.signum is not None:
+        raise KeyboardInterrupt

@@ -32,6 +32,7 @@ from .codec import NewsCodec, WritingLengths
 from ...entities import extract_entities
 from ...errors import SearchError
 from .impacts import segment_vocabulary
+from .interrupts import raise_if_stopped
 from ...models import Article
 from .postings import PostingsBuffer
 from .schema import to_document
@@ -256,6 +257,7 @@ class SegmentWorkers:
                 self.jobs.put(batch, timeout=_POLL_S)
                 return
             except queue.Full:
+                raise_if_stopped()
                 self._check_alive()
 
     def finish(self) -> tuple[list[Segment], int]:
@@ -267,6 +269,7 @@ class SegmentWorkers:
             try:
                 status, payload, count = self.results.get(timeout=_POLL_S)
             except queue.Empty:
+                raise_if_stopped()
                 self._check_alive()
                 continue
             if status == "error":
