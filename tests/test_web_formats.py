@@ -301,3 +301,24 @@ def test_the_api_and_web_ui_filter_by_collection(tmp_path):
     page = client.get("/?collection=politics").get_data(as_text=True)
     assert "Headline of politics story" in page and "Headline of sport story" not in page
     assert "Collections" in page
+
+
+def test_lines_a_site_repeats_on_every_page_are_furniture(tmp_path):
+    stories = [("Kremlin warns over tank deliveries", "Moscow said on Thursday that Western tanks would burn."),
+               ("Ukraine downs drones over Kyiv", "Air defences shot down 20 drones overnight, officials said."),
+               ("Wagner fighters leave Bakhmut", "Russian mercenaries began to pull back from the city on Friday."),
+               ("Grain deal talks resume in Istanbul", "Negotiators met again on Monday to discuss exports.")]
+    for i, (headline, text) in enumerate(stories):
+        write(tmp_path / "fox" / f"{i}.txt",
+              f"Get the best of our reporting in your inbox each morning\n\n{headline}\n\n{text}\n\n"
+              f"It was the story number {i} this week.\n\nWatch the latest Ukraine war video coverage here\n")
+    found = sorted((a for p in sorted((tmp_path / "fox").iterdir()) for a in articles(p)), key=lambda a: a.title)
+    assert [a.title for a in found] == sorted(h for h, _ in stories)
+    for article in found:
+        assert "inbox each morning" not in article.body and "video coverage" not in article.body
+        assert article.body.startswith(next(t for h, t in stories if h == article.title))
+    # Two pages are not a template: the same lines stay (the first is not a headline).
+    for i in range(2):
+        write(tmp_path / "two" / f"{i}.txt", f"Get the best of our reporting in your inbox each morning\n\n"
+              f"{stories[i][0]}\n\n{stories[i][1]}\n")
+    assert all("inbox each morning" in a.title + a.body for a in articles(tmp_path / "two" / "0.txt"))
