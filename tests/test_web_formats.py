@@ -322,3 +322,18 @@ def test_lines_a_site_repeats_on_every_page_are_furniture(tmp_path):
         write(tmp_path / "two" / f"{i}.txt", f"Get the best of our reporting in your inbox each morning\n\n"
               f"{stories[i][0]}\n\n{stories[i][1]}\n")
     assert all("inbox each morning" in a.title + a.body for a in articles(tmp_path / "two" / "0.txt"))
+
+
+def test_a_folder_named_after_an_outlet_is_the_source(tmp_path, runner):
+    write(tmp_path / "archive" / "bbc" / "world" / "001.txt",
+          "Belarus hosts Russian troops\n\nMINSK (AFP) - Belarus said, according to Reuters, that drills "
+          "would continue.\n")
+    write(tmp_path / "archive" / "reuters" / "wire.jsonl",
+          json.dumps({"title": "No source column", "body": "text"}) + "\n" +
+          json.dumps({"title": "Own source", "body": "text", "source": "AP"}) + "\n")
+    write(tmp_path / "archive" / "misc" / "x.txt", "Unrelated headline here\n\nNo credit at all.\n")
+    index = str(tmp_path / "ix")
+    assert runner.invoke(main, ["index", str(tmp_path / "archive"), "--index", index]).exit_code == 0
+    hits = {h.title: h.source for h in SearchEngine(index).search(SearchRequest(per_page=10)).hits}
+    assert hits == {"Belarus hosts Russian troops": "BBC", "No source column": "Reuters",
+                    "Own source": "AP", "Unrelated headline here": "unknown"}
