@@ -230,4 +230,4 @@ def parse_page(text: str, path: str = "", template: frozenset[str] = frozenset()
         return "no article text"
     source = source_from_text(text) or source_from_filename(path) or UNKNOWN_SOURCE
     return Article(title=title, body=body, date=date, source=source, authors=tuple(authors),
-                   origin=path)
+                   origin=path, extra={"date from": "the page's date line"} if date else {})
