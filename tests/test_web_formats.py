@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import pathlib
+import re
 import shutil
 
 import pytest
@@ -145,7 +146,7 @@ def test_web_formats_index_with_stable_ids_and_incrementally(tmp_path, runner):
     assert first.exit_code == 3, first.output  # the empty RSS item is reported
     # The crawl's Reuters page is the saved one: same content, same id, indexed once.
     assert "Indexed 8 new articles from 5 files" in first.output
-    assert "1 articles were already indexed (same content)" in first.output
+    assert SearchEngine(index).search(SearchRequest(text="\"beautiful Ukrainian sky\"")).total == 1
     again = runner.invoke(main, ["index", str(folder), "--index", index])
     assert "Indexed 0 new articles from 0 files" in again.output
     assert "5 files unchanged" in again.output
@@ -298,7 +299,7 @@ def test_the_api_and_web_ui_filter_by_collection(tmp_path):
     body = client.get("/api/search?collection=sport").get_json()
     assert [h["title"] for h in body["hits"]] == ["Headline of sport story"]
     assert {v["value"]: v["count"] for v in body["facets"]["collection"]} == {"sport": 1, "politics": 1}
-    page = client.get("/?collection=politics").get_data(as_text=True)
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get("/?collection=politics").get_data(as_text=True)).split())
     assert "Headline of politics story" in page and "Headline of sport story" not in page
     assert "Collections" in page
 
