@@ -24,6 +24,7 @@ def test_seed_dates_come_only_from_the_date_line():
     assert seed("002").date == dt.date(2023, 2, 15)
     assert seed("004").date == dt.date(2022, 10, 22)
     assert seed("000").date is None and seed("001").date is None and seed("003").date is None
+    assert seed("002").extra == {"date from": "the page's date line"}
 
 
 def test_seed_sources_come_from_the_credits_in_the_text():

@@ -15,8 +15,9 @@ import os
 import zlib
 from typing import Iterator
 
-from ...models import Article
+from ...models import UNKNOWN_SOURCE, Article
 from ..dates import date_from_name, date_from_url
+from ..sources import canonical_source, is_known_outlet
 from .base import (DEFAULT_OPTIONS, SNIFF_BYTES, Format, Problem, ReadOptions, Record, notice,
                    open_binary)
 from .csvfile import CsvFormat
@@ -82,6 +83,21 @@ def collection_of(path: str, options: ReadOptions) -> str:
     return os.path.basename(root) if relative == "." else relative.replace(os.sep, "/")
 
 
+def _folders(path: str, options: ReadOptions) -> list[str]:
+    """The file's folders, nearest first, up to the indexed folder it was found under."""
+    folder = os.path.dirname(os.path.abspath(path))
+    roots = [os.path.abspath(r) for r in options.roots]
+    root = max((r for r in roots if folder == r or folder.startswith(r.rstrip(os.sep) + os.sep)),
+               key=len, default=folder)
+    names = os.path.relpath(folder, os.path.dirname(root)).split(os.sep)
+    return [n for n in reversed(names) if n not in (".", "..")]
+
+
+def source_from_folder(path: str, options: ReadOptions) -> str | None:
+    """``bbc/sport/095.txt`` -> BBC: a folder named after an outlet is how users file them."""
+    return next((canonical_source(n) for n in _folders(path, options) if is_known_outlet(n)), None)
+
+
 def _cut(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters at a paragraph, else a word, boundary."""
     head = text[:limit]
@@ -98,6 +114,12 @@ def _finish(article: Article, path: str, fmt: Format, options: ReadOptions,
     name when its content gave none (saying where each date came from)."""
     changes: dict = {"collection": collection}
     extra = article.extra
+    # A folder named after an outlet outranks credits read in a page's text (which may be a
+    # quoted agency), and fills in what other formats left unknown.
+    if fmt.name == "text" or article.source == UNKNOWN_SOURCE:
+        folder_source = source_from_folder(path, options)
+        if folder_source:
+            changes["source"] = folder_source
     if article.date is None:
         date, origin = date_from_url(article.url) if article.url else None, "URL"
         if date is None and fmt.one_per_file:

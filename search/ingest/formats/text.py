@@ -8,7 +8,11 @@ lines. We keep what is the article and say what is not, rather than trusting lin
 from __future__ import annotations
 
 import codecs
+import hashlib
+import os
 import re
+from collections import Counter
+from functools import lru_cache
 from typing import BinaryIO, Iterator
 
 from ...analysis import query_terms
@@ -44,6 +48,49 @@ _ABBREVIATION_RE = re.compile(r"(?:\b[A-Z]\.|\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr
                               r"Capt|Maj|Adm|Gov|Sen|Rep|St|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)$")
 
 
+#: A short line found verbatim in this many distinct pages of one folder is the site's
+#: template (a promo, a cross-heading, a "listen to this article" button), not the article.
+TEMPLATE_MIN_PAGES = 3
+_TEMPLATE_MAX_WORDS = 15
+_TEMPLATE_SAMPLE_FILES = 2000
+_TEMPLATE_HEAD, _TEMPLATE_TAIL = 4096, 2048
+
+
+def _line_key(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
+@lru_cache(maxsize=64)
+def template_lines(folder: str) -> frozenset[str]:
+    """Short lines that recur verbatim across the text pages of ``folder``: the general
+    sign of page furniture, whatever the site. Pages are sampled at their head and tail
+    (where furniture sits); identical pages count once, so duplicates are not furniture."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.lower().endswith((".txt", ".text")))
+    except OSError:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    seen: set[bytes] = set()
+    for name in names[:_TEMPLATE_SAMPLE_FILES]:
+        try:
+            with open(os.path.join(folder, name), "rb") as f:
+                head = f.read(_TEMPLATE_HEAD)
+                f.seek(0, os.SEEK_END)
+                size = f.tell()
+                f.seek(max(len(head), size - _TEMPLATE_TAIL))
+                sample = head + b"\n" + f.read(_TEMPLATE_TAIL)
+        except OSError:
+            continue
+        digest = hashlib.sha1(sample).digest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        text = sample.decode("utf-8", errors="replace")
+        counts.update({_line_key(line) for line in text.splitlines()
+                       if 0 < len(line.split()) <= _TEMPLATE_MAX_WORDS})
+    return frozenset(line for line, count in counts.items() if count >= TEMPLATE_MIN_PAGES)
+
+
 class PlainTextFormat(Format):
     name = "text"
     suffixes = (".txt", ".text")
@@ -54,7 +101,8 @@ class PlainTextFormat(Format):
         text, notes = read_page_text(path, stream, options.limits.max_record_bytes)
         yield from notes
         # Parsing looks at the whole page (credits, headlines): not past what can be kept.
-        article = parse_page(text[:options.limits.max_article_chars * 5 // 4], path)
+        article = parse_page(text[:options.limits.max_article_chars * 5 // 4], path,
+                             template_lines(os.path.dirname(os.path.abspath(path))))
         yield article if isinstance(article, Article) else Problem(path, None, article)
 
 
@@ -123,8 +171,9 @@ def lead_sentence(paragraph: str, limit: int = MAX_TITLE_CHARS) -> str:
     return out
 
 
-def parse_page(text: str, path: str = "") -> Article | str:
-    """An Article from one page of text, or the reason it holds none."""
+def parse_page(text: str, path: str = "", template: frozenset[str] = frozenset()) -> Article | str:
+    """An Article from one page of text, or the reason it holds none. Lines in ``template``
+    (see :func:`template_lines`) are page furniture."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
@@ -147,7 +196,7 @@ def parse_page(text: str, path: str = "") -> Article | str:
         if byline and i < 3:
             authors.append(byline.group(1).strip())
             continue
-        if _is_boilerplate(line):
+        if _is_boilerplate(line) or (template and _line_key(line) in template):
             continue
         if _CREDIT_TAIL_RE.search(line) and len(line.split()) < 20:
             captions.add(len(kept))  # "US secretary of defense Lloyd Austin (Anadolu)"
@@ -181,4 +230,4 @@ def parse_page(text: str, path: str = "") -> Article | str:
         return "no article text"
     source = source_from_text(text) or source_from_filename(path) or UNKNOWN_SOURCE
     return Article(title=title, body=body, date=date, source=source, authors=tuple(authors),
-                   origin=path)
+                   origin=path, extra={"date from": "the page's date line"} if date else {})
