@@ -46,6 +46,7 @@ from .backends.embedded.scorer import Matches, Scorer
 from .settings import RANKING, Ranking
 from . import query_entities
 from .dedup import Stories
+from . import spelling
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -191,6 +192,7 @@ class SearchEngine:
         parsed = self._parse(snap, request.text, strict)
         scorer = self._scorer(snap, self.ranking)
         base, matches = self._matching(snap, scorer, parsed, request)
+        as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
         if parsed.fallback is not None and base is not None and not base.any():
             parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
                                                            base, matches)
@@ -215,11 +217,27 @@ class SearchEngine:
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
             explained += f" AND {name}:({' OR '.join(values)})"
-        return SearchResults(
+        results = SearchResults(
             query=request.text, total=total, page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=tuple(facet_list),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
             warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
+        fell_back = parsed.natural and not as_typed
+        if request.correct and suggestion and (total <= spelling.FEW_RESULTS or fell_back):
+            return self._corrected(results, request, strict, fell_back) or results
+        return results
+
+    def _corrected(self, results: SearchResults, request: SearchRequest, strict: bool,
+                   fell_back: bool = False) -> SearchResults | None:
+        """The results of the query's spelling correction, when it finds as many or more, or
+        finds anything where the words as typed matched only as a sentence ("Showing
+        results for Stoltenberg, search instead for stoltenbreg")."""
+        fixed = self.search(dataclasses.replace(request, text=results.suggestion, correct=False),
+                            strict=strict)
+        if fixed.total == 0 or (fixed.total < results.total and not fell_back):
+            return None  # (a reading that had to drop words loses to one that needs none)
+        return dataclasses.replace(fixed, corrected_from=request.text, suggestion="",
+                                   took_ms=fixed.took_ms + results.took_ms)
 
     @staticmethod
     def _matching(snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
@@ -326,7 +344,6 @@ class SearchEngine:
             return ""
         reader = snap.searcher.reader()
         vocabulary = snap.source.vocabulary()
-        corrector = None
         changed = False
         out = []
         for token in re.split(r"(\s+)", text):
@@ -337,10 +354,10 @@ class SearchEngine:
                     or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
                 out.append(token)
                 continue
-            corrector = corrector or vocabulary.corrector()
-            found = corrector.suggest(key, limit=1, maxdist=2 if len(key) > 5 else 1)
-            if found:
-                fixed = found[0].capitalize() if word[0].isupper() else found[0]
+            names = spelling.name_words(snap.facets)
+            found = spelling.correct(key, vocabulary, names, maxdist=2 if len(key) > 5 else 1)
+            if found:  # (a name is written with its capital)
+                fixed = found.capitalize() if word[0].isupper() or found in names else found
                 out.append(token[: len(token) - len(word)] + fixed)
                 changed = True
             else:

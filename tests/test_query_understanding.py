@@ -207,3 +207,25 @@ def test_a_hyphenated_compound_matches_as_one_word_with_or_without_its_hyphen(en
     assert ranked(engine, "anti-tank") == ["antitank"] == ranked(engine, "antitank")
     assert _marked(engine, "antitank", text="anti-tank") == ["anti-tank", "antitank"]
     assert set(ranked(engine, "anti tank")) == {"antiair", "antitank"}  # two words: each anywhere
+
+
+def test_a_misspelt_query_that_finds_nothing_shows_its_correction_and_the_way_back(engine, index_dir, runner):
+    results = engine.search(SearchRequest(text="patriott"))  # one edit from patriot, two from patriotic
+    assert (results.query, results.corrected_from, results.suggestion) == ("Patriot", "patriott", "")
+    assert results.hits[0].id in ("pat-sys", "pat-ukr")
+    swapped = engine.search(SearchRequest(text="shiogu launchers"))  # two letters swapped, a name
+    assert swapped.query == "Shoigu launchers" and [h.id for h in swapped.hits][0] == "himars"
+    verbatim = engine.search(SearchRequest(text="patriott", correct=False))
+    assert verbatim.total == 0 and verbatim.suggestion == "Patriot" and not verbatim.corrected_from
+    from search.cli import main
+
+    out = runner.invoke(main, ["query", "patriott", "--index", index_dir]).output
+    assert out.startswith("Showing results for: Patriot (search instead for 'patriott'")
+    assert "0 articles" in runner.invoke(main, ["query", "patriott", "--no-correct", "--index", index_dir]).output
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=patriott").get_data(as_text=True)
+    link = re.search(r'Showing results for <strong>Patriot</strong>\s*— search instead for '
+                     r'<a class="verbatim-link" href="([^"]+)">patriott</a>', html).group(1)
+    back = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "No articles" in back and "Did you mean" in back
+    assert client.get("/api/search?q=patriott").get_json()["corrected_from"] == "patriott"

@@ -23,7 +23,7 @@ FACET_SHOWN = 8  # values per facet before "show more"
 FACET_EXPANDED = 50  # values per facet after "show more"
 MAX_QUERY_CHARS = 1000
 MAX_FILTER_VALUES = 20
-STATE_KEYS = ("q", *FACET_FIELDS, "since", "until", "sort", "page", "limit", "more")
+STATE_KEYS = ("q", *FACET_FIELDS, "since", "until", "sort", "page", "limit", "more", "verbatim")
 REQUEST_ATTR = {"person": "persons", "system": "systems", "source": "sources",
                 "org": "orgs", "place": "places"}
 
@@ -80,6 +80,7 @@ def request_from_args(args: MultiDict, *, highlights: int = 3) -> SearchRequest:
     return SearchRequest(
         text=text, since=since, until=until, sort=sort, page=page, per_page=limit,
         facet_limit=(FACET_EXPANDED if more else FACET_SHOWN) + 1, highlights=highlights,
+        correct=not args.get("verbatim"),  # "search instead for" the words as typed
         **{REQUEST_ATTR[name]: _values(args, name) for name in FACET_FIELDS})
 
 
