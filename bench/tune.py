@@ -21,8 +21,6 @@ import itertools
 import statistics
 import sys
 
-from whoosh import scoring
-
 from . import collections as colls
 from .metrics import evaluate
 
@@ -31,11 +29,11 @@ def run_config(ix, ranking, queries, depth=1000):
     """Ranked ids per query, read and scored exactly as the engine does with ``ranking``."""
     from search.backends.embedded.feedback import top_documents
     from search.backends.embedded.impacts import load
-    from search.backends.embedded.scorer import Scorer
+    from search.backends.embedded.scorer import RankingBM25F, Scorer
     from search.query import parse_query
 
     run = {}
-    with ix.searcher(weighting=scoring.BM25F(B=ranking.b, K1=ranking.k1)) as s:
+    with ix.searcher(weighting=RankingBM25F(ranking)) as s:
         scorer = Scorer(load(ix.storage.folder, s.reader()), s, ranking)
         for qid, text in queries.items():
             parsed = parse_query(text, ranking=ranking)

@@ -23,7 +23,6 @@ from typing import Any, Iterator
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .backends.embedded import storage
@@ -42,7 +41,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, stored_list
-from .backends.embedded.scorer import Matches, Scorer
+from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
 from .settings import RANKING, Ranking
 from . import query_entities
 from .dedup import Stories
@@ -88,8 +87,8 @@ class _Snapshot:
     source: _Generation
 
 
-def _open_searcher(index: Any) -> Searcher:
-    return index.searcher(weighting=scoring.BM25F(B=RANKING.b, K1=RANKING.k1))
+def _open_searcher(index: Any, ranking: Ranking = RANKING) -> Searcher:
+    return index.searcher(weighting=RankingBM25F(ranking))
 
 
 class SearchEngine:
@@ -113,7 +112,7 @@ class SearchEngine:
             ix = current.index if same else storage.open_live(self.index_dir)
             toc = ix.latest_generation()
             if not same or current.toc != toc:
-                built = _open_searcher(ix)
+                built = _open_searcher(ix, self.ranking)
                 impacts = load_impacts(ix.storage.folder, built.reader())
                 current = _Generation(generation, toc, ix, FacetTable(built.reader(), impacts),
                                       impacts)
@@ -124,7 +123,7 @@ class SearchEngine:
                 self._current = current  # older searchers go with the GC: calls may hold them
         mine: _Snapshot | None = getattr(self._local, "snap", None)
         if mine is None or mine.source is not current:
-            mine = _Snapshot(generation, built or _open_searcher(current.index), current.facets,
+            mine = _Snapshot(generation, built or _open_searcher(current.index, self.ranking), current.facets,
                              current)
             self._local.snap = mine
         return mine
@@ -196,6 +195,9 @@ class SearchEngine:
         if parsed.fallback is not None and base is not None and not base.any():
             parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
                                                            base, matches)
+        if matches is not None and matches.complete == 0 and matches.mask.any():
+            parsed = replace(parsed, warnings=parsed.warnings + (
+                "no article has every word of the query; showing articles that match some of them",))
         selected = {name: self._selection(facets, name, values)
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
@@ -211,7 +213,7 @@ class SearchEngine:
         hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking,
                           selected)
         if stories is not None:
-            hits = _with_similar(snap.searcher, hits, stories, matched)
+            hits = _with_similar(snap.searcher, hits, stories, facets.live_mask)
         suggestion = self._suggestion(snap, parsed.text)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -548,12 +550,13 @@ def _date_text(value: Any) -> str | None:
 
 
 def _with_similar(searcher: Searcher, hits: list[Hit], stories: Stories,
-                  matched: np.ndarray) -> list[Hit]:
-    """Each hit with the other matching articles of its story (collapsed away)."""
+                  live: np.ndarray) -> list[Hit]:
+    """Each hit with the other articles of its story (its other copies, whether or not they
+    match too: a headline-only copy has no text to match)."""
     out = []
     for hit in hits:
         docnum = searcher.document_number(id=hit.id)
-        others = stories.similar(docnum, matched) if docnum is not None else []
+        others = stories.similar(docnum, live) if docnum is not None else []
         if others:
             similar = tuple(_hit(searcher.stored_fields(d), 0.0, ()) for d in others)
             hit = dataclasses.replace(hit, similar=similar)

@@ -200,6 +200,7 @@ def _parser(ranking: Ranking) -> MultifieldParser:
 
 _OPERATOR_RE = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _NEGATION_RE = re.compile(r"\b(?:NOT|ANDNOT)\b|(?:^|(?<=[\s(]))-(?=\S)")
+_SIGN_RE = re.compile(r"(?:^|(?<=[\s(]))[+-](?=\S)")  # +must, -mustnot
 _FIELD_VALUE_RE = re.compile(r"\w:(?=\S)")
 _WILDCARD_RE = re.compile(r"\w\*")
 _QUOTED_RE = re.compile(r'"([^"]*)"')
@@ -240,7 +241,7 @@ def _relaxable(text: str, ranking: Ranking) -> bool:
     """A short keyword query (``relax_min_words`` words or more, no syntax, no quotes):
     all its words first, then the best partial matches."""
     return (0 < ranking.relax_min_words <= len(text.split()) and '"' not in text
-            and not _deliberate_syntax(text, ranking))
+            and not _SIGN_RE.search(text) and not _deliberate_syntax(text, ranking))
 
 
 def _leaf(field: str, token: str, ranking: Ranking, count: int = 1) -> query.Term:
@@ -264,8 +265,9 @@ def _natural(text: str, ranking: Ranking) -> query.Query:
     MultifieldParser with ``OrGroup.factory(or_coordination)`` makes of the words, built
     directly (a sentence has no syntax to parse, and the parser took 0.8 ms of it; tests
     hold the two equal), except that a word repeated counts as often as it is repeated
-    (query-term frequency: long queries repeat their topic). Quoted phrases add an optional
-    phrase match (``phrase_boost``)."""
+    (query-term frequency: long queries repeat their topic). Quotes are punctuation here:
+    a quoted phrase as an optional boost measured the same on every collection (CACM's
+    quotes hold mostly stop words), so it is not built."""
     counts: dict[tuple[str, str], int] = {}
     for word in _content_words(text, ranking):
         # (title and body share one analyzer; a sentence reads a compound as its parts, as
@@ -276,22 +278,8 @@ def _natural(text: str, ranking: Ranking) -> query.Query:
                 counts[field, token] = counts.get((field, token), 0) + 1
     terms = [_leaf(field, token, ranking, n) for (field, token), n in counts.items()]
     if len(terms) < 2:
-        found: query.Query = terms[0] if terms else query.NullQuery
-    else:
-        found = query.Or(terms, scale=ranking.or_coordination)
-    phrases = _phrases(text, ranking)
-    return query.Or([found] + phrases) if phrases and found is not query.NullQuery else found
-
-
-def _phrases(text: str, ranking: Ranking) -> list[query.Query]:
-    if ranking.phrase_boost <= 0:
-        return []
-    out: list[query.Query] = []
-    for quoted in _QUOTED_RE.findall(text):
-        tokens = [t for word in _PLAIN_WORD_RE.findall(quoted) for t in query_terms(word)]
-        if len(tokens) > 1:
-            out += [query.Phrase(field, tokens, boost=ranking.phrase_boost) for field in TEXT_FIELDS]
-    return out
+        return terms[0] if terms else query.NullQuery
+    return query.Or(terms, scale=ranking.or_coordination)
 
 
 def _relaxed(text: str, ranking: Ranking, entities: "tuple[QueryEntity, ...]" = (),

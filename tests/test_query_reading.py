@@ -4,6 +4,8 @@ nothing gives way to one that does, with a note."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from whoosh import query as wq
 
 from search.models import SearchRequest
@@ -51,12 +53,13 @@ def test_a_word_and_a_colon_in_a_sentence_is_not_a_field():
 
 
 def test_coordination_survives_resolving_facet_values():
+    coordinated = dataclasses.replace(RANKING, or_coordination=0.9)
     text = "how does the program learn word weights here"
-    assert parse_query(text).query.scale == RANKING.or_coordination
-    resolved = parse_query(text, lambda field, value: [])
-    assert resolved.query.scale == RANKING.or_coordination
-    relaxed = parse_query("Moskva cruiser sinking", lambda field, value: [])
-    assert type(relaxed.query) is AllFirst and relaxed.query.scale == RANKING.or_coordination
+    assert parse_query(text, ranking=coordinated).query.scale == 0.9
+    resolved = parse_query(text, lambda field, value: [], ranking=coordinated)
+    assert resolved.query.scale == 0.9
+    relaxed = parse_query("Moskva cruiser sinking", lambda field, value: [], ranking=coordinated)
+    assert type(relaxed.query) is AllFirst and relaxed.query.scale == 0.9
     person = parse_query("person:Austin OR patriot", lambda field, value: ["Lloyd Austin"])
     assert "person:Lloyd Austin" in person.explain()
 
@@ -70,10 +73,18 @@ def test_three_words_rank_the_articles_with_all_of_them_first(engine):
     assert all_three.hits[0].score > max(h.score for h in all_three.hits[1:])
 
 
-def test_an_all_words_query_that_finds_nothing_shows_its_partial_matches_with_a_note(engine):
+def test_keywords_that_no_article_has_all_of_show_the_partial_matches_with_a_note(engine):
     results = engine.search(SearchRequest(text="austin zyxwvut", per_page=100))
     assert results.total == 5
-    assert any("some of its words" in w for w in results.warnings)
+    assert any("every word" in w for w in results.warnings)
+    assert not engine.search(SearchRequest(text="austin patriot")).warnings
+
+
+def test_a_boolean_reading_that_finds_nothing_gives_way_to_the_sentence_with_a_note(engine):
+    for text in ('"austin zyxwvut"', "Lloyd Austin AND zyxwvut on allies sending weapons"):
+        results = engine.search(SearchRequest(text=text, per_page=100))
+        assert results.total >= 5, text
+        assert any("some of its words" in w for w in results.warnings), text
     # An explicit AND that finds nothing is an answer, and so is a NOT.
     assert engine.search(SearchRequest(text="stinger AND patriot")).total == 0
     assert engine.search(SearchRequest(text="austin NOT austin")).total == 0

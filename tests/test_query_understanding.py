@@ -138,7 +138,7 @@ def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
 # -- one story once ------------------------------------------------------------------------
 
 def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
-    results = engine.search(SearchRequest(text="Finland border"))
+    results = engine.search(SearchRequest(text='"Finnish conscript"'))
     assert results.total == 1
     [hit] = results.hits
     assert hit.id in ("dup-a", "dup-b")  # an article with text stands for the story
@@ -156,12 +156,12 @@ def test_same_title_different_text_stays_two_stories(engine):
 def test_similar_articles_in_json_cli_and_the_web_page(index_dir, runner):
     from search.cli import main
 
-    data = json.loads(runner.invoke(main, ["query", "Finland border", "--json", "--index", index_dir]).output)
+    data = json.loads(runner.invoke(main, ["query", '"Finnish conscript"', "--json", "--index", index_dir]).output)
     assert len(data["hits"][0]["similar"]) == 2 and {"id", "title", "source"} <= set(data["hits"][0]["similar"][0])
-    out = runner.invoke(main, ["query", "Finland border", "--index", index_dir]).output
+    out = runner.invoke(main, ["query", '"Finnish conscript"', "--index", index_dir]).output
     assert "+2 similar:" in out
     client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
-    html = client.get("/?q=Finland+border").get_data(as_text=True)
+    html = client.get('/?q="Finnish+conscript"').get_data(as_text=True)
     assert re.search(r'<details class="hit-similar">\s*<summary>\+2 similar</summary>', html)
     assert html.count('href="/article/dup-') == 3
 
@@ -206,7 +206,8 @@ def test_titles_are_highlighted(engine, index_dir):
 def test_a_hyphenated_compound_matches_as_one_word_with_or_without_its_hyphen(engine):
     assert ranked(engine, "anti-tank") == ["antitank"] == ranked(engine, "antitank")
     assert _marked(engine, "antitank", text="anti-tank") == ["anti-tank", "antitank"]
-    assert set(ranked(engine, "anti tank")) == {"antiair", "antitank"}  # two words: each anywhere
+    # two words: each anywhere (both words first, then either: rank's relaxation)
+    assert set(ranked(engine, "anti tank")[:2]) == {"antiair", "antitank"}
 
 
 def test_a_misspelt_query_that_finds_nothing_shows_its_correction_and_the_way_back(engine, index_dir, runner):

@@ -6,6 +6,7 @@ Real indexes on disk, written by the real indexer, compared query by query with 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections import Counter
@@ -22,8 +23,13 @@ from search.backends.embedded.facets import FacetTable
 from search.backends.embedded.feedback import _scores, _vector_scores, expansion_terms, feedback_terms
 from search.backends.embedded.indexer import index_paths
 from search.models import UNDATED, Article, SearchRequest
-from search.query import parse_query
+from search.query import AllFirst, parse_query
+from search.settings import RANKING
 from search.backends.embedded.schema import FACET_NAMES, to_document
+
+# Keyword queries read as Whoosh reads them (every word required), and sentences with a
+# coordination bonus, so that both of Whoosh's query shapes are compared.
+ALL_WORDS = dataclasses.replace(RANKING, relax_min_words=0, or_coordination=0.9)
 
 WORDS = [f"w{i}" for i in range(60)]
 PLACES = ["Kyiv", "Odesa", "Kharkiv"]
@@ -90,7 +96,8 @@ def _compare(engine: SearchEngine, texts: list[str], limit: int = 10, reference=
     assert scorer is not None, "a fresh index has impact lists"
     nonempty = 0
     for text in texts:
-        q = parse_query(text, lambda f, t: engine._resolve(snap.facets, f, t)).query
+        # (Keyword queries as Whoosh reads them, every word required: AllFirst has a test of its own.)
+        q = parse_query(text, lambda f, t: engine._resolve(snap.facets, f, t), ranking=ALL_WORDS).query
         got = scorer.match(q).top(limit)
         expected = (reference or _whoosh_top)(snap.searcher, q, limit, got)
         assert len(got) == len(expected), text
@@ -130,7 +137,7 @@ def test_natural_language_queries_score_as_whoosh_coordinates_them(tmp_path):
     index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
     engine = SearchEngine(str(tmp_path / "index"))
     texts = _natural_queries(random.Random(5))
-    assert all(parse_query(t).natural for t in texts)
+    assert all(parse_query(t).natural and parse_query(t, ranking=ALL_WORDS).query.scale for t in texts)
     assert _compare(engine, texts, reference=lambda s, q, limit, _: _unswapped(s, q, limit)) == len(texts)
 
 
@@ -249,7 +256,30 @@ def test_segments_merged_by_later_runs_keep_their_impact_lists(tmp_path):
     snap = engine._snapshot()
     assert len(list(snap.searcher.reader().leaf_readers())) < 12  # some were merged
     assert snap.source.impacts is not None
-    assert engine.search(SearchRequest(text="artillery w3")).total == 12 * 3
+    assert engine.search(SearchRequest(text="artillery AND w3")).total == 12 * 3
     # Merged segments bring their vocabularies along.
     assert snap.source.vocabulary().counts == {"report": 240, "shells": 240, "artillery": 240}
+    engine.close()
+
+
+def test_all_first_ranks_every_word_above_some_words_and_otherwise_scores_as_an_or(tmp_path):
+    rng = random.Random(8)
+    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(150)])
+    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
+    engine = SearchEngine(str(tmp_path / "index"))
+    scorer = engine._scorer(engine._snapshot())
+    for text in ("w1 w7 w20", "w3 w11", "w2 w5 w9 absentword"):
+        relaxed = parse_query(text).query
+        assert type(relaxed) is AllFirst
+        plain = scorer.match(query.Or(relaxed.subqueries, scale=relaxed.scale))
+        found = scorer.match(relaxed)
+        assert (found.mask == plain.mask).all()
+        every = np.logical_and.reduce([scorer.match(sub).mask for sub in relaxed.subqueries
+                                       if scorer.match(sub).mask.any()])
+        some = found.mask & ~every
+        assert every.any() and some.any(), text
+        assert found.scores[every].min() > found.scores[some].max()
+        assert found.scores[some] == pytest.approx(plain.scores[some], rel=1e-12)
+        lift = found.scores[every] - plain.scores[every]
+        assert lift == pytest.approx(np.full(len(lift), plain.scores[some].max()), rel=1e-9)
     engine.close()

@@ -203,6 +203,8 @@ def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
         return
     kept = _PLAIN_WORD_RE.findall(parsed.text)
     kept = [w for w in kept if w.lower() not in query_stop_words()] or kept
+    # A long query in capitals is a sentence: its AND / OR / NOT are words, not operators.
+    kept = [w.lower() if w in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE") else w for w in kept]
     # ... a sentence reads a compound as its parts (a keyword query: as one joined word)
     compounds = any(compound_parts(w) for w in kept)
     kept = [" ".join(re.split(r"[-/.]", w)) if compound_parts(w) else w for w in kept]

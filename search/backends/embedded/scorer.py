@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
@@ -36,12 +37,37 @@ Ranked = list[tuple[float, int]]  # (score, docnum), best first
 FacetDocs = Callable[[str, str], "np.ndarray | None"]
 
 
+def idf(ranking: Ranking, doc_count: int, doc_frequency: int) -> float:
+    """The inverse document frequency ``ranking.idf`` names. "bm25" is Robertson-Sparck
+    Jones's, as in Lucene and bm25s: a word in half the articles weighs about a tenth of
+    a rare one. "whoosh" (Whoosh's ``log(N / (df + 1)) + 1``) gives it a fifth, and a long
+    query has many such words, which then outweigh the few that carry its topic."""
+    if ranking.idf == "bm25":
+        return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
+    return log(doc_count / (doc_frequency + 1)) + 1
+
+
+class RankingBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the ranking's k1, b and idf, for what Whoosh scores itself
+    (phrases, prefixes, indexes without impact lists), so that it agrees with :class:`Scorer`."""
+
+    def __init__(self, ranking: Ranking = RANKING):
+        super().__init__(B=ranking.b, K1=ranking.k1)
+        self.ranking = ranking
+
+    def idf(self, searcher: Searcher, fieldname: str, text) -> float:
+        parent = searcher.get_parent()
+        return idf(self.ranking, parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+
 @dataclass
 class Matches:
     """What a query matched (a mask over docnums) and the scores there."""
 
     mask: np.ndarray
     scores: np.ndarray
+    #: For an :class:`AllFirst` query: how many articles match every word (else None).
+    complete: int | None = None
 
     def top(self, limit: int, allowed: np.ndarray | None = None) -> Ranked:
         """The best ``limit`` (within the ``allowed`` mask if given), ties broken by docnum
@@ -64,6 +90,7 @@ class _Dense:
     scores: np.ndarray  # float64 per docnum, 0 where not matched
     terms: np.ndarray  # int32 per docnum: how many leaf terms match there
     present: int  # leaf terms of this sub-query that occur in the index
+    every: np.ndarray | None = None  # an AllFirst at the root: where every word matches
 
 
 class Scorer:
@@ -83,7 +110,9 @@ class Scorer:
     def match(self, q: wq.Query) -> Matches:
         """Every live document ``q`` matches, with its score."""
         result = self._dense(self.evaluate(q))
-        return Matches(result.matched & self.impacts.live, result.scores)
+        live = self.impacts.live
+        complete = None if result.every is None else int(np.count_nonzero(result.every & live))
+        return Matches(result.matched & live, result.scores, complete)
 
     def window_scores(self, terms: list[wq.Term], docnums: np.ndarray) -> np.ndarray:
         """The summed scores of ``terms`` at the sorted ``docnums``, each as Whoosh would
@@ -146,7 +175,7 @@ class Scorer:
         return _Sparse(docs, self._bm25(q.fieldname, self._idf(len(docs)), tfs, lengths, q.boost), 1)
 
     def _idf(self, doc_frequency: int) -> float:
-        return log(self.size / (doc_frequency + 1)) + 1  # Whoosh's: deleted docs count too
+        return idf(self.ranking, self.size, doc_frequency)  # (deleted docs count too, as in Whoosh)
 
     def _bm25(self, fieldname: str, idf: float | np.ndarray, tfs: np.ndarray,
               lengths: np.ndarray, boost: float | np.ndarray) -> np.ndarray:
@@ -187,8 +216,10 @@ class Scorer:
         occurs in the index) lifted above all the others by the best score among those."""
         out = self._empty()
         every = None
+        missing = False  # a word no article has: then no article has every word
         for sub in q.subqueries:
             found = self._dense(self.evaluate(sub))
+            missing = missing or not found.present
             out.matched |= found.matched
             out.scores += found.scores
             out.terms += found.terms
@@ -203,6 +234,7 @@ class Scorer:
             partial = out.matched & ~every
             lift = float(out.scores[partial].max()) if partial.any() else 0.0
             out.scores = np.where(every, out.scores + lift, out.scores)
+        out.every = every if every is not None and not missing else np.zeros(self.size, bool)
         return out
 
     def _and(self, q: wq.And) -> _Dense:
