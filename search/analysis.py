@@ -331,6 +331,16 @@ def query_terms(text: str) -> list[str]:
     return [t.text for t in _NEWS(text, mode="query")]
 
 
+@lru_cache(maxsize=100_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The stemmed parts of a compound (``boundary-layer`` -> ``boundari``, ``layer``), which a
+    query otherwise reads as one joined word; () for any other word."""
+    if not _JOINERS_RE.search(word):
+        return ()
+    parts = tuple(t.text for t in _NEWS(word, mode="surface"))
+    return parts if len(parts) > 1 else ()
+
+
 @lru_cache(maxsize=500_000)
 def _surface(word: str) -> tuple[str, ...]:
     if word.isascii() and word.isalpha():

@@ -212,14 +212,17 @@ def build_request(text: str, person, system, source, org, place, since, until, c
 @click.option("--explain", is_flag=True, help="Print the parsed query.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("--strict", is_flag=True, help="Fail on query syntax problems instead of repairing them.")
+@click.option("--no-correct", is_flag=True,
+              help="Search the words as typed even when a spelling correction finds more.")
 @time_limit_option
 @index_option
 @handles_errors
-def query_command(text, sort, limit, page, explain, as_json, strict, time_limit, index_dir,
-                  **filters) -> None:
+def query_command(text, sort, limit, page, explain, as_json, strict, no_correct, time_limit,
+                  index_dir, **filters) -> None:
     """Search: words, "phrases", AND/OR/NOT, +must -mustnot, prefix*, field:value
     (title, body, person, system, source, org, place, year, month, date:[2023-01 TO 2023-03])."""
-    request = build_request(" ".join(text), sort=sort, per_page=limit, page=page, **filters)
+    request = build_request(" ".join(text), sort=sort, per_page=limit, page=page,
+                            correct=not no_correct, **filters)
     results = _engine(index_dir, replace(LIMITS, time_budget=time_limit)).search(request, strict=strict)
     if as_json:
         data = results.to_dict()

@@ -48,6 +48,7 @@ from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
 from .settings import LIMITS, RANKING, Limits, Ranking
 from . import query_entities
 from .dedup import Stories
+from . import spelling
 from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
@@ -207,6 +208,7 @@ class SearchEngine:
         facets = snap.facets
         scorer = self._scorer(snap, self.ranking, budget)
         base, matches = self._matching(snap, scorer, parsed, request, budget)
+        as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
         if parsed.fallback is not None and base is not None and not base.any():
             parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
                                                            base, matches)
@@ -228,17 +230,33 @@ class SearchEngine:
         hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking,
                           selected)
         if stories is not None:
-            hits = _with_similar(snap.searcher, hits, stories, matched)
+            hits = _with_similar(snap.searcher, hits, stories, facets.live_mask)
         suggestion = self._suggestion(snap, parsed.text, budget)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
             explained += f" AND {name}:({' OR '.join(values)})"
-        return SearchResults(
+        results = SearchResults(
             query=request.text, total=total, page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=tuple(facet_list),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
             warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
+        fell_back = parsed.natural and not as_typed
+        if request.correct and suggestion and (total <= spelling.FEW_RESULTS or fell_back):
+            return self._corrected(results, request, strict, fell_back) or results
+        return results
+
+    def _corrected(self, results: SearchResults, request: SearchRequest, strict: bool,
+                   fell_back: bool = False) -> SearchResults | None:
+        """The results of the query's spelling correction, when it finds as many or more, or
+        finds anything where the words as typed matched only as a sentence ("Showing
+        results for Stoltenberg, search instead for stoltenbreg")."""
+        fixed = self.search(dataclasses.replace(request, text=results.suggestion, correct=False),
+                            strict=strict)
+        if fixed.total == 0 or (fixed.total < results.total and not fell_back):
+            return None  # (a reading that had to drop words loses to one that needs none)
+        return dataclasses.replace(fixed, corrected_from=request.text, suggestion="",
+                                   took_ms=fixed.took_ms + results.took_ms)
 
     def _parse_bounded(self, snap: _Snapshot, text: str, strict: bool,
                        budget: Budget) -> ParsedQuery:
@@ -375,10 +393,10 @@ class SearchEngine:
             return ""
         reader = snap.searcher.reader()
         vocabulary = snap.source.vocabulary()
-        corrector = None
         changed = False
         out = []
-        fixes: dict[str, list[str]] = {}  # each distinct word is looked up once
+        fixes: dict[str, str | None] = {}  # each distinct word is looked up once
+        names: Counter[str] | None = None  # entity names' words, read on the first unknown word
         for token in re.split(r"(\s+)", text):
             word = token.lstrip("+-")
             key = fold_accents(word).lower()
@@ -390,12 +408,13 @@ class SearchEngine:
                     or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
                 out.append(token)
                 continue
-            corrector = corrector or vocabulary.corrector()
+            if names is None:
+                names = spelling.name_words(snap.facets)
             if key not in fixes:
-                fixes[key] = corrector.suggest(key, limit=1, maxdist=2 if len(key) > 5 else 1)
+                fixes[key] = spelling.correct(key, vocabulary, names, maxdist=2 if len(key) > 5 else 1)
             found = fixes[key]
-            if found:
-                fixed = found[0].capitalize() if word[0].isupper() else found[0]
+            if found:  # (a name is written with its capital)
+                fixed = found.capitalize() if word[0].isupper() or found in names else found
                 out.append(token[: len(token) - len(word)] + fixed)
                 changed = True
             else:
@@ -666,12 +685,13 @@ def _date_text(value: Any) -> str | None:
 
 
 def _with_similar(searcher: Searcher, hits: list[Hit], stories: Stories,
-                  matched: np.ndarray) -> list[Hit]:
-    """Each hit with the other matching articles of its story (collapsed away)."""
+                  live: np.ndarray) -> list[Hit]:
+    """Each hit with the other articles of its story (its other copies, whether or not they
+    match too: a headline-only copy has no text to match)."""
     out = []
     for hit in hits:
         docnum = searcher.document_number(id=hit.id)
-        others = stories.similar(docnum, matched) if docnum is not None else []
+        others = stories.similar(docnum, live) if docnum is not None else []
         if others:
             similar = tuple(_hit(searcher.stored_fields(d), 0.0, ()) for d in others)
             hit = dataclasses.replace(hit, similar=similar)

@@ -160,6 +160,7 @@ class SearchRequest:
     facet_limit: int = 10
     highlights: int = 3  # passages per hit
     excluded: tuple[tuple[str, str], ...] = ()  # (facet, value) pairs no result may have (NOT)
+    correct: bool = True  # a misspelt query finding (almost) nothing searches its correction
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Facet selections keyed by facet name."""
@@ -180,6 +181,7 @@ class SearchResults:
     warnings: tuple[str, ...] = ()
     suggestion: str = ""  # "did you mean"
     entities: tuple[QueryEntity, ...] = ()  # named in the query text
+    corrected_from: str = ""  # the text as typed, when these are its correction's results
 
     @property
     def pages(self) -> int:
@@ -200,6 +202,7 @@ class SearchResults:
             "suggestion": self.suggestion or None,
             "warnings": list(self.warnings),
             "entities": [e.to_dict() for e in self.entities],
+            "corrected_from": self.corrected_from or None,
         }
 
 

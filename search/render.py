@@ -36,6 +36,9 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
                          f"({entity.count:,} articles): its words or its facet")
     for warning in results.warnings:
         lines.append(f"Note: {warning}")
+    if results.corrected_from:
+        lines.append(f"Showing results for: {results.query} (search instead for "
+                     f"{results.corrected_from!r} with --no-correct)")
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion}")
     first = (results.page - 1) * results.per_page

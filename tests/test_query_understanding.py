@@ -138,10 +138,9 @@ def test_web_chip_turns_the_entity_into_a_filter_or_removes_it(index_dir):
 # -- one story once ------------------------------------------------------------------------
 
 def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
-    results = engine.search(SearchRequest(text="Finland border"))
-    # (articles with only one of the words may follow: short queries are relaxed)
-    [hit] = [h for h in results.hits if h.id.startswith("dup-")]
-    assert results.hits[0] is hit
+    results = engine.search(SearchRequest(text='"Finnish conscript"'))
+    assert results.total == 1
+    [hit] = results.hits
     assert hit.id in ("dup-a", "dup-b")  # an article with text stands for the story
     assert sorted(o.id for o in hit.similar) == sorted({"dup-a", "dup-b", "dup-c"} - {hit.id})
     assert results.facet("source").values[0].count == 1  # facets count the story once
@@ -157,12 +156,12 @@ def test_same_title_different_text_stays_two_stories(engine):
 def test_similar_articles_in_json_cli_and_the_web_page(index_dir, runner):
     from search.cli import main
 
-    data = json.loads(runner.invoke(main, ["query", "Finland border", "--json", "--index", index_dir]).output)
+    data = json.loads(runner.invoke(main, ["query", '"Finnish conscript"', "--json", "--index", index_dir]).output)
     assert len(data["hits"][0]["similar"]) == 2 and {"id", "title", "source"} <= set(data["hits"][0]["similar"][0])
-    out = runner.invoke(main, ["query", "Finland border", "--index", index_dir]).output
+    out = runner.invoke(main, ["query", '"Finnish conscript"', "--index", index_dir]).output
     assert "+2 similar:" in out
     client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
-    html = client.get("/?q=Finland+border").get_data(as_text=True)
+    html = client.get('/?q="Finnish+conscript"').get_data(as_text=True)
     assert re.search(r'<details class="hit-similar">\s*<summary>\+2 similar</summary>', html)
     assert html.count('href="/article/dup-') == 3
 
@@ -207,4 +206,27 @@ def test_titles_are_highlighted(engine, index_dir):
 def test_a_hyphenated_compound_matches_as_one_word_with_or_without_its_hyphen(engine):
     assert ranked(engine, "anti-tank") == ["antitank"] == ranked(engine, "antitank")
     assert _marked(engine, "antitank", text="anti-tank") == ["anti-tank", "antitank"]
-    assert set(ranked(engine, "anti tank")[:2]) == {"antiair", "antitank"}  # two words: each anywhere
+    # two words: each anywhere (both words first, then either: rank's relaxation)
+    assert set(ranked(engine, "anti tank")[:2]) == {"antiair", "antitank"}
+
+
+def test_a_misspelt_query_that_finds_nothing_shows_its_correction_and_the_way_back(engine, index_dir, runner):
+    results = engine.search(SearchRequest(text="patriott"))  # one edit from patriot, two from patriotic
+    assert (results.query, results.corrected_from, results.suggestion) == ("Patriot", "patriott", "")
+    assert results.hits[0].id in ("pat-sys", "pat-ukr")
+    swapped = engine.search(SearchRequest(text="shiogu launchers"))  # two letters swapped, a name
+    assert swapped.query == "Shoigu launchers" and [h.id for h in swapped.hits][0] == "himars"
+    verbatim = engine.search(SearchRequest(text="patriott", correct=False))
+    assert verbatim.total == 0 and verbatim.suggestion == "Patriot" and not verbatim.corrected_from
+    from search.cli import main
+
+    out = runner.invoke(main, ["query", "patriott", "--index", index_dir]).output
+    assert out.startswith("Showing results for: Patriot (search instead for 'patriott'")
+    assert "0 articles" in runner.invoke(main, ["query", "patriott", "--no-correct", "--index", index_dir]).output
+    client = create_app({"SEARCH_INDEX": index_dir, "TESTING": True}).test_client()
+    html = client.get("/?q=patriott").get_data(as_text=True)
+    link = re.search(r'Showing results for <strong>Patriot</strong>\s*— search instead for '
+                     r'<a class="verbatim-link" href="([^"]+)">patriott</a>', html).group(1)
+    back = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "No articles" in back and "Did you mean" in back
+    assert client.get("/api/search?q=patriott").get_json()["corrected_from"] == "patriott"

@@ -75,7 +75,7 @@ def test_adding_to_an_index_with_a_words_field_keeps_its_suggestions(tmp_path):
     engine = SearchEngine(root)
     assert not engine._snapshot().source.impacts.has_vocabulary()
     assert engine.vocabulary("how") == [("howitzers", 2)]
-    assert engine.search(SearchRequest(text="artilery")).suggestion == "artillery"
+    assert engine.search(SearchRequest(text="artilery", correct=False)).suggestion == "artillery"
     engine.close()
 
 
@@ -86,5 +86,5 @@ def test_suggestions_and_completion_come_from_the_impact_files(tmp_path):
     engine = SearchEngine(str(tmp_path / "index"))
     assert engine._snapshot().source.impacts.has_vocabulary()
     assert engine.vocabulary("how") == [("howitzers", 30), ("howitzer", 1)]
-    assert engine.search(SearchRequest(text="artilery")).suggestion == "artillery"
+    assert engine.search(SearchRequest(text="artilery", correct=False)).suggestion == "artillery"
     engine.close()

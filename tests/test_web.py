@@ -321,12 +321,15 @@ def test_date_range_and_timeline_links(client):
 
 
 def test_did_you_mean_is_a_link(client):
-    html = client.get("/?q=Stoltenbreg").get_data(as_text=True)
+    # (without verbatim=1 a query finding nothing shows its correction's results instead)
+    html = client.get("/?q=Stoltenbreg&verbatim=1").get_data(as_text=True)
     link = re.search(r'Did you mean <a href="([^"]+)" class="suggestion-link"><strong>Stoltenberg', html)
     assert link
     followed = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert hit_ids(followed)
-    assert api(client, "/api/search?q=Stoltenbreg")["suggestion"] == "Stoltenberg"
+    assert api(client, "/api/search?q=Stoltenbreg&verbatim=1")["suggestion"] == "Stoltenberg"
+    corrected = api(client, "/api/search?q=Stoltenbreg")
+    assert corrected["corrected_from"] == "Stoltenbreg" and corrected["query"] == "Stoltenberg"
 
 
 # -- API ----------------------------------------------------------------------------------------

@@ -85,6 +85,9 @@ SEARCH_RESULTS = {"type": "object", "required": ["query", "total", "page", "hits
     "took_ms": {"type": "number"},
     "suggestion": {"type": "string", "nullable": True, "description": "Did you mean."},
     "warnings": {"type": "array", "items": {"type": "string"}},
+    "corrected_from": {"type": "string", "nullable": True, "description": "The query as typed, "
+                       "when it found (almost) nothing and these are the results of its spelling "
+                       "correction (`query`); add verbatim=1 to search the words as typed."},
     "entities": {"type": "array", "description": "Knowledge-base entities the query text names, "
                  "each searched as its words or its facet values.",
                  "items": {"type": "object", "properties": {

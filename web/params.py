@@ -27,7 +27,7 @@ MAX_QUERY_CHARS = 1000
 MAX_FILTER_VALUES = 20
 EXCLUDE_KEYS = tuple(f"not_{name}" for name in FACET_FIELDS)  # NOT a facet value
 STATE_KEYS = ("q", *FACET_FIELDS, *EXCLUDE_KEYS, "since", "until", "sort", "page", "limit",
-              "more", "cmp")
+              "more", "cmp", "verbatim")
 REQUEST_ATTR = {"person": "persons", "system": "systems", "source": "sources",
                 "org": "orgs", "place": "places", "collection": "collections"}
 
@@ -85,6 +85,7 @@ def request_from_args(args: MultiDict, *, highlights: int = 3) -> SearchRequest:
     return SearchRequest(excluded=excluded,
         text=text, since=since, until=until, sort=sort, page=page, per_page=limit,
         facet_limit=(FACET_EXPANDED if more else FACET_SHOWN) + 1, highlights=highlights,
+        correct=not args.get("verbatim"),  # "search instead for" the words as typed
         **{REQUEST_ATTR[name]: _values(args, name) for name in FACET_FIELDS})
 
 

@@ -40,6 +40,10 @@ class Vocabulary:
     def corrector(self) -> Corrector:
         return _Corrector(self)
 
+    def within(self, text: str, maxdist: int, prefix: int = 0) -> Iterator[str]:
+        """The words within ``maxdist`` Levenshtein edits of ``text`` (search/spelling.py)."""
+        return _Corrector(self)._within(text, maxdist, prefix)
+
 
 class _Corrector(Corrector):
     """Whoosh's ``ReaderCorrector`` over the vocabulary: the words within ``maxdist`` edits
