@@ -78,6 +78,7 @@ brokers traders analysts officials sources dealers economists bankers
 league leagues cup championship championships standings results stadium county sport sports baseball
 football soccer tennis golf cricket rugby hockey basketball athletics olympic olympics grand prix open
 catholic catholics protestant muslim muslims christians data services controls bros brothers
+convention conventions division divisions caucus motors
 """.split()) - {"general"}
 GIVEN_NAMES = frozenset("""
 james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
