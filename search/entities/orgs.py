@@ -1,4 +1,5 @@
-"""Organisations: which gazetteer hits are really the organisation.
+"""Organisations: which gazetteer hits are really the organisation, and organisations the
+gazetteer lacks, named by their form (:func:`find_orgs`).
 
 Ambiguous entries (``WHO``, ``ITC``, ``Fed``, ``Wagner``, ``Shell``) are accepted only as
 written in the knowledge base (``WHO`` in capitals, in a sentence that is not itself in

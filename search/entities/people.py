@@ -8,8 +8,16 @@ says so:
   of defense``, ``NATO chief``), kept as the person's role;
 * a speech verb after it or ``said`` before it (``Austin said``, ``said Bogdan``);
 * an appositive after it (``Serhiy Popko, the head of the Kyiv military administration``);
-* its key is in people.json, or it starts with a common given name (two tokens or more);
-* a bare surname (or unique first name) of a person already found in the article.
+* its key is in people.json (in any transliteration: :func:`names.name_skeleton`), or it
+  starts with a given name (two or three words; the US Census lists in :mod:`lexicon`, unless
+  the article writes the word in lower case or the run is in a title-case title);
+* an initial and a surname (``N. Knight``), a country or a role in brackets after it
+  (``Jansher Khan (Pakistan)``, ``Wasim Akram (captain)``), or a person it is listed with
+  (``Bob Estes, Billy Andrade and Duffy Waldorf``);
+* a bare surname (or unique first name) of a person already found in the article. With no
+  full name in the article, a bare surname is a known person only when that is no guess
+  (a rare surname one known person has, or roles the article echoes); ``Brown said`` alone
+  is left out.
 
 Places, organisations, weapon systems, weekdays, months and headline fragments are never
 people: a candidate overlapping an accepted gazetteer span, or containing a non-name word,
@@ -78,6 +86,7 @@ brokers traders analysts officials sources dealers economists bankers
 league leagues cup championship championships standings results stadium county sport sports baseball
 football soccer tennis golf cricket rugby hockey basketball athletics olympic olympics grand prix open
 catholic catholics protestant muslim muslims christians data services controls bros brothers
+convention conventions division divisions caucus motors
 """.split()) - {"general"}
 GIVEN_NAMES = frozenset("""
 james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
