@@ -24,8 +24,7 @@ pytestmark = pytest.mark.opensearch
 
 def test_queries_survive_a_node_and_indexing_resumes(opensearch_url, tmp_path, request):
     corpus = build_corpus(str(tmp_path / "corpus"))
-    host, port = opensearch_url.removeprefix("http://").split(":")
-    spec = f"opensearch://{host}:{port},{host}:{int(port) + 1}/failover-{uuid.uuid4().hex[:8]}?replicas=1&shards=2"
+    spec = f"{opensearch_url.replace('http://', 'opensearch://')}/failover-{uuid.uuid4().hex[:8]}?replicas=1&shards=2"
     address = parse_address(spec)
     # a left-over index would slow every later node restart (its recovery): removed whatever happens
     request.addfinalizer(lambda: OpenSearchEngine(address).client.indices.delete(
