@@ -60,19 +60,42 @@ CLUSTER_SCRIPT = ROOT / "scripts" / "opensearch-cluster.sh"
 @pytest.fixture(scope="session")
 def opensearch_url() -> str:
     """A real 2-node OpenSearch cluster (``scripts/opensearch-cluster.sh``), started once per
-    session (first run: fetched from Maven Central into a cache outside the repo) and
-    stopped at the end if this session started it."""
+    session (first run: fetched from Maven Central into a cache outside the repo), as
+    ``http://HOST:PORT,HOST:PORT+1``: both nodes, so that a client moves to the other while
+    one restarts (``test_failover.py`` restarts node 1). Several test sessions may share the
+    cluster: each holds a lease (a file named by its pid) while it runs, and the session that
+    started the cluster stops it at its end only if no other live session holds one."""
+    import os
     import shutil
     import subprocess
+    import tempfile
 
     if shutil.which("java") is None:
         pytest.skip("Java is not installed: the OpenSearch backend tests need Java 17 "
                     "(apt-get install openjdk-17-jre-headless)")
     script = str(CLUSTER_SCRIPT)
+    url = subprocess.run([script, "url"], capture_output=True, text=True, check=True).stdout.strip()
+    host, port = url.removeprefix("http://").split(":")
+    leases = pathlib.Path(tempfile.gettempdir()) / f"news-search-opensearch-{port}.leases"
+    leases.mkdir(exist_ok=True)
+    mine = leases / str(os.getpid())
+    mine.touch()
     was_running = subprocess.run([script, "status"], capture_output=True).returncode == 0
     started = subprocess.run([script, "start"], capture_output=True, text=True)
     assert started.returncode == 0, started.stderr
-    url = subprocess.run([script, "url"], capture_output=True, text=True, check=True).stdout.strip()
-    yield url
-    if not was_running:
+    yield f"{url},{host}:{int(port) + 1}"
+    mine.unlink(missing_ok=True)
+    if not was_running and not any(_alive(int(p.name)) for p in leases.iterdir() if p.name.isdigit()):
         subprocess.run([script, "stop"], capture_output=True)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -258,6 +258,8 @@ def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tm
     assert reports["all"].added + reports["all"].duplicates == 46
     assert reports["half"].added + reports["half"].duplicates == 3
     engine = OpenSearchEngine(spec)
-    assert engine.search(SearchRequest()).total == 46
-    engine.client.indices.delete(index=engine.index)
-    engine.close()
+    try:
+        assert engine.search(SearchRequest()).total == 46
+    finally:
+        engine.client.indices.delete(index=engine.index)
+        engine.close()

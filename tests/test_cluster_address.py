@@ -58,7 +58,9 @@ def test_an_answer_missing_shards_is_an_error_not_fewer_results():
     from search.backends.opensearch.engine import complete
 
     address = parse_address("opensearch://127.0.0.1:9200/news")
-    whole = {"_shards": {"total": 2, "successful": 2, "failed": 0}, "hits": {}}
+    whole = {"_shards": {"total": 2, "successful": 2, "skipped": 0, "failed": 0}, "hits": {}}
     assert complete(whole, address) is whole
-    with pytest.raises(BackendError, match="1 of 2 shards of the index at opensearch://127.0.0.1:9200/news"):
-        complete({"_shards": {"total": 2, "successful": 1, "failed": 1}}, address)
+    for shards in ({"total": 2, "successful": 1, "skipped": 0, "failed": 1},
+                   {"total": 2, "successful": 1, "skipped": 0, "failed": 0}):  # (a shard with no copy)
+        with pytest.raises(BackendError, match="1 of 2 shards of the index at opensearch://127.0.0.1:9200/news"):
+            complete({"_shards": shards}, address)

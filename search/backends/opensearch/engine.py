@@ -303,8 +303,10 @@ def complete(answer: dict[str, Any], address: ClusterAddress) -> dict[str, Any]:
     """The answer, if every shard answered. A shard with no reachable copy (a node down and
     no replica) would silently drop its articles from totals and facets: say so instead."""
     shards = answer.get("_shards") or {}
-    if shards.get("failed"):
-        raise BackendError(f"{shards['failed']} of {shards.get('total', '?')} shards of the index at "
+    # a shard with no live copy is neither successful nor failed: only missing from the count
+    missing = shards.get("total", 0) - shards.get("successful", 0) - shards.get("skipped", 0)
+    if missing > 0:
+        raise BackendError(f"{missing} of {shards['total']} shards of the index at "
                            f"{address} cannot be reached, so results would be incomplete. Try again "
                            "when the cluster is back (scripts/opensearch-cluster.sh status).")
     return answer
