@@ -201,9 +201,11 @@ def test_phone_layout(browser, base_url):
 # -- the analyst's workbench (issue 19) ---------------------------------------------------------
 
 def keep_shot(page, name: str) -> None:
-    """A committed screenshot: the viewport only, so the PNGs stay small."""
+    """A committed screenshot: the viewport only, so the PNGs stay small; the response time
+    is replaced by a constant so an unchanged page gives the same file."""
     os.makedirs(KEPT_SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(KEPT_SHOTS, f"{name}.png"))
+    page.evaluate("document.querySelectorAll('.took').forEach(e => { e.textContent = 'in 5 ms'; })")
+    page.screenshot(path=os.path.join(KEPT_SHOTS, f"{name}.png"), animations="disabled")
 
 
 def assert_accessible(page) -> None:
