@@ -262,7 +262,6 @@ class SearchEngine:
                        budget: Budget) -> ParsedQuery:
         """The query (its text cut to ``max_query_chars``), with its prefixes, wildcards and
         ranges expanded to a bounded number of words; what was cut is in its warnings."""
-        facets = snap.facets
         clipped = _clip(text, self.limits.max_query_chars)
         parsed = self._parse(snap, clipped, strict)
         warnings = parsed.warnings
