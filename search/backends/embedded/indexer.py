@@ -294,28 +294,6 @@ class _Run:
         return self.old_ids - provided
 
 
-@dataclass
-class Progress:
-    articles: int = 0
-    bytes_done: int = 0
-    bytes_total: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def rate(self) -> float:
-        return self.articles / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def eta(self) -> float | None:
-        if not self.bytes_done or not self.bytes_total:
-            return None
-        return self.elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
-
-
 def _refusal(paths: list[str], report: IndexReport, index_dir: str, why: str) -> IngestError:
     listed = "; ".join(str(p) for p in report.problems[:3])
     more = f" (and {len(report.problems) - 3} more)" if len(report.problems) > 3 else ""

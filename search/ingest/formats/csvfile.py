@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from typing import BinaryIO, Iterator
 
 from .base import SNIFF_BYTES, Format, Lines, Problem, ReadOptions, Record, decode

@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from typing import BinaryIO, Iterator
 
-from ...models import Article
 from ..dates import parse_date
 from .base import Format, Problem, ReadOptions, Record, decode, notice
 from .html import article_from_html
