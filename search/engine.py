@@ -26,6 +26,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .backends.embedded import storage
+from .backends.base import DayCounts, TermSample
 from .analysis import fold_accents, query_terms, stop_words
 from .backends.embedded.expansion import Lexicon, bound_expansions
 from .budget import UNLIMITED, Budget
@@ -599,6 +600,35 @@ class SearchEngine:
         """Every indexed surface word (folded, unstemmed) with its count: the same dict
         for one index generation."""
         return self._snapshot().source.vocabulary().counts
+
+    def day_counts(self, requests: list[SearchRequest]) -> list[DayCounts]:
+        """Matching articles per day of each request (trends, the timeline): one mask and
+        one ``bincount`` each."""
+        days = self.day_numbers()
+        out = []
+        for request in requests:
+            mask = self.match_mask(request)
+            dated = days[mask & (days > 0)]
+            undated = int(np.count_nonzero(mask & (days == 0)))
+            if not len(dated):
+                out.append(DayCounts(undated=undated))
+                continue
+            low = int(dated.min())
+            counts = np.bincount(dated - low)
+            found = np.flatnonzero(counts)
+            out.append(DayCounts(tuple((found + low).tolist()), tuple(counts[found].tolist()), undated))
+        return out
+
+    def term_sample(self, request: SearchRequest, size: int) -> TermSample:
+        """Body stems counted in ``size`` matches spread evenly over them, against the index."""
+        mask = self.match_mask(request)
+        docs = np.flatnonzero(mask)
+        matched = len(docs)
+        if matched > size:
+            docs = docs[np.linspace(0, matched - 1, size).astype(np.int64)]
+        counts, total, index, index_total = self.term_counts(docs.tolist())
+        return TermSample(matched, len(docs), counts, total, index, index_total,
+                          self.word_counts() if counts else {})
 
     def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:
         """[start, end) offsets in ``text`` of the words the (leniently parsed) query matches:

@@ -1,7 +1,8 @@
 """Top terms of a result set: the words that are most over-represented in the matching
 articles compared with the whole index (Dunning's log-likelihood, the usual keyness
-measure). Counted over the impact lists' forward index of a sample of the matches, so
-a result set of any size costs about the same."""
+measure). Counted over a sample of the matches (``term_sample``: the impact lists'
+forward index embedded, ``significant_text`` on a cluster), so a result set of any size
+costs about the same."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .analysis import stem, stop_words
-from .engine import SearchEngine
+from .backends.base import SearchBackend
 from .models import SearchRequest
 
 SAMPLE = 400  # matching documents read (evenly spread over the matches)
@@ -32,31 +31,23 @@ class Term:
                 "score": round(self.score, 2), "ratio": round(self.ratio, 2)}
 
 
-_SURFACE: dict[int, dict[str, str]] = {}
+_SURFACE: list[tuple[dict[str, int], dict[str, str]]] = []  # (the counts, their stems' words)
 
 
-def _readable(engine: SearchEngine) -> dict[str, str]:
-    """Stem -> its commonest surface word, built once per index generation."""
-    counts = engine.word_counts()
-    key = id(counts)
-    found = _SURFACE.get(key)
-    if found is None:
-        best: dict[str, tuple[int, str]] = {}
-        for word, count in counts.items():
-            s = stem(word)
-            if s not in best or count > best[s][0]:
-                best[s] = (count, word)
-        found = {s: w for s, (_, w) in best.items()}
-        _SURFACE.clear()  # one generation at a time
-        _SURFACE[key] = found
+def _readable(counts: dict[str, int]) -> dict[str, str]:
+    """Stem -> its commonest surface word among ``counts``. The embedded index hands the
+    same dict for one generation, so it is built once per generation (the dict is kept,
+    so its identity cannot be taken by another)."""
+    if _SURFACE and _SURFACE[0][0] is counts:
+        return _SURFACE[0][1]
+    best: dict[str, tuple[int, str]] = {}
+    for word, count in counts.items():
+        s = stem(word)
+        if s not in best or count > best[s][0]:
+            best[s] = (count, word)
+    found = {s: w for s, (_, w) in best.items()}
+    _SURFACE[:] = [(counts, found)]  # one generation at a time
     return found
-
-
-def _sample(mask: np.ndarray, size: int) -> list[int]:
-    docs = np.flatnonzero(mask)
-    if len(docs) > size:
-        docs = docs[np.linspace(0, len(docs) - 1, size).astype(np.int64)]
-    return docs.tolist()
 
 
 def _keyness(a: float, b: float, c: float, d: float) -> float:
@@ -69,17 +60,15 @@ def _keyness(a: float, b: float, c: float, d: float) -> float:
     return 2 * ll
 
 
-def top_terms(engine: SearchEngine, request: SearchRequest, limit: int = 20) -> list[Term]:
+def top_terms(engine: SearchBackend, request: SearchRequest, limit: int = 20) -> list[Term]:
     """The ``limit`` most distinctive words of the articles ``request`` matches."""
-    mask = engine.match_mask(request)
-    matched = int(np.count_nonzero(mask))
-    if not matched:
-        return []
-    counts, total, index, index_total = engine.term_counts(_sample(mask, SAMPLE))
-    if not counts or total <= 0:
+    sample = engine.term_sample(request, SAMPLE)
+    matched, counts, total = sample.matched, sample.counts, sample.total
+    index, index_total = sample.index, sample.index_total
+    if not matched or not counts or total <= 0:
         return []
     # Scale the sample to the matches so the "rest of the index" counts stay positive.
-    scale = matched / min(matched, SAMPLE)
+    scale = matched / max(1, min(matched, sample.sampled))
     stops = stop_words()
     scored = []
     for term, count in counts.items():
@@ -94,6 +83,6 @@ def top_terms(engine: SearchEngine, request: SearchRequest, limit: int = 20) -> 
         ratio = (a / (total * scale)) / max(index.get(term, 1.0) / index_total, 1e-12)
         scored.append((score, term, int(count), ratio))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    readable = _readable(engine) if scored else {}
+    readable = _readable(sample.words) if scored else {}
     return [Term(readable.get(term, term), term, count, score, ratio)
             for score, term, count, ratio in scored[:limit]]

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import SearchEngine
+from .backends.base import DayCounts, SearchBackend
 from .errors import InvalidParameterError
 from .models import SearchRequest
 
@@ -87,7 +87,7 @@ def choose_interval(first_day: int, last_day: int) -> str:
     return "day" if span <= 62 else "week" if span <= 366 else "month"
 
 
-def attention(engine: SearchEngine, queries: list[str], *, interval: str = "",
+def attention(engine: SearchBackend, queries: list[str], *, interval: str = "",
               since: dt.date | None = None, until: dt.date | None = None,
               base: SearchRequest | None = None) -> Trends:
     """Counts per period of each query (any query syntax: ``person:"Lloyd Austin"`` is an
@@ -100,25 +100,16 @@ def attention(engine: SearchEngine, queries: list[str], *, interval: str = "",
     if interval and interval not in INTERVALS:
         raise InvalidParameterError(f"interval must be one of {', '.join(INTERVALS)}, not {interval[:20]!r}.")
     base = base or SearchRequest()
-    days = engine.day_numbers()
-    dated = days > 0
     lo, hi = _day_bound(since), _day_bound(until)
-    if lo is not None:
-        dated &= days >= lo
-    if hi is not None:
-        dated &= days <= hi
-    context = engine.match_mask(replace(base, text="", since=None, until=None))
-    masks = []
-    for text in queries:
-        request = replace(base, text=text, since=None, until=None)
-        masks.append(engine.match_mask(request))
-    matched_days = [days[m & dated] for m in masks]
-    found = [d for d in matched_days if len(d)]
+    requests = [replace(base, text="", since=None, until=None)]  # all articles (the totals)
+    requests += [replace(base, text=text, since=None, until=None) for text in queries]
+    context, *matched = [_in_range(c, lo, hi) for c in engine.day_counts(requests)]
+    found = [d for d, _, _ in matched if len(d)]
     if lo is None or hi is None:
-        pool = np.concatenate(found) if found else days[dated & context]
+        pool = np.concatenate(found) if found else context[0]
         if not len(pool):
             return Trends(interval or "month", (), (), tuple(
-                Series(q, 0, (), int(np.count_nonzero(m & ~(days > 0)))) for q, m in zip(queries, masks)))
+                Series(q, 0, (), undated) for q, (_, _, undated) in zip(queries, matched)))
         lo = int(pool.min()) if lo is None else lo
         hi = int(pool.max()) if hi is None else hi
     interval = interval or choose_interval(lo, hi)
@@ -130,11 +121,23 @@ def attention(engine: SearchEngine, queries: list[str], *, interval: str = "",
             "choose a longer interval or a shorter range (since, until).")
     periods = tuple(_label(first + i, interval) for i in range(size))
 
-    def histogram(day_values: np.ndarray) -> tuple[int, ...]:
+    def histogram(day_values: np.ndarray, counts: np.ndarray) -> tuple[int, ...]:
         numbers = _period_numbers(day_values, interval) - first
-        return tuple(np.bincount(numbers, minlength=size)[:size].tolist())
+        return tuple(int(x) for x in np.bincount(numbers, weights=counts, minlength=size)[:size])
 
-    totals = histogram(days[dated & context])
-    series = tuple(Series(q, int(len(d)), histogram(d), int(np.count_nonzero(m & (days == 0))))
-                   for q, d, m in zip(queries, matched_days, masks))
+    totals = histogram(*context[:2])
+    series = tuple(Series(q, int(counts.sum()), histogram(d, counts), undated)
+                   for q, (d, counts, undated) in zip(queries, matched))
     return Trends(interval, periods, totals, series)
+
+
+def _in_range(found: DayCounts, lo: int | None, hi: int | None) -> tuple[np.ndarray, np.ndarray, int]:
+    """(days, counts, undated) with only the days between ``lo`` and ``hi`` (inclusive)."""
+    days = np.array(found.days, dtype=np.int64)
+    counts = np.array(found.counts, dtype=np.int64)
+    keep = np.ones(len(days), dtype=bool)
+    if lo is not None:
+        keep &= days >= lo
+    if hi is not None:
+        keep &= days <= hi
+    return days[keep], counts[keep], found.undated

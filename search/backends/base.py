@@ -11,9 +11,35 @@ back only into ``facet_values_of`` and ``newest``.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Collection, Hashable, Iterator, Protocol, runtime_checkable
 
 from ..models import Hit, SearchRequest, SearchResults, StoredArticle
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """How many articles a request matches on each day: what trends and the timeline bin
+    into days, weeks or months (each backend counts in its own way: a mask or a histogram)."""
+
+    days: tuple[int, ...] = ()  # proleptic ordinal days (``date.toordinal()``), ascending
+    counts: tuple[int, ...] = ()  # matching articles on each of those days
+    undated: int = 0  # matching articles without a date
+
+
+@dataclass(frozen=True)
+class TermSample:
+    """Body term statistics of a sample of a request's matches against the whole index:
+    what "top terms" scores (``search/terms.py``). The embedded index counts occurrences,
+    the cluster counts documents (``significant_text``); both are compared the same way."""
+
+    matched: int  # articles the request matches
+    sampled: int  # of which were counted
+    counts: dict[str, float] = field(default_factory=dict)  # stem -> count in the sample
+    total: float = 0.0  # all counts in the sample
+    index: dict[str, float] = field(default_factory=dict)  # stem -> count in the whole index
+    index_total: float = 0.0
+    words: dict[str, int] = field(default_factory=dict)  # surface word -> count, to show stems
 
 
 @runtime_checkable
@@ -31,9 +57,11 @@ class SearchBackend(Protocol):
     def facet_totals(self, name: str) -> Counter[str]: ...
     def docs_for(self, name: str, value: str) -> Collection[Hashable]: ...
     def facet_values_of(self, name: str, docnums: Any) -> Counter[str]: ...
-    def newest(self, docnums: Any, limit: int) -> list[Hit]: ...
+    def newest(self, docnums: Any, limit: int, first: int = 0) -> list[Hit]: ...
     def terms(self, field: str) -> list[tuple[str, int]]: ...
     def vocabulary(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]: ...
     def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]: ...
+    def day_counts(self, requests: list[SearchRequest]) -> list[DayCounts]: ...
+    def term_sample(self, request: SearchRequest, size: int) -> TermSample: ...
     def warm_up(self) -> None: ...
     def close(self) -> None: ...

@@ -22,6 +22,8 @@ from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, Sea
                        StoredArticle)
 from ...query import ParsedQuery, date_range, parse_query
 from ..embedded.facets import value_key
+from ..base import DayCounts, TermSample
+from . import workbench
 from .aggregations import facet_aggregations, facets_from, selection_filters
 from .connection import BackendError, ClusterAddress, parse_address
 from .loader import SEP, cluster_error
@@ -117,6 +119,9 @@ class OpenSearchEngine:
 
     def _base_query(self, parsed: ParsedQuery, request: SearchRequest) -> dict[str, Any]:
         query = to_dsl(parsed.query)
+        not_these = workbench.exclusions(self, request)  # not_<facet>= values
+        if not_these:
+            query = {"bool": {"must": [query], "must_not": not_these}}
         dates = date_filter(request.since, request.until)
         if dates is None:
             return query
@@ -253,29 +258,22 @@ class OpenSearchEngine:
     def facet_totals(self, name: str) -> Counter[str]:
         return self._terms(name)
 
-    def docs_for(self, name: str, value: str) -> set[str]:
-        """The ids of the articles with this value (the embedded engine's are docnums: both
-        only go back into :meth:`facet_values_of` and :meth:`newest`)."""
-        from opensearchpy import helpers
+    def docs_for(self, name: str, value: str) -> workbench.FacetDocs:
+        """The articles with this value, as a query and its count (the embedded engine's
+        are docnums: both only go back into :meth:`facet_values_of` and :meth:`newest`)."""
+        return workbench.docs_for(self, name, value)
 
-        try:
-            return {h["_id"] for h in helpers.scan(self.client, index=self.index, size=1000,
-                                                  query={"query": {"term": {name: value}}, "_source": False})}
-        except Exception as exc:
-            raise cluster_error(exc, self.address) from None
+    def facet_values_of(self, name: str, docnums: Any) -> Counter[str]:
+        return workbench.facet_values_of(self, name, docnums)
 
-    def facet_values_of(self, name: str, docnums: set[str]) -> Counter[str]:
-        if not docnums:
-            return Counter()
-        return self._terms(name, {"ids": {"values": sorted(docnums)}})
+    def newest(self, docnums: Any, limit: int, first: int = 0) -> list[Hit]:
+        return workbench.newest(self, docnums, limit, first)
 
-    def newest(self, docnums: set[str], limit: int) -> list[Hit]:
-        if not docnums:
-            return []
-        answer = self._search({"size": limit, "_source": HIT_FIELDS,
-                               "query": {"ids": {"values": sorted(docnums)}},
-                               "sort": [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]})
-        return [_hit(h, score=0.0) for h in answer["hits"]["hits"]]
+    def day_counts(self, requests: list[SearchRequest]) -> list[DayCounts]:
+        return workbench.day_counts(self, requests)
+
+    def term_sample(self, request: SearchRequest, size: int) -> TermSample:
+        return workbench.term_sample(self, request, size)
 
     def terms(self, field: str) -> list[tuple[str, int]]:
         return sorted(self._terms(field).items())
