@@ -123,7 +123,9 @@ def attention(engine: SearchBackend, queries: list[str], *, interval: str = "",
 
     def histogram(day_values: np.ndarray, counts: np.ndarray) -> tuple[int, ...]:
         numbers = _period_numbers(day_values, interval) - first
-        return tuple(int(x) for x in np.bincount(numbers, weights=counts, minlength=size)[:size])
+        inside = (numbers >= 0) & (numbers < size)  # (all articles span more than the matches)
+        return tuple(int(x) for x in np.bincount(numbers[inside], weights=counts[inside],
+                                                  minlength=size)[:size])
 
     totals = histogram(*context[:2])
     series = tuple(Series(q, int(counts.sum()), histogram(d, counts), undated)
