@@ -29,12 +29,20 @@ import json
 import os
 import re
 import shutil
+import sys
 from typing import Any
 
 from whoosh import index as whoosh_index
 
 from ...errors import IndexLockedError, IndexNotFoundError, SearchError
+from . import codec, schema
 from .schema import build_schema
+
+# Indexes written before the embedded backend moved to search/backends/embedded/ pickled the
+# classes of their schema and segments as search.schema.* and search.codec.*: those names stay
+# importable, so such indexes still open, and take new articles, without a rebuild.
+sys.modules.setdefault("search.schema", schema)
+sys.modules.setdefault("search.codec", codec)
 
 MARKER = "SEARCH-INDEX"
 MARKER_TEXT = "news search index, format 1\n"
