@@ -255,8 +255,8 @@ def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tm
     for thread in threads:
         thread.join()
     assert reports["all"].added + reports["half"].added == 46
-    assert reports["all"].added + reports["all"].duplicates == 46
-    assert reports["half"].added + reports["half"].duplicates == 3
+    assert reports["all"].added + reports["all"].unchanged == 46
+    assert reports["half"].added + reports["half"].unchanged == 3
     engine = OpenSearchEngine(spec)
     try:
         assert engine.search(SearchRequest()).total == 46

@@ -18,6 +18,7 @@ from whoosh.util.times import long_to_datetime
 from ...errors import InvalidQueryError
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
+TEXT_FIELDS = ("title", "body")
 MATCH_NONE: dict[str, Any] = {"match_none": {}}
 
 
@@ -39,6 +40,11 @@ def _convert(node: wq.Query) -> dict[str, Any]:
         return MATCH_NONE
     if isinstance(node, wq.Every):
         return MATCH_ALL
+    if isinstance(node, wq.Term) and node.fieldname not in TEXT_FIELDS:
+        # a facet value (an entity named in the query: system:Patriot^5.56) scores its
+        # boost, as the embedded scorer scores it, not BM25 over a keyword field
+        return {"constant_score": {"filter": {"term": {node.fieldname: str(node.text)}},
+                                   "boost": node.boost}}
     if isinstance(node, wq.Term):
         return {"term": {node.fieldname: _boosted({"value": str(node.text)}, node.boost)}}
     if isinstance(node, wq.Phrase):
