@@ -69,7 +69,10 @@ REQUESTS = [SearchRequest(text=q) for q in (
     SearchRequest(sources=("AFP", "BBC"), systems=("HIMARS",)),
     SearchRequest(text="ukraine", since=dt.date(2022, 5, 1), until=dt.date(2022, 12, 31)),
     SearchRequest(places=("Kyiv",), sort="date"),
-    SearchRequest(text="report", page=3, per_page=7, facet_limit=3)]
+    SearchRequest(text="report", page=3, per_page=7, facet_limit=3),
+    SearchRequest(text="himars javelin"), SearchRequest(text="patriott"),
+    SearchRequest(text="MIM-104"), SearchRequest(text="nato", excluded=(("place", "Kyiv"),)),
+    SearchRequest(text="stoltenbreg patriot")]
 
 
 def _facets(results) -> dict:
@@ -87,10 +90,13 @@ def test_same_totals_facets_and_warnings(embedded, cluster, request_):
     assert _facets(theirs) == _facets(ours)
     assert theirs.warnings == ours.warnings and theirs.parsed == ours.parsed
     assert len(theirs.hits) == len(ours.hits)
+    assert (theirs.entities, theirs.suggestion, theirs.corrected_from) == \
+           (ours.entities, ours.suggestion, ours.corrected_from)
 
 
 @pytest.mark.parametrize("text", ["patriot", '"air defence"', "HIMARS", "defense", "nato", "kiev",
-                                  "S-300", "who supplied the patriot air defence systems to ukraine"])
+                                  "S-300", "who supplied the patriot air defence systems to ukraine",
+                                  "himars javelin", "MIM-104"])
 def test_compatible_rankings(embedded, cluster, text):
     """The cluster's best hit is one of ours with the best score (ties are common in the
     synthetic articles; a sentence, which we rescore with feedback terms and the cluster
