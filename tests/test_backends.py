@@ -176,6 +176,9 @@ def test_export_stats_and_entities(embedded, cluster):
     request_ = SearchRequest(text="nato", sources=("AFP",))
     exported = sorted(a.id for a in cluster.iter_articles(request_))
     assert exported == sorted(a.id for a in embedded.iter_articles(request_))
+    for other in (SearchRequest(text="MIM-104"), SearchRequest(text="patr*", excluded=(("place", "Kyiv"),))):
+        assert sorted(a.id for a in cluster.iter_articles(other)) == \
+               sorted(a.id for a in embedded.iter_articles(other))
     assert len(exported) == cluster.search(request_).total > 0
     ours, theirs = embedded.stats(), cluster.stats()
     for key in ("articles", "first_month", "last_month", "facets", "years"):
@@ -184,7 +187,8 @@ def test_export_stats_and_entities(embedded, cluster):
     a, b = entity_detail(cluster, "Zelenskyy").to_dict(), entity_detail(embedded, "Zelenskyy").to_dict()
     assert a == b
     assert cluster.vocabulary("hima") == embedded.vocabulary("hima")
-    assert cluster.match_spans("patriot", "Two Patriots.") == embedded.match_spans("patriot", "Two Patriots.")
+    for words, text in (("patriot", "Two Patriots."), ("MIM-104", "A Patriot battery and MIM-104 missiles.")):
+        assert cluster.match_spans(words, text) == embedded.match_spans(words, text)
 
 
 def test_cli_over_the_cluster(address, corpus, monkeypatch):

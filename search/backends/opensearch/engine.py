@@ -286,7 +286,7 @@ class OpenSearchEngine:
         from opensearchpy import helpers
 
         request = request or SearchRequest()
-        parsed = self.parse(request.text)
+        parsed = self._parse_bounded(self._view(), request.text, False)
         filters = list(selection_filters(self._selected(request)).values())
         query = {"bool": {"must": [self._base_query(parsed, request)], "filter": filters}}
         try:
@@ -364,7 +364,12 @@ class OpenSearchEngine:
 
         if not query_text.strip() or not text:
             return []
-        wanted = _match_terms(self.parse(query_text).query)
+        from ...passages import wanted_terms
+
+        view = self._view()
+        parsed = self._parse(view, query_text)
+        wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
+                              parsed.entities)
         return match_spans(text, wanted) if wanted else []
 
 
