@@ -114,8 +114,8 @@ class OpenSearchEngine:
     def _view(self) -> ClusterView:
         """The facet values, vocabulary and aliases of the index, read again when its
         article count changes (understanding.py)."""
-        count = self._call("count", index=self.index)["count"]
-        return self._views.get(count, lambda n: read_view(self._search, self._terms, n))
+        return self._views.get(lambda: self._call("count", index=self.index)["count"],
+                               lambda n: read_view(self._search, self._terms, n))
 
     def _count_docs(self, kind: str, values: list[str]) -> int:
         return self._call("count", index=self.index, body={"query": {"terms": {kind: values}}})["count"]
