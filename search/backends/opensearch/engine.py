@@ -12,15 +12,18 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from dataclasses import replace
 from typing import Any, Iterator
 
-from ...analysis import fold_accents, query_terms, spelling_variants, stop_words
+from ...analysis import fold_accents
 from ...entities import resolve as resolve_entity
 from ...errors import ArticleNotFoundError
 from ...ingest.sources import canonical_source
 from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, SearchResults,
                        StoredArticle)
-from ...query import ParsedQuery, date_range, parse_query
+from ...query import TEXT_FIELDS, AllFirst, ParsedQuery, date_range, parse_query
+from ...settings import LIMITS, RANKING
+from ... import spelling
 from ..embedded.facets import value_key
 from ..base import DayCounts, TermSample
 from . import workbench
@@ -28,6 +31,8 @@ from .aggregations import facet_aggregations, facets_from, selection_filters
 from .connection import BackendError, ClusterAddress, parse_address
 from .loader import SEP, cluster_error
 from .translate import MATCH_ALL, date_filter, to_dsl
+from .understanding import ClusterView, ViewCache, finder, read_view
+from . import understanding
 
 #: Highlight markers: private-use characters, taken out of nothing (article text has none
 #: in practice; one that does only loses that highlight's offsets).
@@ -43,6 +48,7 @@ class OpenSearchEngine:
         self.index = self.address.index
         self.index_dir = str(self.address)  # what `stats` and messages show
         self._client = None
+        self._views = ViewCache()  # what query understanding reads, per index state
 
     @property
     def client(self):
@@ -105,7 +111,43 @@ class OpenSearchEngine:
     # -- search --------------------------------------------------------------------------
 
     def parse(self, text: str, *, strict: bool = False) -> ParsedQuery:
-        return parse_query(text, self.resolve, strict=strict)
+        return self._parse(self._view(), text, strict)
+
+    def _view(self) -> ClusterView:
+        """The facet values, vocabulary and aliases of the index, read again when its
+        article count changes (understanding.py)."""
+        return self._views.get(lambda: self._call("count", index=self.index)["count"],
+                               lambda n: read_view(self._search, self._terms, n))
+
+    def _count_docs(self, kind: str, values: list[str]) -> int:
+        return self._call("count", index=self.index, body={"query": {"terms": {kind: values}}})["count"]
+
+    def _count(self, query: dict[str, Any]) -> int:
+        return self._call("count", index=self.index, body={"query": query})["count"]
+
+    def _parse(self, view: ClusterView, text: str, strict: bool = False) -> ParsedQuery:
+        """The query with the entities its text names, as the embedded engine parses it."""
+        return parse_query(text, self.resolve, strict=strict, ranking=RANKING,
+                           entities=finder(view, RANKING.k1, self._count_docs))
+
+    def _parse_bounded(self, view: ClusterView, text: str, strict: bool) -> ParsedQuery:
+        """As ``SearchEngine._parse_bounded``: the text cut to ``max_query_chars``, its
+        prefixes, wildcards and ranges over title and body expanded to a bounded number of
+        words (patterns over other fields are left to the cluster)."""
+        from ...engine import _clip
+        from ..embedded.expansion import _patterns, bound_expansions
+
+        clipped = _clip(text, LIMITS.max_query_chars)
+        parsed = self._parse(view, clipped, strict)
+        warnings = parsed.warnings
+        if clipped != text:
+            warnings = (f"the query is {len(text):,} characters long: only its first "
+                        f"{len(clipped):,} were read",) + warnings
+        if parsed.query is None or not all(getattr(p, "fieldname", None) in TEXT_FIELDS
+                                           for p in _patterns(parsed.query)):
+            return replace(parsed, warnings=warnings)
+        bounded, cut = bound_expansions(parsed.query, None, view.lexicon, LIMITS)
+        return replace(parsed, query=bounded, warnings=warnings + cut)
 
     def _selected(self, request: SearchRequest) -> dict[str, list[str]]:
         out = {}
@@ -123,16 +165,46 @@ class OpenSearchEngine:
         if not_these:
             query = {"bool": {"must": [query], "must_not": not_these}}
         dates = date_filter(request.since, request.until)
-        if dates is None:
+        excluded: dict[str, list[str]] = {}
+        for name, value in request.excluded:  # NOT a facet value: out of every count and hit
+            excluded.setdefault(name, []).extend(self.resolve(name, value) or [value])
+        if dates is None and not excluded:
             return query
-        return {"bool": {"must": [query], "filter": [dates]}}
+        body: dict[str, Any] = {"must": [query]}
+        if dates is not None:
+            body["filter"] = [dates]
+        if excluded:
+            body["must_not"] = [{"terms": {name: values}} for name, values in excluded.items()]
+        return {"bool": body}
+
+    def _understood(self, parsed: ParsedQuery, request: SearchRequest) -> ParsedQuery:
+        """The warnings and sentence fallback of ``SearchEngine.search``: a boolean or
+        all-words reading that finds nothing answers as a sentence when that finds
+        something, and a relaxed query none of whose articles has every word says so."""
+        if parsed.query is None:
+            return parsed
+        if parsed.fallback is not None and self._count(self._base_query(parsed, request)) == 0:
+            other = parsed.fallback
+            if self._count(self._base_query(other, request)) > 0:
+                note = ("no article matches the query as written (every word, or its AND / OR / NOT); "
+                        "showing articles that match some of its words instead")
+                return replace(other, warnings=parsed.warnings + (note,))
+        if isinstance(parsed.query, AllFirst):
+            every = {"bool": {"must": [to_dsl(c) for c in parsed.query.subqueries]}}
+            if self._count(every) == 0 and self._count(to_dsl(parsed.query)) > 0:
+                return replace(parsed, warnings=parsed.warnings + (
+                    "no article has every word of the query; showing articles that match some of them",))
+        return parsed
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
-        from ...engine import _category, _validate
+        from ...engine import SearchEngine, _category, _validate
 
         _validate(request)
         started = time.perf_counter()
-        parsed = self.parse(request.text, strict=strict)
+        view = self._view()
+        parsed = self._parse_bounded(view, request.text, strict)
+        as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
+        parsed = self._understood(parsed, request)
         selected = self._selected(request)
         filters = list(selection_filters(selected).values())
         body: dict[str, Any] = {
@@ -149,31 +221,28 @@ class OpenSearchEngine:
             body["post_filter"] = {"bool": {"filter": filters}}
         if request.sort == "date" or parsed.query is None:
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
-        suggestion_words = _suggestion_words(parsed.text)
-        if suggestion_words:
-            body["suggest"] = {"text": " ".join(k for _, k in suggestion_words), "words": {"term": {
-                "field": "words", "suggest_mode": "missing", "size": 10, "min_word_length": 4, "prefix_length": 0,
-                "max_edits": 2, "analyzer": "whitespace"}}}
-            # a word whose stemmed terms are indexed is not misspelt ("patriot": "Patriots")
-            body["aggs"]["known_words"] = {"global": {}, "aggs": {"k": {"filters": {"filters": {
-                key: {"bool": {"should": [{"terms": {f: query_terms(word)}} for f in ("title", "body")]}}
-                for word, key in suggestion_words}}}}}
         # Global term statistics (one more round trip): with per-shard statistics a small
         # index ranks by which shard a document landed on.
         answer = self._search(body, search_type="dfs_query_then_fetch")
-        hits = tuple(_hit(h, with_highlights=True) for h in answer["hits"]["hits"])
+        hits = _with_title_matches([_hit(h, with_highlights=True) for h in answer["hits"]["hits"]],
+                                   view, parsed, selected)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
             explained += f" AND {name}:({' OR '.join(values)})"
-        return SearchResults(
-            query=request.text, total=answer["hits"]["total"]["value"], page=request.page,
+        total = answer["hits"]["total"]["value"]
+        suggestion = understanding.suggestion(view, parsed.text, LIMITS)
+        results = SearchResults(
+            query=request.text, total=total, page=request.page,
             per_page=request.per_page, hits=hits,
             facets=tuple(facets_from(answer["aggregations"], selected, _category)),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
-            warnings=parsed.warnings,
-            suggestion=_suggestion(parsed.text, suggestion_words, answer.get("suggest", {}).get("words", []),
-                                   answer["aggregations"].get("known_words", {}).get("k", {}).get("buckets", {})))
+            warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
+        fell_back = parsed.natural and not as_typed
+        if request.correct and suggestion and (total <= spelling.FEW_RESULTS or fell_back):
+            # the embedded engine's rule: its correction's results when they find more
+            return SearchEngine._corrected(self, results, request, strict, fell_back) or results  # type: ignore[arg-type]
+        return results
 
     # -- single articles ---------------------------------------------------------------
 
@@ -222,7 +291,7 @@ class OpenSearchEngine:
         from opensearchpy import helpers
 
         request = request or SearchRequest()
-        parsed = self.parse(request.text)
+        parsed = self._parse_bounded(self._view(), request.text, False)
         filters = list(selection_filters(self._selected(request)).values())
         query = {"bool": {"must": [self._base_query(parsed, request)], "filter": filters}}
         try:
@@ -293,7 +362,12 @@ class OpenSearchEngine:
 
         if not query_text.strip() or not text:
             return []
-        wanted = _match_terms(self.parse(query_text).query)
+        from ...passages import wanted_terms
+
+        view = self._view()
+        parsed = self._parse(view, query_text)
+        wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
+                              parsed.entities)
         return match_spans(text, wanted) if wanted else []
 
 
@@ -315,56 +389,6 @@ def _lucene_regex(prefixes: list[str]) -> str:
     def literal(text: str) -> str:
         return "".join(c if c.isalnum() or c in " \x1f" else "\\" + c for c in text)
     return "|".join(f"({literal(p)}.*)" for p in prefixes)
-
-
-def _suggestion_words(text: str) -> list[tuple[str, str]]:
-    """(word as typed, key looked up) for the query words "did you mean" may correct: the
-    same choice as the embedded engine (alphabetic, four letters or more, no stop words or
-    operators), keyed as the vocabulary is (folded, lower case, spelling-folded)."""
-    out = []
-    for token in text.split():
-        word = token.lstrip("+-")
-        key = fold_accents(word).lower()
-        if word.isalpha() and len(key) >= 4 and key not in stop_words() and word not in ("AND", "OR", "NOT"):
-            out.append((word, spelling_variants().get(key, key)))
-    return out
-
-
-def _suggestion(text: str, words: list[tuple[str, str]], answer: list[dict[str, Any]],
-                known: dict[str, Any]) -> str:
-    fixes = {}
-    for entry in answer:
-        key = entry["text"]
-        if known.get(key, {}).get("doc_count"):
-            continue
-        # as the embedded corrector: within 1 edit (2 past five letters), the most used first
-        near = [o for o in entry.get("options", [])
-                if _edits(key, o["text"]) <= (2 if len(key) > 5 else 1)]
-        if near:
-            fixes[key] = min(near, key=lambda o: (-o["freq"], o["text"]))["text"]
-    if not fixes:
-        return ""
-    by_word = {word: fixes[key] for word, key in words if key in fixes}
-    out, changed = [], False
-    for token in re.split(r"(\s+)", text):
-        word = token.lstrip("+-")
-        if word in by_word:
-            fixed = by_word[word].capitalize() if word[0].isupper() else by_word[word]
-            out.append(token[: len(token) - len(word)] + fixed)
-            changed = True
-        else:
-            out.append(token)
-    return "".join(out) if changed else ""
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance (short words only)."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        previous, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
-    return row[-1]
 
 
 def _passage(fragment: str) -> Highlight:
@@ -405,3 +429,20 @@ def _stored(src: dict[str, Any]) -> StoredArticle:
         roles={k: tuple(v) for k, v in (src.get("roles") or {}).items()},
         origin=src.get("origin", ""), extra=dict(src.get("extra") or {}),
         collection=src.get("collection") or "")
+
+
+def _with_title_matches(hits: list[Hit], view: ClusterView, parsed: ParsedQuery,
+                        selected: dict[str, list[str]]) -> tuple[Hit, ...]:
+    """Each hit with the [start, end) of the words its title matches: the embedded
+    engine's rule (the query's words, its entities' names, or the filtered entities' names
+    when there is no text), so a title is marked the same on either backend."""
+    from ...engine import _match_terms
+    from ...highlight import match_spans
+    from ...passages import wanted_terms
+
+    wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
+                          parsed.entities, selected)
+    if not wanted:
+        return tuple(hits)
+    return tuple(replace(hit, title_matches=tuple(match_spans(hit.title, wanted))) if hit.title else hit
+                 for hit in hits)

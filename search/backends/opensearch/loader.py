@@ -77,7 +77,11 @@ def ensure_index(client, address: ClusterAddress, *, rebuild: bool = False) -> N
 
 
 def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
-    """Extract, build and bulk-load one batch: (added, already indexed)."""
+    """Extract, build and bulk-load one batch: (added, already in the cluster). An id the
+    cluster has (409) is an article indexed before, by an earlier run or a concurrent one:
+    the report says "already indexed", as the embedded indexer does for an id it has (our
+    ids are content hashes); "appeared more than once" is only for a second copy in this
+    run's input (``_batches``)."""
     from opensearchpy import helpers
 
     def actions() -> Iterator[dict[str, Any]]:
@@ -86,7 +90,7 @@ def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
             yield {"_op_type": "create", "_index": index, "_id": article.id,
                    "_source": to_source(article, entities)}
 
-    added = duplicates = 0
+    added = already = 0
     failures = []
     for ok, item in helpers.streaming_bulk(client, actions(), chunk_size=BULK_DOCS,
                                            max_chunk_bytes=20 * 1024 * 1024, max_retries=BULK_RETRIES,
@@ -96,7 +100,7 @@ def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
         if ok:
             added += 1
         elif result.get("status") == 409:
-            duplicates += 1
+            already += 1
         else:
             failures.append(result)
     if failures:
@@ -104,7 +108,7 @@ def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
         raise BackendError(f"The cluster refused {len(failures)} articles (first: id "
                            f"{first.get('_id')}, status {first.get('status')}: "
                            f"{(first.get('error') or {}).get('reason', '')}). Run the command again.")
-    return added, duplicates
+    return added, already
 
 
 # -- worker processes -------------------------------------------------------------------------
@@ -196,10 +200,10 @@ def index_into_cluster(paths: list[str], address: ClusterAddress, *, rebuild: bo
 
 def _count(results: Iterable[tuple[int, int]], report: IndexReport, progress: Progress,
            on_progress: Callable[[Progress], None] | None) -> None:
-    for added, duplicates in results:
+    for added, already in results:
         report.added += added
-        report.duplicates += duplicates
-        progress.articles += added + duplicates
+        report.unchanged += already
+        progress.articles += added + already
         if on_progress:
             on_progress(progress)
 

@@ -16,8 +16,10 @@ from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from ...errors import InvalidQueryError
+from ...query import AllFirst
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
+TEXT_FIELDS = ("title", "body")
 MATCH_NONE: dict[str, Any] = {"match_none": {}}
 
 
@@ -39,6 +41,11 @@ def _convert(node: wq.Query) -> dict[str, Any]:
         return MATCH_NONE
     if isinstance(node, wq.Every):
         return MATCH_ALL
+    if isinstance(node, wq.Term) and node.fieldname not in TEXT_FIELDS:
+        # a facet value (an entity named in the query: system:Patriot^5.56) scores its
+        # boost, as the embedded scorer scores it, not BM25 over a keyword field
+        return {"constant_score": {"filter": {"term": {node.fieldname: str(node.text)}},
+                                   "boost": node.boost}}
     if isinstance(node, wq.Term):
         return {"term": {node.fieldname: _boosted({"value": str(node.text)}, node.boost)}}
     if isinstance(node, wq.Phrase):
@@ -62,6 +69,8 @@ def _convert(node: wq.Query) -> dict[str, Any]:
         return {"range": {node.fieldname: bounds}}
     if isinstance(node, wq.And):
         return _bool(must=[_convert(c) for c in node.subqueries], boost=node.boost)
+    if isinstance(node, AllFirst) and len(node.subqueries) > 1:
+        return _all_first(node)
     if isinstance(node, wq.Or):
         return _bool(should=[_convert(c) for c in node.subqueries], boost=node.boost,
                      minimum_should_match=max(1, getattr(node, "minmatch", 0) or 1))
@@ -74,6 +83,19 @@ def _convert(node: wq.Query) -> dict[str, Any]:
     if isinstance(node, wq.Require):
         return _bool(must=[_convert(node.a)], filter=[_convert(node.b)])
     raise InvalidQueryError(f"Cannot run this part of the query on a cluster: {node}")
+
+
+#: Added to the score of an article matching every word of a relaxed query: above any
+#: partial match's score (the embedded scorer lifts by the best partial score, which a
+#: query cannot know in advance; BM25 scores of a few words stay far below this).
+ALL_WORDS_LIFT = 1000.0
+
+
+def _all_first(node: AllFirst) -> dict[str, Any]:
+    """Any word may match; articles with every word first (``query.AllFirst``)."""
+    words = [_convert(c) for c in node.subqueries]
+    every = {"constant_score": {"filter": {"bool": {"must": words}}, "boost": ALL_WORDS_LIFT}}
+    return {"bool": _boosted({"should": words + [every], "minimum_should_match": 1}, node.boost)}
 
 
 def _bool(boost: float = 1.0, **clauses: Any) -> dict[str, Any]:
