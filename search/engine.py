@@ -31,7 +31,7 @@ from .analysis import fold_accents, query_terms, stop_words
 from .backends.embedded.expansion import Lexicon, bound_expansions
 from .budget import UNLIMITED, Budget
 from .backends.embedded.docsets import matching_docs
-from .entities import resolve as resolve_entity
+from .entities import filter_candidates
 from .entities import system_info
 from .entities import user_kb
 from .errors import ArticleNotFoundError, InvalidParameterError
@@ -50,7 +50,6 @@ from .settings import LIMITS, RANKING, Limits, Ranking
 from . import query_entities
 from .dedup import Stories
 from . import spelling
-from .ingest.sources import canonical_source
 from .backends.embedded.vocabulary import Vocabulary
 
 MAX_PER_PAGE = 100
@@ -173,12 +172,8 @@ class SearchEngine:
 
     @staticmethod
     def _resolve(facets: FacetTable, field: str, text: str) -> list[str]:
-        text = text.strip()
-        candidates = [text]
-        if field == "source":
-            candidates.append(canonical_source(text))
-        elif field in ("person", "system", "org", "place"):
-            candidates += resolve_entity(field, text)
+        candidates = filter_candidates(field, text)
+        text = candidates[0]
         found: list[str] = []
         for candidate in candidates:
             found += facets.lookup(field, candidate)

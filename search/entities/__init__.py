@@ -19,9 +19,11 @@ from . import kb
 from .extract import extract
 from .names import canonical_person as _canonical_person
 from .names import name_key, people_by_surname, people_index
+from ..ingest.sources import canonical_source
 from ..models import Entities
 
-__all__ = ["extract_entities", "resolve", "system_info", "entity_kinds", "canonical_person"]
+__all__ = ["extract_entities", "resolve", "filter_candidates", "system_info", "entity_kinds",
+           "canonical_person"]
 
 _KINDS = ("person", "system", "org", "place")
 
@@ -78,6 +80,19 @@ def resolve(kind: str, text: str) -> list[str]:
         if names:
             return list(names)
     return []
+
+
+
+def filter_candidates(field: str, text: str) -> list[str]:
+    """What a filter value typed by a user may stand for, the text as typed first: an
+    outlet's canonical name, or the entities an alias names. Both backends look these up in
+    their own facet values (``SearchEngine._resolve``, ``OpenSearchEngine.resolve``)."""
+    text = text.strip()
+    if field == "source":
+        return [text, canonical_source(text)]
+    if field in ("person", "system", "org", "place"):
+        return [text, *resolve(field, text)]
+    return [text]
 
 
 def system_info(name: str) -> dict | None:

@@ -16,9 +16,8 @@ from dataclasses import replace
 from typing import Any, Iterator
 
 from ...analysis import fold_accents
-from ...entities import resolve as resolve_entity
+from ...entities import filter_candidates
 from ...errors import ArticleNotFoundError
-from ...ingest.sources import canonical_source
 from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, SearchResults,
                        StoredArticle)
 from ...query import TEXT_FIELDS, AllFirst, ParsedQuery, date_range, parse_query
@@ -83,12 +82,7 @@ class OpenSearchEngine:
     # -- resolving what users type --------------------------------------------------------
 
     def resolve(self, field: str, text: str) -> list[str]:
-        text = text.strip()
-        candidates = [text]
-        if field == "source":
-            candidates.append(canonical_source(text))
-        elif field in ("person", "system", "org", "place"):
-            candidates += resolve_entity(field, text)
+        candidates = filter_candidates(field, text)
         keys = list(dict.fromkeys(value_key(c) for c in candidates if c))
         found = self._values_by_key(field, keys)
         if not found and field == "person" and keys and " " not in keys[0]:
