@@ -86,6 +86,22 @@ def story_keys(title: str, body: str) -> list[str]:
     return keys
 
 
+#: Story keys as 64-bit codes (what the index stores): a kind in the high 32 bits (band
+#: ``b<n>`` is n + 1), the key's CRC-32 in the low 32 bits.
+_KIND = {"x": 32, "t": 33, "e": 34}
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def key_codes(keys: list[str]) -> list[int]:
+    """``story_keys`` as integers: what the index stores, far cheaper than a term each."""
+    out = []
+    for key in keys:
+        kind, _, value = key.partition(":")
+        high = int(kind[1:]) + 1 if kind[0] == "b" else _KIND[kind]
+        out.append(high << 32 | int(value, 16))
+    return out
+
+
 def _components(doc_count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Connected components of the graph with edges (a[i], b[i]): each node's smallest
     connected docnum, -1 for a node without edges (label propagation, in numpy)."""
@@ -104,96 +120,104 @@ def _components(doc_count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return label
 
 
-def _pairs(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of documents within each group, as two arrays (a < b)."""
-    by_size: dict[int, list[np.ndarray]] = {}
-    for docs in groups:
-        by_size.setdefault(len(docs), []).append(np.sort(docs))
-    a_parts, b_parts = [], []
-    for size, rows in by_size.items():
-        matrix = np.stack(rows)
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions ``starts[i] .. starts[i] + sizes[i] - 1`` of every i, concatenated."""
+    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
+def _pairs(docs: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of documents (a < b) within each group ``docs[starts[i]:starts[i] +
+    sizes[i]]`` (each group sorted), as two arrays: one numpy step per group size."""
+    a_parts, b_parts = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    for size in np.unique(sizes).tolist():
+        first = starts[sizes == size]
+        matrix = docs[first[:, None] + np.arange(size)]
         i, j = np.triu_indices(size, 1)
         a_parts.append(matrix[:, i].ravel())
         b_parts.append(matrix[:, j].ravel())
-    if not a_parts:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(a_parts).astype(np.int64), np.concatenate(b_parts).astype(np.int64)
+    return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
 class Stories:
     """The index's stories of more than one article: ``story[docnum]`` is the story's
     first docnum, or -1 for an article alone in its story."""
 
-    def __init__(self, doc_count: int, keys: dict[str, np.ndarray]):
-        bands = [d for k, d in keys.items() if k[0] == "b" and 2 <= len(d) <= MAX_SHARED]
-        a, b = _pairs(bands)
+    def __init__(self, doc_count: int, docs: np.ndarray, codes: np.ndarray):
+        """From every (live) article's key codes: ``codes[i]`` belongs to ``docs[i]``."""
+        docs = np.asarray(docs, dtype=np.int64)
+        codes = np.asarray(codes, dtype=np.uint64)
+        order = np.lexsort((docs, codes))  # by key, each key's articles in docnum order
+        docs, codes = docs[order], codes[order]
+        starts = np.flatnonzero(np.diff(codes, prepend=codes[:1] + np.uint64(1)) != 0) \
+            if len(codes) else np.empty(0, np.int64)
+        sizes = np.diff(np.append(starts, len(codes)))
+        kinds = (codes[starts] >> np.uint64(32)).astype(np.int64)
+        shared = (sizes >= 2) & (sizes <= MAX_SHARED)
+        a, b = _pairs(docs, starts[shared & (kinds <= BANDS)], sizes[shared & (kinds <= BANDS)])
         if len(a):  # near-duplicates: pairs sharing at least MIN_BANDS bands
-            pair, shared = np.unique(a * doc_count + b, return_counts=True)
-            pair = pair[shared >= MIN_BANDS]
+            pair, count = np.unique(a * doc_count + b, return_counts=True)
+            pair = pair[count >= MIN_BANDS]
             a, b = pair // doc_count, pair % doc_count
-        exact = [d for k, d in keys.items() if k[0] in "xe" and 2 <= len(d) <= MAX_SHARED]
-        ea, eb = _pairs(exact)
+        exact = shared & ((kinds == _KIND["x"]) | (kinds == _KIND["e"]))
+        ea, eb = _pairs(docs, starts[exact], sizes[exact])
         # a headline without text joins the story of the first article with its title
-        ha, hb = [], []
-        for key, docs in keys.items():
-            titled = keys.get("t:" + key[2:]) if key.startswith("e:") else None
-            if titled is not None and len(titled):
-                ha += [int(titled[0])] * len(docs)
-                hb += docs.tolist()
-        self.story = _components(doc_count, np.concatenate([a, ea, np.asarray(ha, np.int64)]),
-                                 np.concatenate([b, eb, np.asarray(hb, np.int64)]))
+        headline = np.flatnonzero(kinds == _KIND["e"])
+        titled = (codes[starts[headline]] & _LOW) | np.uint64(_KIND["t"] << 32)
+        at = np.searchsorted(codes, titled)
+        found = at < len(codes)
+        found[found] &= codes[at[found]] == titled[found]
+        ha = np.repeat(docs[at[found]], sizes[headline[found]])
+        hb = docs[_ranges(starts[headline[found]], sizes[headline[found]])]
+        self.story = _components(doc_count, np.concatenate([a, ea, ha]),
+                                 np.concatenate([b, eb, hb]))
         self.headline_only = np.zeros(doc_count, dtype=bool)
-        for key, docs in keys.items():
-            if key.startswith("e:"):
-                self.headline_only[docs] = True
+        self.headline_only[docs[(codes >> np.uint64(32)) == np.uint64(_KIND["e"])]] = True
         self.grouped = self.story >= 0
+        # Grouped articles by story, then text before headline, then docnum: a story's
+        # first article in this order that a result set holds is the one it shows.
+        members = np.flatnonzero(self.grouped)
+        self._order = members[np.lexsort((members, self.headline_only[members],
+                                          self.story[members]))]
+        self._order_story = self.story[self._order]
         self._unique_live: tuple[np.ndarray, np.ndarray] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.grouped.any())
+        return bool(len(self._order))
 
     @classmethod
-    def from_column(cls, doc_count: int, column: Any) -> "Stories":
-        """From the facet-style column of the ``story`` field (``facets._Column``): only
-        keys shared by two or more articles, and headline-only articles, matter."""
-        sizes = np.diff(column._starts)
-        keys: dict[str, np.ndarray] = {}
-        for i in np.flatnonzero(sizes >= 2).tolist():
-            keys[column.names[i]] = column.docs_of_number(i)
-        for i, name in enumerate(column.names):
-            if name.startswith("e:"):
-                keys[name] = column.docs_of_number(i)
-                titled = column.docs_of("t:" + name[2:])
-                if titled is not None:
-                    keys["t:" + name[2:]] = titled
-        return cls(doc_count, keys)
+    def from_names(cls, doc_count: int, docs: np.ndarray, names: list[str],
+                   values: np.ndarray) -> "Stories":
+        """From keys kept as facet terms (indexes written before key codes): ``names`` by
+        value number, ``values[i]`` the number of ``docs[i]``'s key."""
+        codes = np.array(key_codes(names), dtype=np.uint64)
+        return cls(doc_count, docs, codes[values] if len(names) else np.empty(0, np.uint64))
 
     @classmethod
-    def load(cls, reader: Any, impacts: Any, live: np.ndarray) -> "Stories | None":
+    def load(cls, impacts: Any, live: np.ndarray) -> "Stories | None":
         """The stories of one index generation; None for an index written without keys."""
-        from .backends.embedded.facets import _Column
-
-        if impacts is not None and impacts.has_field(FIELD):
-            column = _Column.from_impacts(impacts, FIELD, live)
-        elif FIELD in reader.schema:
-            column = _Column.from_reader(reader, FIELD, live)
-        else:
+        if impacts is None:
             return None
-        return cls.from_column(len(live), column)
+        found = impacts.story_codes()
+        if found is None:
+            return None
+        docs, codes = found
+        keep = live[docs]
+        return cls(len(live), docs[keep], codes[keep])
 
     def collapse(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` keeping one article of each story: one with text before a headline
-        alone, then the first indexed."""
-        found = np.flatnonzero(mask & self.grouped)
-        if not len(found):
+        alone, then the first indexed. (Linear: the order is made once per index.)"""
+        held = np.flatnonzero(mask[self._order])
+        if not len(held):
             return mask
-        order = np.lexsort((found, self.headline_only[found], self.story[found]))
-        ranked = found[order]
-        stories = self.story[ranked]
-        first = np.ones(len(ranked), dtype=bool)
-        first[1:] = stories[1:] != stories[:-1]
+        stories = self._order_story[held]
+        later = np.empty(len(held), dtype=bool)
+        later[0] = False
+        later[1:] = stories[1:] == stories[:-1]
+        if not later.any():
+            return mask
         out = mask.copy()
-        out[ranked[~first]] = False
+        out[self._order[held[later]]] = False
         return out
 
     def collapse_all(self, live: np.ndarray) -> np.ndarray:
@@ -203,11 +227,13 @@ class Stories:
         return self._unique_live[1]
 
     def similar(self, docnum: int, within: np.ndarray | None = None) -> list[int]:
-        """The other articles of ``docnum``'s story (within the ``within`` mask if given)."""
-        story = self.story[docnum] if 0 <= docnum < len(self.story) else -1
+        """The other articles of ``docnum``'s story (within the ``within`` mask if given),
+        those with text first, then by docnum."""
+        story = int(self.story[docnum]) if 0 <= docnum < len(self.story) else -1
         if story < 0:
             return []
-        same = self.story == story
+        lo, hi = self._order_story.searchsorted((story, story + 1)).tolist()
+        same = self._order[lo:hi]
         if within is not None:
-            same &= within
-        return [int(d) for d in np.flatnonzero(same) if d != docnum]
+            same = same[within[same]]
+        return [d for d in same.tolist() if d != docnum]

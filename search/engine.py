@@ -19,7 +19,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -37,14 +37,14 @@ from .entities import user_kb
 from .errors import ArticleNotFoundError, InvalidParameterError
 from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
-from .backends.embedded.impacts import Impacts
+from .backends.embedded.impacts import IMPACT_FIELDS, Impacts
 from .backends.embedded.impacts import load as load_impacts
 from .highlight import MatchTerms, best_passages, lead_passage, match_spans
 from .passages import wanted_terms
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
-from .backends.embedded.schema import FACET_NAMES, stored_list
+from .backends.embedded.schema import FACET_NAMES, read_card, stored_list
 from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
 from .settings import LIMITS, RANKING, Limits, Ranking
 from . import query_entities
@@ -69,10 +69,10 @@ class _Generation:
     _stories: Stories | None | bool = False  # False: not read yet, see stories()
     _lexicons: dict[str, Lexicon] | None = None  # built on first use, see lexicon()
 
-    def stories(self, reader: Any) -> Stories | None:
+    def stories(self) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
         if self._stories is False:
-            self._stories = Stories.load(reader, self.impacts, self.facets.live_mask) or None
+            self._stories = Stories.load(self.impacts, self.facets.live_mask) or None
         return self._stories  # type: ignore[return-value]
 
     def lexicon(self, fieldname: str) -> Lexicon | None:
@@ -150,7 +150,7 @@ class SearchEngine:
         snap = self._snapshot()
         snap.facets.warm_up()
         snap.source.vocabulary()
-        snap.source.stories(snap.searcher.reader())
+        snap.source.stories()
         snap.source.lexicon("body")
         if snap.source.impacts is not None:
             snap.source.impacts.warm_up()
@@ -215,18 +215,22 @@ class SearchEngine:
                     for name, values in request.filters().items() if values}
         allowed = {name: facets.mask_with(name, values) for name, values in selected.items()}
         matched = _intersect(base, allowed.values(), facets.live_mask)
-        stories = snap.source.stories(snap.searcher.reader())
+        stories = snap.source.stories()
         if stories is not None:  # one story once: in hits, the total and facet counts
-            final = stories.collapse(matched)
-            base = stories.collapse_all(facets.live_mask) if base is None else stories.collapse(base)
+            everything = base is None and not allowed
+            final = stories.collapse_all(facets.live_mask) if everything else stories.collapse(matched)
+            if not allowed:  # (then the facets count over ``final`` alone)
+                base = final
+            else:
+                base = stories.collapse_all(facets.live_mask) if base is None else stories.collapse(base)
         else:
             final = matched
         total = int(np.count_nonzero(final))
         facet_list = self._facets(facets, base, allowed, final, selected, request.facet_limit)
-        hits = self._hits(snap, scorer, final, total, request, parsed, matches, self.ranking,
-                          selected)
-        if stories is not None:
-            hits = _with_similar(snap.searcher, hits, stories, facets.live_mask)
+        page = self._page(snap, scorer, final, total, request, parsed, matches, self.ranking)
+        similar = (_similar(snap, [d for d, _ in page], stories, facets.live_mask)
+                   if stories is not None else {})
+        hits = self._hits(snap, page, parsed, request, selected, similar)
         suggestion = self._suggestion(snap, parsed.text, budget)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -342,31 +346,38 @@ class SearchEngine:
         return out
 
     @staticmethod
-    def _hits(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
+    def _page(snap: _Snapshot, scorer: Scorer | None, final: np.ndarray, total: int,
               request: SearchRequest, parsed: ParsedQuery, matches: Matches | None,
-              ranking: Ranking = RANKING,
-              filters: dict[str, list[str]] | None = None) -> list[Hit]:
+              ranking: Ranking = RANKING) -> list[tuple[int, float]]:
+        """The requested page of ``final``'s documents: (docnum, score) in rank order."""
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
-        searcher = snap.searcher
         if request.sort == "date" or parsed.query is None:
-            page = [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
-        else:
-            top = top_documents(searcher, parsed.query, parsed, limit=first + request.per_page,
-                                allowed=final, scorer=scorer, matches=matches, ranking=ranking)
-            page = [(docnum, score or 0.0) for score, docnum in top[first:]]
-        wanted = wanted_terms(searcher.reader(), snap.facets.doc_count_all,
-                              _match_terms(parsed.query), parsed.entities, filters)
+            return [(d, 0.0) for d in snap.facets.by_date_mask(final, first, request.per_page)]
+        top = top_documents(snap.searcher, parsed.query, parsed, limit=first + request.per_page,
+                            allowed=final, scorer=scorer, matches=matches, ranking=ranking)
+        return [(docnum, score or 0.0) for score, docnum in top[first:]]
+
+    @staticmethod
+    def _hits(snap: _Snapshot, page: list[tuple[int, float]], parsed: ParsedQuery,
+              request: SearchRequest, filters: dict[str, list[str]] | None = None,
+              similar: dict[int, tuple[Hit, ...]] | None = None) -> list[Hit]:
+        if not page:
+            return []
+        searcher = snap.searcher
+        wanted = wanted_terms(_TermCounts(searcher.reader(), snap.source.impacts),
+                              snap.facets.doc_count_all, _match_terms(parsed.query),
+                              parsed.entities, filters)
         hits = []
         for docnum, score in page:
             fields = searcher.stored_fields(docnum)
             body = fields.get("body", "")
             passages = best_passages(body, wanted, request.highlights) if wanted else ()
-            hit = _hit(fields, score, passages or lead_passage(body))
-            if wanted and hit.title:
-                hit = dataclasses.replace(hit, title_matches=tuple(match_spans(hit.title, wanted)))
-            hits.append(hit)
+            title = fields.get("title", "")
+            hits.append(_hit(fields, score, passages or lead_passage(body),
+                             title_matches=tuple(match_spans(title, wanted)) if wanted and title else (),
+                             similar=similar.get(docnum, ()) if similar else ()))
         return hits
 
     @staticmethod
@@ -708,28 +719,58 @@ def _date_text(value: Any) -> str | None:
     return None
 
 
-def _with_similar(searcher: Searcher, hits: list[Hit], stories: Stories,
-                  live: np.ndarray) -> list[Hit]:
-    """Each hit with the other articles of its story (its other copies, whether or not they
-    match too: a headline-only copy has no text to match)."""
-    out = []
-    for hit in hits:
-        docnum = searcher.document_number(id=hit.id)
-        others = stories.similar(docnum, live) if docnum is not None else []
+def _similar(snap: _Snapshot, docnums: list[int], stories: Stories,
+             live: np.ndarray) -> dict[int, tuple[Hit, ...]]:
+    """The other articles of each one's story (its other copies, whether or not they
+    match too: a headline-only copy has no text to match), read from their cards."""
+    card = _card_reader(snap.searcher, snap.source.impacts)
+    out = {}
+    for docnum in docnums:
+        others = stories.similar(docnum, live)
         if others:
-            similar = tuple(_hit(searcher.stored_fields(d), 0.0, ()) for d in others)
-            hit = dataclasses.replace(hit, similar=similar)
-        out.append(hit)
+            out[docnum] = tuple(card(d) for d in others)
     return out
 
 
-def _hit(fields: dict[str, Any], score: float, passages) -> Hit:
+class _TermCounts:
+    """What ``passages.wanted_terms`` reads of the index: document frequencies of the
+    scored fields from the impact lists (a dictionary lookup per segment, where Whoosh's
+    reader looks each term up in its on-disk hash), anything else from Whoosh."""
+
+    def __init__(self, reader: Any, impacts: Impacts | None):
+        self._reader, self._impacts = reader, impacts
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        if self._impacts is not None and fieldname in IMPACT_FIELDS:
+            return self._impacts.doc_frequency(fieldname, term)
+        return self._reader.doc_frequency(fieldname, term)
+
+    def expand_prefix(self, fieldname: str, prefix: str):
+        return self._reader.expand_prefix(fieldname, prefix)
+
+
+def _card_reader(searcher: Searcher, impacts: Impacts | None) -> Callable[[int], Hit]:
+    """docnum -> a Hit with its id, title, date, source and url only: from its card in the
+    impact files (a few bytes), or from its stored fields where it has none (older index)."""
+
+    def card(docnum: int) -> Hit:
+        raw = impacts.card(docnum) if impacts is not None else b""
+        if not raw:
+            return _hit(searcher.stored_fields(docnum), 0.0, ())
+        fields = read_card(raw)
+        return Hit(id=fields["id"], title=fields["title"], date=fields["date"],
+                   source=fields["source"], url=fields["url"], score=0.0,
+                   persons=(), systems=(), orgs=(), places=())
+    return card
+
+
+def _hit(fields: dict[str, Any], score: float, passages, **extra: Any) -> Hit:
     return Hit(
         id=fields["id"], title=fields.get("title", ""), date=_date_text(fields.get("date")),
         source=fields.get("source", ""), url=fields.get("url", ""), score=score,
         persons=stored_list(fields.get("person")), systems=stored_list(fields.get("system")),
         orgs=stored_list(fields.get("org")), places=stored_list(fields.get("place")),
-        highlights=tuple(passages))
+        highlights=tuple(passages), **extra)
 
 
 def _stored(fields: dict[str, Any]) -> StoredArticle:

@@ -96,11 +96,12 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
     # A word never crosses a sentence break (breaks are spaces), so a sentence's words
     # are those starting in it.
     starts = [a for a, _ in spans]
+    worth = _worth(text, spans, wanted)
     scored = []
     for start, end in _sentences(text[:MAX_CHARS]):
         inside = spans[bisect_left(starts, start):bisect_left(starts, end)]
         if inside:
-            scored.append((_weight(text, inside, wanted), -start, start, end))
+            scored.append((_weight(text, inside, worth), -start, start, end))
     best, seen = [], set()
     for entry in sorted(scored, reverse=True):  # a sentence the article repeats, once
         sentence = text[entry[2]:entry[3]]
@@ -121,17 +122,26 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
     return tuple(passages)
 
 
-def _weight(text: str, inside: list[tuple[int, int]], wanted: MatchTerms) -> float:
+def _worth(text: str, spans: list[tuple[int, int]],
+           wanted: MatchTerms) -> dict[str, tuple[str, float]]:
+    """Each matched word's (term it counts as, weight): the query term it yields (the
+    rarest, if several), weighted by ``wanted.weights``; without weights, the word itself
+    at 1. Worked out once per distinct word, not per occurrence."""
+    worth: dict[str, tuple[str, float]] = {}
+    for a, b in spans:
+        word = text[a:b]
+        if word in worth:
+            continue
+        terms = word_terms(word) & wanted.terms if wanted.weights else frozenset()
+        worth[word] = ((min(terms), max(wanted.weights.get(t, 1.0) for t in terms)) if terms
+                       else (word.lower(), 1.0))
+    return worth
+
+
+def _weight(text: str, inside: list[tuple[int, int]], worth: dict[str, tuple[str, float]]) -> float:
     """A sentence's worth: the weights of the distinct terms it matches (each term once, so
     ten "Ukraine"s do not beat one "Patriot"), and a little for every further match."""
-    if not wanted.weights:
-        return len({text[a:b].lower() for a, b in inside}) * 10 + len(inside)
-    matched: dict[str, float] = {}
-    for a, b in inside:
-        word = text[a:b]
-        terms = word_terms(word) & wanted.terms
-        key = min(terms) if terms else word.lower()
-        matched[key] = max((wanted.weights.get(t, 1.0) for t in terms), default=1.0)
+    matched = dict(worth[text[a:b]] for a, b in inside)
     return sum(matched.values()) * 10 + len(inside)
 
 

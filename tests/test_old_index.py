@@ -35,3 +35,21 @@ def test_an_old_index_takes_new_articles(runner, tmp_path):
     assert result.exit_code == 0, result.output
     total = json.loads(runner.invoke(main, ["query", "--json", "--index", index]).output)["total"]
     assert total == 2
+
+
+STORY_FIELD = pathlib.Path(__file__).parent / "fixtures" / "index-v0.2"  # story keys as a field
+
+
+def test_an_index_with_story_keys_as_a_field_still_collapses_and_grows(runner, tmp_path):
+    """Indexes written while story keys were a Whoosh field (two near-duplicate articles and
+    a briefing): their copies still collapse, and a new copy written as codes joins them."""
+    index = str(tmp_path / "v02")
+    shutil.copytree(STORY_FIELD, index)
+    found = json.loads(runner.invoke(main, ["query", '"Finnish conscript"', "--json", "--index", index]).output)
+    assert found["total"] == 1 and {found["hits"][0]["id"], found["hits"][0]["similar"][0]["id"]} == {"dup-a", "dup-b"}
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps({"id": "dup-c", "title": "Finland's border zone", "body": ""}) + "\n")
+    assert runner.invoke(main, ["index", str(new), "--index", index]).exit_code == 0
+    found = json.loads(runner.invoke(main, ["query", "border zone", "--json", "--index", index]).output)
+    assert found["total"] == 1
+    assert sorted(o["id"] for o in found["hits"][0]["similar"]) == sorted({"dup-a", "dup-b", "dup-c"} - {found["hits"][0]["id"]})

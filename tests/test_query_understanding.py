@@ -146,6 +146,29 @@ def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
     assert results.facet("source").values[0].count == 1  # facets count the story once
 
 
+def test_stories_hold_across_merged_segments_and_deletions(tmp_path):
+    """Story keys live in each segment's impact file: Whoosh's merges of small segments
+    must carry them, renumbered, without the deleted articles."""
+    from search.backends.embedded import storage
+
+    folder, index = tmp_path / "in", str(tmp_path / "ix")
+    for article in ARTICLES[:7]:  # one run, one segment each: Whoosh merges them
+        write(folder / f"{article['id']}.jsonl", json.dumps(article) + "\n")
+        assert index_paths([str(folder)], index, workers=1).clean
+    with storage.open_live(index).reader() as reader:
+        assert len(reader.leaf_readers()) < 7
+    [hit] = SearchEngine(index).search(SearchRequest(text='"Finnish conscript"')).hits
+    assert sorted([hit.id] + [o.id for o in hit.similar]) == ["dup-a", "dup-b", "dup-c"]
+    (folder / "dup-a.jsonl").unlink()  # deleted: its keys must not join the others any more
+    write(folder / "zz.jsonl", json.dumps(ARTICLES[8]) + "\n")
+    assert index_paths([str(folder)], index, workers=1).clean
+    results = SearchEngine(index).search(SearchRequest(text='"Finnish conscript"'))
+    assert [h.id for h in results.hits] == ["dup-b"] and [o.id for o in results.hits[0].similar] == ["dup-c"]
+    assert [o.title for o in results.hits[0].similar] == ["Finland’s border zone"]
+    impacts = SearchEngine(index)._snapshot().source.impacts  # every card came along
+    assert all(json.loads(impacts.card(d))[0] for d in range(impacts.doc_count_all) if impacts.live[d])
+
+
 def test_same_title_different_text_stays_two_stories(engine):
     results = engine.search(SearchRequest(text="Lappeenranta"))
     ids = [h.id for h in results.hits]

@@ -30,7 +30,7 @@ import struct
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
@@ -42,7 +42,9 @@ IMPACT_FIELDS = ("title", "body")
 #: Fields that also get a forward index (document -> terms), read by query expansion.
 FORWARD_FIELDS = ("body",)
 #: Every field written: the scored ones, and the facets (the facet table reads them).
-WRITTEN_FIELDS = IMPACT_FIELDS + FACET_NAMES + ("story",)  # (story: search/dedup.py)
+WRITTEN_FIELDS = IMPACT_FIELDS + FACET_NAMES
+#: Before story keys were kept as codes (below), they were a facet-like field of this name.
+OLD_STORY_FIELD = "story"
 IMPACT_EXT = ".imp"
 _MAGIC = b"NEWSIMPACTS1\n"
 _ALIGN = 8
@@ -67,6 +69,22 @@ class ImpactFieldWriter(W3FieldWriter):
         #: sets it to None where the index keeps its words as a Whoosh field (older schema):
         #: then the file has no vocabulary section, and readers read that field.
         self.vocabulary: Counter[str] | None = Counter()
+        #: Each document's story key codes (search/dedup.py), as (docnum, code) pairs: near-
+        #: duplicate detection reads them all at once, and as ~16 nearly unique terms per
+        #: document they were a quarter of Whoosh's writing time.
+        self.story_docs = array("i")
+        self.story_codes = array("Q")
+        #: Each document's card (schema.card_of), by docnum: what a list of a story's other
+        #: copies shows, read without unpickling their stored text.
+        self.cards: list[bytes] = []
+
+    def add_story(self, docnum: int, codes: list[int]) -> None:
+        self.story_docs.extend([docnum] * len(codes))
+        self.story_codes.extend(codes)
+
+    def add_card(self, docnum: int, card: bytes) -> None:
+        self.cards.extend([b""] * (docnum - len(self.cards)))  # (documents without one)
+        self.cards.append(card)
 
     def start_field(self, fieldname, fieldobj):
         super().start_field(fieldname, fieldobj)
@@ -101,11 +119,12 @@ class ImpactFieldWriter(W3FieldWriter):
     def close(self):
         if not self.is_closed:
             _write(self._segment.create_file(self._storage, IMPACT_EXT), self._collected,
-                   self.vocabulary)
+                   self.vocabulary, (self.story_docs, self.story_codes), self.cards)
         super().close()
 
 
-def _write(out, collected: dict[str, _Collected], vocabulary: Counter[str] | None) -> None:
+def _write(out, collected: dict[str, _Collected], vocabulary: Counter[str] | None,
+           stories: tuple[array, array], cards: list[bytes]) -> None:
     """Header (JSON: where each array starts), then the arrays, each 8-byte aligned."""
     blobs: list[bytes] = []
     offset = 0
@@ -133,6 +152,9 @@ def _write(out, collected: dict[str, _Collected], vocabulary: Counter[str] | Non
         counts = array("i", (vocabulary[w] for w in words))
         sections["vocabulary"] = {"words": place("\0".join(words).encode("utf-8")),
                                   "counts": place(counts.tobytes())}
+    sections["stories"] = {"docs": place(stories[0].tobytes()), "codes": place(stories[1].tobytes())}
+    ends = np.cumsum([len(card) for card in cards], dtype=np.int64)
+    sections["cards"] = {"ends": place(ends.tobytes()), "blob": place(b"".join(cards))}
     header = json.dumps(sections).encode("utf-8")
     start = len(_MAGIC) + 4 + len(header)
     start += -start % _ALIGN
@@ -237,8 +259,19 @@ class SegmentImpacts:
                        for name, layout in header["fields"].items()}
         self._vocabulary_at = ((buffer, base, header["vocabulary"]) if "vocabulary" in header
                                else None)
+        self._stories_at = (buffer, base, header.get("stories"))
+        self._cards = _cards(buffer, base, header.get("cards"))
         self.doc_count = reader.doc_count_all()
         self.lengths = {name: _field_lengths(reader, name) for name in IMPACT_FIELDS}
+
+    def story_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(local docnums, story key codes) of this segment's documents; None for a
+        segment written without story keys."""
+        return _story_codes(*self._stories_at, self.fields.get(OLD_STORY_FIELD))
+
+    def card(self, local: int) -> bytes:
+        """A document's card (b"" for a segment, or a document, written without one)."""
+        return _card(self._cards, local)
 
     def has_vocabulary(self) -> bool:
         return self._vocabulary_at is not None
@@ -265,6 +298,37 @@ def _open(path: str, offset: int, length: int) -> tuple[np.ndarray, int, dict[st
     header = json.loads(buffer[len(_MAGIC) + 4: len(_MAGIC) + 4 + size].tobytes())
     base = len(_MAGIC) + 4 + size
     return buffer, base + -base % _ALIGN, header
+
+
+def _story_codes(buffer: np.ndarray, base: int, layout: dict[str, list[int]] | None,
+                 old: FieldImpacts | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if layout is not None:
+        (docs_start, docs_length), (codes_start, codes_length) = layout["docs"], layout["codes"]
+        return (buffer[base + docs_start: base + docs_start + docs_length].view("<i4").astype(np.int64),
+                buffer[base + codes_start: base + codes_start + codes_length].view("<u8"))
+    if old is None:
+        return None
+    from ...dedup import key_codes  # (an index written before key codes)
+
+    codes = np.array(key_codes(old.words()), dtype=np.uint64)
+    terms = np.repeat(np.arange(len(codes)), np.diff(old.ends, prepend=0))
+    return old.docs.astype(np.int64), codes[terms] if len(codes) else np.empty(0, np.uint64)
+
+
+def _cards(buffer: np.ndarray, base: int,
+           layout: dict[str, list[int]] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if layout is None:
+        return None
+    (ends_start, ends_length), (blob_start, blob_length) = layout["ends"], layout["blob"]
+    return (buffer[base + ends_start: base + ends_start + ends_length].view("<i8"),
+            buffer[base + blob_start: base + blob_start + blob_length])
+
+
+def _card(cards: tuple[np.ndarray, np.ndarray] | None, local: int) -> bytes:
+    if cards is None or not 0 <= local < len(cards[0]):
+        return b""
+    ends, blob = cards
+    return blob[int(ends[local - 1]) if local else 0: int(ends[local])].tobytes()
 
 
 def _vocabulary(buffer: np.ndarray, base: int, layout: dict[str, list[int]]) -> dict[str, int]:
@@ -415,6 +479,36 @@ class Impacts:
             total.update(words)
         return dict(total)
 
+    def story_codes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(global docnums, story key codes) of every segment's documents (deleted ones
+        included); None when no segment has story keys."""
+        docs, codes = [], []
+        for segment, offset in self.segments:
+            found = segment.story_codes()
+            if found is not None:
+                docs.append(found[0] + offset)
+                codes.append(found[1])
+        if not docs:
+            return None
+        return np.concatenate(docs), np.concatenate(codes)
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        """Documents with ``term`` in ``fieldname`` (deleted ones included, as Whoosh counts)."""
+        total = 0
+        for segment, _ in self.segments:
+            impacts = segment.fields.get(fieldname)
+            number = impacts.number(term) if impacts is not None else None
+            if number is not None:
+                total += impacts.doc_frequency(number)
+        return total
+
+    def card(self, docnum: int) -> bytes:
+        """A document's card (see ``SegmentImpacts.card``) by global docnum."""
+        for segment, offset in self.segments:
+            if offset <= docnum < offset + segment.doc_count:
+                return segment.card(docnum - offset)
+        return b""
+
     def has_field(self, fieldname: str) -> bool:
         return all(fieldname in segment.fields for segment, _ in self.segments)
 
@@ -438,6 +532,22 @@ def segment_vocabulary(index_folder: str, leaf: Any) -> dict[str, int] | None:
         return None
     buffer, base, header = _open(*where)  # (not SegmentImpacts: no field lengths needed)
     return _vocabulary(buffer, base, header["vocabulary"]) if "vocabulary" in header else None
+
+
+def segment_extras(index_folder: str, leaf: Any
+                   ) -> tuple[tuple[np.ndarray, np.ndarray] | None, Callable[[int], bytes]]:
+    """One segment reader's story key codes (see :meth:`SegmentImpacts.story_codes`, None
+    without) and a docnum -> card function (b"" without): what a merge carries over."""
+    segment = leaf.segment()
+    where = _locate(index_folder, leaf, segment) if segment is not None else None
+    if where is None:
+        return None, lambda local: b""
+    buffer, base, header = _open(*where)
+    old = header["fields"].get(OLD_STORY_FIELD)
+    cards = _cards(buffer, base, header.get("cards"))
+    return (_story_codes(buffer, base, header.get("stories"),
+                         FieldImpacts(buffer, base, old) if old is not None else None),
+            lambda local: _card(cards, local))
 
 
 def load(index_folder: str, reader: Any) -> Impacts | None:

@@ -24,14 +24,16 @@ import sys
 import traceback
 from typing import Callable, Iterable
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.writing import SegmentWriter
 
 from .codec import NewsCodec, WritingLengths
 from ...entities import extract_entities
+from ...dedup import key_codes
 from ...errors import SearchError
-from .impacts import segment_vocabulary
+from .impacts import segment_extras, segment_vocabulary
 from .interrupts import raise_if_stopped
 from ...models import Article
 from .postings import PostingsBuffer
@@ -71,8 +73,10 @@ class _Writer(SegmentWriter):
         vocabulary = self.fieldwriter.vocabulary
         if vocabulary is not None:
             vocabulary.update(fields.pop("words", ()))
-        if "story" not in self.schema:  # an index made before story keys (dedup.py)
-            fields.pop("story", None)
+        # Story keys go to the impact file as codes (impacts.ImpactFieldWriter.add_story),
+        # also in an index whose schema still has the "story" field they were once written to.
+        self.fieldwriter.add_story(self.docnum, key_codes(fields.pop("story", ())))
+        self.fieldwriter.add_card(self.docnum, fields.pop("card", b""))
         if isinstance(self.pool, PostingsBuffer):
             self._add_buffered(fields)
         else:
@@ -115,11 +119,30 @@ class _Writer(SegmentWriter):
         """Merging a segment (Whoosh's merge policy): its vocabulary comes along."""
         if isinstance(self.pool, PostingsBuffer):  # its memory is bounded by new text only
             raise ValueError("a buffered writer adds new documents only; merge with another writer")
+        first = self.docnum
         super().add_reader(reader)
         vocabulary = self.fieldwriter.vocabulary
-        if vocabulary is not None:
-            for leaf, _ in reader.leaf_readers():
+        for leaf, offset in reader.leaf_readers():
+            if vocabulary is not None:
                 vocabulary.update(segment_vocabulary(self.storage.folder, leaf) or {})
+            first = self._add_extras_of(leaf, first)
+
+    def _add_extras_of(self, leaf, first: int) -> int:
+        """The story codes and cards of a segment being merged, renumbered as Whoosh
+        renumbers its documents (the live ones, in order, from ``first``); returns the next
+        docnum."""
+        live = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+        found, card = segment_extras(self.storage.folder, leaf)
+        for new, old in enumerate(live.tolist(), start=first):
+            self.fieldwriter.add_card(new, card(old))
+        if found is not None and len(live):
+            docs, codes = found
+            new_number = np.full(leaf.doc_count_all(), -1, dtype=np.int64)
+            new_number[live] = first + np.arange(len(live))
+            kept = new_number[docs] >= 0
+            self.fieldwriter.story_docs.extend(new_number[docs[kept]].astype(np.int32).tolist())
+            self.fieldwriter.story_codes.extend(codes[kept].tolist())
+        return first + len(live)
 
     def _flush_segment(self):
         if not isinstance(self.pool, PostingsBuffer):

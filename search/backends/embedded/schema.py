@@ -9,6 +9,7 @@ what lets indexing use both cores.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -87,7 +88,6 @@ def build_schema() -> fields.Schema:
         alias=FacetField(stored=False),  # "canonical\x1fsurface form seen"
         role=FacetField(stored=False),  # "person\x1frole seen"
         unknown_system=FacetField(stored=False),  # designators not in the knowledge base
-        story=FacetField(stored=False),  # near-duplicate signature (search/dedup.py)
         url=fields.STORED(),
         authors=fields.STORED(),
         roles=fields.STORED(),
@@ -119,6 +119,7 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
         "unknown_system": list(entities.unknown_systems),
         "story": story_keys(article.title, article.body),
+        "card": card_of(article),
         "collection": article.collection,
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
@@ -126,6 +127,23 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
     }
     doc.update(_date_facets(article.date))
     return doc
+
+
+CARD_FIELDS = ("id", "title", "date", "source", "url")
+
+
+def card_of(article: Article) -> bytes:
+    """The article's id, title, date (ISO), source and url, as JSON: what a list of a
+    story's other copies shows of each, read without unpickling its whole stored text.
+    (Cards and story keys are written to the impact files, not as fields: impacts.py.)"""
+    date = article.date
+    date = f"{date.year:04d}-{date.month:02d}-{date.day:02d}" if date is not None else None
+    return json.dumps([article.id, article.title, date, article.source, article.url],
+                      ensure_ascii=False).encode("utf-8")
+
+
+def read_card(raw: bytes) -> dict[str, Any]:
+    return dict(zip(CARD_FIELDS, json.loads(raw)))
 
 
 def stored_list(value: Any) -> tuple[str, ...]:
