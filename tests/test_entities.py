@@ -349,10 +349,42 @@ def test_no_junk_persons_and_no_guessed_links(text, persons):
 
 
 def test_teams_named_after_places_are_not_places():
-    ents = extract_entities("Baseball results", "Milwaukee rallied to beat the Minnesota Twins.\n"
+    ents = extract_entities("Baseball results", "Milwaukee rallied to beat the Minnesota Twins in the league.\n"
                                                 "DETROIT 4 Kansas City 1\nTEXAS 5 Cleveland 3")
-    assert ents.orgs == ("Minnesota Twins",) and ents.places == ("Milwaukee",)
+    assert ents.orgs == ("Milwaukee", "Minnesota Twins", "Detroit", "Kansas City", "Texas", "Cleveland")
+    assert ents.places == ()
     assert extract_entities("", "Bosnian Serbs met at the Atlanta Games.").orgs == ()
+
+
+@pytest.mark.parametrize("title, body, orgs, places", [
+    # a place next to a word only a team fits, in a sports story; the same name elsewhere too,
+    # but not after a location word nor in a dateline
+    ("SOCCER - RESULTS", "BOSTON 1996-08-30\nBoston beat Seattle 4-2 in the league. Boston scored twice.\n"
+                         "The Seattle coach said the team flew home from Boston.",
+     ("Boston", "Seattle"), ("Boston",)),
+    ("Cricket", "Glasgow drew with Manchester at Liverpool after the Birmingham captain was out for 12 runs "
+                "in the first innings.", ("Glasgow", "Manchester", "Birmingham"), ("Liverpool",)),
+    # score lines: both names are teams, places or not; a country stays a place (a national side)
+    ("SOCCER - KOREAN LEAGUE", "Results of league matches:\nAnyang 3 Chonnam 3 (halftime 2-0)\n"
+                               "Haitai 5 Lotte 3\nRomania 2 Lithuania 1",
+     ("Anyang", "Chonnam", "Haitai", "Lotte"), ("Romania", "Lithuania")),
+    # standings: a place at the start of a line of scores; in a fixture, the venue is a place
+    ("BASEBALL - STANDINGS", "Major League Baseball standings:\nW L PCT GB\nNEW YORK 74 59 .556 -\n"
+                             "BALTIMORE 70 63 .526 4\nNEW YORK AT BALTIMORE",
+     ("New York", "Baltimore"), ("Baltimore",)),
+])
+def test_places_named_as_sports_teams_are_organisations(title, body, orgs, places):
+    ents = extract_entities(title, body)
+    assert (ents.orgs, ents.places) == (orgs, places)
+
+
+@pytest.mark.parametrize("body", [
+    "Washington beat back the attack on its budget plan, the Senate leader said.",  # no sports story
+    "The interest margin over London Interbank Offered Rates will be 1/8 pct, the final runs said.",
+    "Imports by country were:\nChicago 5 Omaha 3\nToledo 12 Detroit 4",  # a table in business news
+])
+def test_places_are_not_teams_outside_sports(body):
+    assert extract_entities("", body).orgs == ()
 
 
 def test_roles_are_not_cut_off():

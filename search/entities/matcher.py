@@ -25,6 +25,7 @@ import ahocorasick
 
 from . import kb
 from .demonyms import demonyms
+from .teams import SPORTS_WORDS
 from .text import letters_and_capitals
 
 _DATE_AFTER_RE = re.compile(r"\s+\d{4}-\d\d-\d\d\b")  # a dateline "LONDON 1996-08-30"
@@ -113,6 +114,8 @@ def automaton() -> ahocorasick.Automaton:
         if place in places:
             form = adjective.title() if adjective.islower() else adjective
             table.setdefault(fold_text(form), []).append(Target("place", place, form, False, True))
+    for word in SPORTS_WORDS:  # cue words, reported apart (see find)
+        table.setdefault(word, []).append(Target("cue", "sports", word, False))
     auto = ahocorasick.Automaton()
     for folded, targets in table.items():
         auto.add_word(folded, (len(folded), tuple(targets)))
@@ -195,10 +198,11 @@ def _word_end(text: str, folded: str, end: int) -> int:
     return end
 
 
-def find(text: str, folded: str | None = None) -> list[Match]:
+def find(text: str, folded: str | None = None, cues: set[str] | None = None) -> list[Match]:
     """Every alias occurrence in ``text`` that passes the boundary and case checks.
 
-    Overlapping hits are all returned; callers choose among them.
+    Overlapping hits are all returned; callers choose among them. Cue words (``teams.SPORTS_WORDS``)
+    are not entities: those found are added to ``cues``.
     """
     if folded is None:
         folded = fold_text(text)
@@ -221,6 +225,10 @@ def find(text: str, folded: str | None = None) -> list[Match]:
         caps = None
         kept: list[Target] = []
         for target in targets:
+            if target.kind == "cue":
+                if cues is not None:
+                    cues.add(target.alias)
+                continue
             if kept and any(t.kind == target.kind and t.name == target.name for t in kept):
                 continue
             alias = target.alias
