@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
+
 from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
-from .people import capitalised_runs, find_people, recase_shouted
+from .people import capitalised_runs, find_people, non_name_words, recase_shouted
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -111,7 +113,7 @@ def _teams_of(text: str, recased: str, sports: bool, pairs: list[tuple[Match, Ta
                 line_orgs.append((s, _team_name(recased[s:e], named[0] if named else ""), surface))
     for m, t in pairs:
         if t.kind == "place" and teams.may_name_team(t.name, category[t.name].category) and (
-                spans and _inside(m, spans) or teams.team_cue(text, m.start, m.tail_end)):
+                spans and _inside(m, spans) or teams.team_cue(text, m.start, m.tail_end, place=True)):
             names.add(t.name)
     if not names:
         return pairs, line_orgs
@@ -123,6 +125,46 @@ def _teams_of(text: str, recased: str, sports: bool, pairs: list[tuple[Match, Ta
         else:
             kept.append((m, t))
     return kept, out + line_orgs
+
+
+def _named_teams(doc: Doc, runs: list[tuple[int, int]], blocked: list[tuple[int, int]],
+                 people: list) -> list[tuple[int, str, str]]:
+    """In a sports story, a name that is no place, organisation or person of the story, next to
+    a word only a team fits ("Leicestershire beat Somerset", "against Everton", "Celtic
+    captain"): a team. One word, or words ending in a town ("Sparta Prague"): two words are more
+    often a player ("beat Luc Nilis"). Not a word the article also writes in lower case
+    ("Goalless", "Home"), a nationality, an event ("Davis Cup"), nor a name any person of the
+    story carries (left to the people)."""
+    out: list[tuple[int, str, str]] = []
+    person_words: set[str] | None = None
+    non_name = non_name_words()
+    for first, last in runs:
+        if last - first > 2:
+            continue
+        s, e = doc.starts[first], doc.ends[last]
+        if not teams.team_cue(doc.text, s, e) or _overlaps(s, e, blocked):
+            continue
+        words = doc.lowers[first:last + 1]
+        if not words[-1].isalpha() or words[0] in non_name or words[-1] in teams.EVENT_WORDS or \
+                last > first and not places.kb.lookup("place", words[-1]):
+            continue
+        if doc.lowercase_words is None:
+            doc.lowercase_words = set(filter(str.islower, doc.words))
+        if words[0] in doc.lowercase_words:
+            continue
+        if person_words is None:
+            person_words = {w.lower() for p in people for w in p.name.split() + p.surface.split()}
+        if person_words.intersection(words):
+            continue
+        surface = doc.text[s:e]
+        out.append((s, _team_name(surface, ""), surface))
+    return out
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """Does [s, e) overlap one of the sorted, disjoint ``spans``?"""
+    i = bisect.bisect_left(spans, (e, e)) - 1
+    return i >= 0 and spans[i][1] > s
 
 
 def _team_name(surface: str, place: str) -> str:
@@ -160,9 +202,9 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
     folded = fold_text(text)
-    cues: set[str] = set()
+    cues: list[str] = []
     matches = find(text, folded, cues)
-    sports = teams.sports_story(cues)
+    sports = teams.sports_story(cues, len(text))
     words = _LazyDoc(text)
     team_spans = teams.score_line_teams(text) if sports else []
     pairs = _leftmost_longest(_accepted_targets(words, matches, folded, team_spans))
@@ -189,6 +231,8 @@ def extract(title: str, body: str) -> Entities:
                             [(s, e) for s, e, _, _ in declined] +
                             [(s, s + len(surface)) for s, _, surface in team_orgs])
     people = find_people(recased_doc, blocked, runs)
+    if sports:
+        team_orgs += _named_teams(recased_doc, runs, blocked, people)
 
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
     mentions += [(o.start, "org", o.name, o.name) for o in named]

@@ -198,11 +198,11 @@ def _word_end(text: str, folded: str, end: int) -> int:
     return end
 
 
-def find(text: str, folded: str | None = None, cues: set[str] | None = None) -> list[Match]:
+def find(text: str, folded: str | None = None, cues: list[str] | None = None) -> list[Match]:
     """Every alias occurrence in ``text`` that passes the boundary and case checks.
 
     Overlapping hits are all returned; callers choose among them. Cue words (``teams.SPORTS_WORDS``)
-    are not entities: those found are added to ``cues``.
+    are not entities: each one found is appended to ``cues``.
     """
     if folded is None:
         folded = fold_text(text)
@@ -227,7 +227,7 @@ def find(text: str, folded: str | None = None, cues: set[str] | None = None) -> 
         for target in targets:
             if target.kind == "cue":
                 if cues is not None:
-                    cues.add(target.alias)
+                    cues.append(target.alias)
                 continue
             if kept and any(t.kind == target.kind and t.name == target.name for t in kept):
                 continue

@@ -309,6 +309,12 @@ def _non_name_keys() -> frozenset[str]:
     return NON_NAME_WORDS | stop_words() | demonym_words() | frozenset(d + "s" for d in demonym_words())
 
 
+def non_name_words() -> frozenset[str]:
+    """Lower-case words that are never a name on their own: weekdays, months, function words,
+    nationalities (also used by ``extract`` for teams)."""
+    return _non_name_keys()
+
+
 @lru_cache(maxsize=1)
 def _leading_drop_words() -> frozenset[str]:
     """Words stripped from the front of a run whatever their position: titles, nationalities

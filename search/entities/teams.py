@@ -76,17 +76,22 @@ batsman batsmen bowler bowlers quarterback fans supporters players player outfie
 starter reliever closer forward winger keeper wicketkeeper opener all-rounder spinner lineup line-up bullpen
 rookie slugger team club squad""".split()
 _TEAM_WORDS_BEFORE = """beat beating beats against v vs versus defeated thrashed routed edged trounced hammered
-downed blanked whipped swept over host hosts hosting overcame""".split()
+downed blanked whipped swept host hosts hosting overcame""".split()
 _AFTER_CUE_RE = re.compile(
     r"(?:'s|\u2019s)?,?[ \t]+(?:(?:have|had|has|were|was)[ \t]+(?:beaten|won|lost|drawn|scored|clinched)|"
     rf"{'|'.join(sorted(_TEAM_VERBS_AFTER + _TEAM_NOUNS_AFTER, key=len, reverse=True))})\b", re.I)
 _BEFORE_CUE_RE = re.compile(
-    rf"(?<![\w-])(?:{'|'.join(sorted(_TEAM_WORDS_BEFORE, key=len, reverse=True))}|(?:drew|draw|drawn|tied)[ \t]+with|"
-    r"(?:lost|lose|loses|losing|fell)[ \t]+to)\.?[ \t]+$", re.I)
+    rf"(?<![\w-])(?:{'|'.join(sorted(_TEAM_WORDS_BEFORE, key=len, reverse=True))}|v\.|vs\.|"
+    r"(?:drew|draw|drawn|tied)[ \t]+with|(?:lost|lose|loses|losing|fell)[ \t]+to|"
+    r"(?:win|wins|won|victory|triumph)[ \t]+over)[ \t]+$", re.I)
 _CAPITAL_AFTER_RE = re.compile(r"[ \t]+[A-Z]")
 _PLACE_WORDS_BEFORE = frozenset({"in", "at", "near", "from", "to", "into", "of", "outside", "across", "around",
                                  "through", "visit", "visited", "visiting", "toward", "towards"})
 
+
+# Names of competitions, not teams ("Davis Cup", "U.S. Open").
+EVENT_WORDS = frozenset("""cup open trophy games championship championships league series classic masters prix
+bundesliga tour olympics""".split())
 
 # Parts of a country that field national sides of their own, as countries do.
 _HOME_NATIONS = frozenset({"England", "Scotland", "Wales", "Northern Ireland"})
@@ -98,10 +103,12 @@ def may_name_team(place: str, category: str) -> bool:
     return category in ("city", "town", "region") and place not in _HOME_NATIONS
 
 
-def sports_story(words: set[str]) -> bool:
-    """Is the story sports news, given the ``SPORTS_WORDS`` it uses? Two different ones at least:
-    one alone ("season", "goal", "cup") is common in any news."""
-    return len(words) >= 2
+def sports_story(words: list[str], length: int) -> bool:
+    """Is a story of ``length`` characters sports news, given the ``SPORTS_WORDS`` it uses (each
+    time)? Two different ones at least, one alone ("season", "goal", "cup") is common in any
+    news; and one in 1,000 characters at least: a long live blog on a war mentions a "coach"
+    and a "goal" too."""
+    return len(words) * 1000 >= length and len(set(words)) >= 2
 
 
 def _word_before(text: str, start: int) -> str:
@@ -114,15 +121,21 @@ def _word_before(text: str, start: int) -> str:
     return text[j:i].lower().strip(",;:(\"")
 
 
-def team_cue(text: str, start: int, end: int) -> bool:
+def team_cue(text: str, start: int, end: int, place: bool = False) -> bool:
     """Does a word next to the name at [start, end) fit only a team ("Boston beat", "beat Boston",
-    "drew with Boston", "Boston pitcher")? Not when a capitalised word follows ("over London
-    Interbank rates", "beat the Boston Red Sox": another name), nor across a line break."""
+    "drew with Boston", "Boston pitcher")? Not when a capitalised word follows ("won over London
+    Interbank", "beat the Boston Red Sox": another name), nor across a line break. For a
+    ``place``, not "against" nor "host": a city stands for its government too ("sanctions
+    against Moscow", "Warsaw hosts the summit")."""
     if _AFTER_CUE_RE.match(text, end):
         return True
     if start < 2 or _CAPITAL_AFTER_RE.match(text, end) and not text[start:end].isupper():
         return False
-    return _BEFORE_CUE_RE.search(text, max(0, start - 24), start) is not None
+    m = _BEFORE_CUE_RE.search(text, max(0, start - 24), start)
+    return m is not None and not (place and m.group().split()[0].lower() in _WEAK_BEFORE)
+
+
+_WEAK_BEFORE = frozenset({"against", "host", "hosts", "hosting"})
 
 
 _DATELINE_AFTER_RE = re.compile(r"[ \t]*(?:\d{4}-\d\d-\d\d|[,(\u2013\u2014-])")
