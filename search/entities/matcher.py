@@ -114,11 +114,9 @@ def automaton() -> ahocorasick.Automaton:
         if place in places:
             form = adjective.title() if adjective.islower() else adjective
             table.setdefault(fold_text(form), []).append(Target("place", place, form, False, True))
-    for word in SPORTS_WORDS:  # cue words, reported apart (see find)
-        table.setdefault(word, []).append(Target("cue", "sports", word, False))
     auto = ahocorasick.Automaton()
-    for folded, targets in table.items():
-        auto.add_word(folded, (len(folded), tuple(targets)))
+    for folded in table.keys() | SPORTS_WORDS:  # sports words: cues, reported apart (see find)
+        auto.add_word(folded, (len(folded), tuple(table.get(folded, ())), folded if folded in SPORTS_WORDS else None))
     auto.make_automaton()
     return auto
 
@@ -208,7 +206,7 @@ def find(text: str, folded: str | None = None, cues: list[str] | None = None) ->
         folded = fold_text(text)
     out: list[Match] = []
     n = len(text)
-    for end_index, (length, targets) in automaton().iter(folded):
+    for end_index, (length, targets, cue) in automaton().iter(folded):
         start = end_index - length + 1
         end = end_index + 1
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "<"):
@@ -224,11 +222,9 @@ def find(text: str, folded: str | None = None, cues: list[str] | None = None) ->
         surface = text[start:end]
         caps = None
         kept: list[Target] = []
+        if cue is not None and cues is not None:
+            cues.append(cue)
         for target in targets:
-            if target.kind == "cue":
-                if cues is not None:
-                    cues.append(target.alias)
-                continue
             if kept and any(t.kind == target.kind and t.name == target.name for t in kept):
                 continue
             alias = target.alias
