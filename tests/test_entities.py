@@ -392,3 +392,12 @@ def test_roles_are_not_cut_off():
         "Lloyd Austin": ("US Secretary of Defense",)}
     assert extract_entities("", "Foreign Affairs Minister Sergei Lavrov said.").roles == {
         "Sergei Lavrov": ("Foreign Affairs Minister",)}
+
+
+def test_a_byline_does_not_run_into_the_dateline():
+    ents = extract_entities("Brisk economic reports rattle markets anew.",
+                            "Glenn Somerville\nWASHINGTON 1996-08-30\nFactory orders rose, Glenn Somerville said.")
+    assert (ents.persons, ents.places) == (("Glenn Somerville",), ("Washington",))
+    # a name wrapped across lines is still one name, and no place
+    ents = extract_entities("", "Ford said it is recalling its Ford Crown\nVictoria, Mercury Grand Marquis cars.")
+    assert ents.places == ()

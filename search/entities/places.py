@@ -16,7 +16,7 @@ import re
 
 from . import kb
 from .matcher import Match, in_caps_context
-from .text import Doc
+from .text import DATELINE_AFTER_RE, Doc
 
 PREPOSITIONS = frozenset("""
 in to from near of at into across outside inside around via toward towards between visit visited visiting
@@ -75,8 +75,9 @@ def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]
     if before in TITLES:
         return False
     if prev[:1].isupper() and prev.isalpha() and not doc.sentence_start[before_i] and \
-            not kb.lookup("place", prev) and not prev.isupper():
-        return False
+            not kb.lookup("place", prev) and not prev.isupper() and not ("\n" in doc.text[doc.ends[before_i]:match.start] and
+                                      DATELINE_AFTER_RE.match(doc.text, match.tail_end)):
+        return False  # (a name on the line before is a byline: "Jim Adams\nWASHINGTON 1996-08-31")
     nxt = doc.words[after_i] if after_i < len(doc.words) else ""
     if nxt[:1].isupper() and nxt.isalpha() and not doc.sentence_start[after_i] and not kb.lookup("place", nxt) \
             and match.tail_end == match.end:
