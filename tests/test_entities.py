@@ -401,3 +401,13 @@ def test_a_byline_does_not_run_into_the_dateline():
     # a name wrapped across lines is still one name, and no place
     ents = extract_entities("", "Ford said it is recalling its Ford Crown\nVictoria, Mercury Grand Marquis cars.")
     assert ents.places == ()
+
+
+@pytest.mark.parametrize("body, places", [
+    ("Glenn Somerville\nAKRON 1996-08-30\nSales rose.", ("Akron",)),  # a dateline, known or not
+    ("KING OF PRUSSIA, Pa., March 16 - The company said.", ("King of Prussia",)),
+    ("MCLEAN, Va., March 3 - Sales rose.", ("McLean",)),
+    ("Sales rose 5 pct.\nNOTE 1996-08-30 figures are provisional.", ()),  # not at the story's start
+])
+def test_the_dateline_is_a_place(body, places):
+    assert extract_entities("Sales rose", body).places[:1] == places

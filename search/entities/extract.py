@@ -227,9 +227,16 @@ def extract(title: str, body: str) -> Entities:
     if hiding:  # a place inside a company's or club's name is not a place of the story (see hides_place)
         pairs = [(m, t) for m, t in pairs if t.kind != "place" or not any(
             s <= m.start and m.end <= e for s, e in hiding)]
+    dateline = places.dateline_place(text)
+    if dateline and any(m.start < dateline[1] and dateline[0] < m.tail_end for m, _ in pairs):
+        dateline = None  # the gazetteer knows it (or it is a team, an organisation)
+    if dateline and any(s < dateline[1] and dateline[0] < e for s, _, surface in team_orgs
+                        for e in (s + len(surface),)):
+        dateline = None
     blocked = _merged_spans([(m.start, m.end) for m, _ in pairs] + [(o.start, o.end) for o in named] +
                             [(s, e) for s, e, _, _ in declined] +
-                            [(s, s + len(surface)) for s, _, surface in team_orgs])
+                            [(s, s + len(surface)) for s, _, surface in team_orgs] +
+                            ([dateline[:2]] if dateline else []))
     people = find_people(recased_doc, blocked, runs)
     if sports:
         team_orgs += _named_teams(recased_doc, runs, blocked, people)
@@ -237,6 +244,8 @@ def extract(title: str, body: str) -> Entities:
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
     mentions += [(o.start, "org", o.name, o.name) for o in named]
     mentions += [(s, "org", name, surface) for s, name, surface in team_orgs]
+    if dateline:
+        mentions.append((dateline[0], "place", dateline[2], text[dateline[0]:dateline[1]]))
     mentions += [(s, "system", name, surface) for s, _, name, surface in declined]
     mentions += [(p.start, "person", p.name, p.surface) for p in people]
     mentions.sort(key=lambda x: x[0])

@@ -93,3 +93,38 @@ def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]
         return True
     country = kb.country_of_place().get(name, "")
     return bool(country and country != name and country in countries_seen)
+
+
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'.-]+(?:[ \t][A-Z][A-Z'.-]+){0,3})(?:,[ \t]+[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?)?"
+    r"(?:[ \t]+\d{4}-\d\d-\d\d|[ \t]+\((?:Reuters|AP|AFP)\)|,[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}[ \t]+-)", re.M)
+_DATELINE_WINDOW = 400  # the title ends within this: the dateline opens the body (after a byline at most)
+
+
+def dateline_place(text: str) -> tuple[int, int, str] | None:
+    """The place of the story's dateline, whether the gazetteer knows it or not: a line that
+    opens with a name in capitals and a date or the agency ("AKRON 1996-08-30", "JYVASKYLA,
+    Finland, Aug 30 -", "DEARBORN, MICH., March 16 -"): (start, end, name as a place is written)."""
+    start = text.find("\n\n", 0, _DATELINE_WINDOW) + 2 if text.find("\n\n", 0, _DATELINE_WINDOW) >= 0 else 0
+    second = text.find("\n", start)  # the body's first line, or its second after a byline
+    end = text.find("\n", second + 1) if second >= 0 else len(text)
+    m = _DATELINE_RE.search(text, start, end if end >= 0 else len(text))
+    if m is None:
+        return None
+    s, e = m.span("place")
+    byline = text[start:s].strip()
+    if byline and (len(byline) > 60 or byline[-1:] in ".!?:"):
+        return None  # a sentence before it: not the story's dateline
+    return s, e, " ".join(_place_word(w, k) for k, w in enumerate(m.group("place").split()))
+
+
+def _place_word(word: str, position: int) -> str:
+    """One word of a shouted place name as places are written: "KING OF PRUSSIA" -> King of
+    Prussia, "MCLEAN" -> McLean, "WINSTON-SALEM" -> Winston-Salem."""
+    low = word.lower()
+    if position and low in ("of", "on", "upon", "de", "la", "le", "du", "der", "am", "an"):
+        return low
+    out = "-".join(p[:1].upper() + p[1:] for p in low.split("-"))
+    if out.startswith("Mc") and len(out) > 3:
+        out = "Mc" + out[2].upper() + out[3:]
+    return out
