@@ -411,3 +411,14 @@ def test_a_byline_does_not_run_into_the_dateline():
 ])
 def test_the_dateline_is_a_place(body, places):
     assert extract_entities("Sales rose", body).places[:1] == places
+
+
+def test_venues_are_places_not_people():
+    ents = extract_entities("Rugby", "South Africa beat New Zealand at Ellis Park on Saturday. "
+                                     "Trent Bridge will host the test, Simon Jones said.")
+    assert "Ellis Park" in ents.places and "Trent Bridge" in ents.places
+    assert ents.persons == ("Simon Jones",)
+    # in sports news, a centre or a course is a venue too; elsewhere not by that word alone
+    assert "National Tennis Centre" in extract_entities("Tennis", "Sampras won the match and the league "
+                                                        "title at the National Tennis Centre.").places
+    assert extract_entities("", "The Carter Centre said the vote was fair.").places == ()

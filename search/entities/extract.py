@@ -161,6 +161,12 @@ def _named_teams(doc: Doc, runs: list[tuple[int, int]], blocked: list[tuple[int,
     return out
 
 
+def _overlaps_any(span: tuple[int, int, str], pairs: list[tuple[Match, Target]], named: list) -> bool:
+    """Does a span overlap a gazetteer hit or an organisation named by its form?"""
+    s, e = span[0], span[1]
+    return any(m.start < e and s < m.tail_end for m, _ in pairs) or any(o.start < e and s < o.end for o in named)
+
+
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     """Does [s, e) overlap one of the sorted, disjoint ``spans``?"""
     i = bisect.bisect_left(spans, (e, e)) - 1
@@ -227,6 +233,7 @@ def extract(title: str, body: str) -> Entities:
     if hiding:  # a place inside a company's or club's name is not a place of the story (see hides_place)
         pairs = [(m, t) for m, t in pairs if t.kind != "place" or not any(
             s <= m.start and m.end <= e for s, e in hiding)]
+    venues = [v for v in places.find_venues(recased_doc, runs, sports) if not _overlaps_any(v, pairs, named)]
     dateline = places.dateline_place(text)
     if dateline and any(m.start < dateline[1] and dateline[0] < m.tail_end for m, _ in pairs):
         dateline = None  # the gazetteer knows it (or it is a team, an organisation)
@@ -236,7 +243,7 @@ def extract(title: str, body: str) -> Entities:
     blocked = _merged_spans([(m.start, m.end) for m, _ in pairs] + [(o.start, o.end) for o in named] +
                             [(s, e) for s, e, _, _ in declined] +
                             [(s, s + len(surface)) for s, _, surface in team_orgs] +
-                            ([dateline[:2]] if dateline else []))
+                            ([dateline[:2]] if dateline else []) + [(s, e) for s, e, _ in venues])
     people = find_people(recased_doc, blocked, runs)
     if sports:
         team_orgs += _named_teams(recased_doc, runs, blocked, people)
@@ -244,6 +251,7 @@ def extract(title: str, body: str) -> Entities:
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
     mentions += [(o.start, "org", o.name, o.name) for o in named]
     mentions += [(s, "org", name, surface) for s, name, surface in team_orgs]
+    mentions += [(s, "place", name, name) for s, _, name in venues]
     if dateline:
         mentions.append((dateline[0], "place", dateline[2], text[dateline[0]:dateline[1]]))
     mentions += [(s, "system", name, surface) for s, _, name, surface in declined]

@@ -125,6 +125,37 @@ def _place_word(word: str, position: int) -> str:
     if position and low in ("of", "on", "upon", "de", "la", "le", "du", "der", "am", "an"):
         return low
     out = "-".join(p[:1].upper() + p[1:] for p in low.split("-"))
+    if len(out) > 3 and out[1] == "'":
+        out = out[:2] + out[2].upper() + out[3:]  # "D'ALENE" -> D'Alene, "O'HARE" -> O'Hare
     if out.startswith("Mc") and len(out) > 3:
         out = "Mc" + out[2].upper() + out[3:]
+    return out
+
+
+# Nouns that end the name of a venue ("Ellis Park", "Trent Bridge", "Yankee Stadium"); the
+# second set only in sports news ("National Tennis Centre", "Firestone Golf Course"), where
+# they rarely end the name of a firm.
+VENUE_HEADS = frozenset({"stadium", "arena", "park", "bridge", "oval", "velodrome", "speedway", "raceway",
+                         "racecourse", "stadion", "estadio"})
+SPORTS_VENUE_HEADS = frozenset({"ground", "course", "centre", "center", "circuit", "garden", "club", "links",
+                                "hall", "dome"})
+_VENUE_DROP = frozenset({"the", "at", "in", "a", "an"})
+
+
+def find_venues(doc: Doc, runs: list[tuple[int, int]], sports: bool) -> list[tuple[int, int, str]]:
+    """Venues the gazetteer lacks, named by their form: two or more capitalised words ending in
+    a venue noun (``Ellis Park``, ``Brown Deer Park Golf Course``): (start, end, name). They are
+    places, and no person ("Trent Bridge" starts with a given name)."""
+    out = []
+    lowers = doc.lowers
+    for first, last in runs:
+        head = lowers[last]
+        if head not in VENUE_HEADS and not (sports and head in SPORTS_VENUE_HEADS):
+            continue
+        while first < last and lowers[first] in _VENUE_DROP:
+            first += 1
+        if first == last or not doc.words[first][:1].isupper():
+            continue
+        s, e = doc.starts[first], doc.ends[last]
+        out.append((s, e, " ".join(doc.text[s:e].split())))
     return out
