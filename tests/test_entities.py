@@ -422,3 +422,8 @@ def test_venues_are_places_not_people():
     assert "National Tennis Centre" in extract_entities("Tennis", "Sampras won the match and the league "
                                                         "title at the National Tennis Centre.").places
     assert extract_entities("", "The Carter Centre said the vote was fair.").places == ()
+
+
+def test_a_newsroom_is_an_organisation():
+    ents = extract_entities("Markets", "Shares fell.\n-- London Newsroom +44 171 542 7658")
+    assert ents.orgs == ("London Newsroom",) and ents.places == ()
