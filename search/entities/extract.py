@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from . import orgs, places, systems
+import bisect
+
+from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
-from .people import capitalised_runs, find_people, recase_shouted
+from .people import capitalised_runs, find_people, non_name_words, recase_shouted
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -25,16 +27,18 @@ class _LazyDoc:
         return self.parsed
 
 
-def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> list[tuple[Match, Target]]:
-    """The (match, target) pairs that survive the context rules, before overlap resolution."""
+def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str,
+                      team_spans: list[tuple[int, int, bool]]) -> list[tuple[Match, Target]]:
+    """The (match, target) pairs that survive the context rules, before overlap resolution.
+    ``team_spans`` (in, out) are the names on score lines; places between scores ("DETROIT 4
+    Kansas City 1") are added to them."""
     text = words.text
     countries_seen: set[str] = set()
     system_sentences: set[int] = set()
     country_of = places.kb.country_of_place()
-    teams: list[tuple[int, int]] = []  # places named as teams in results ("Kansas City 1"): not "Kansas"
     for m in matches:
         if any(t.kind == "place" for t in m.targets) and places.team_in_results(text, m):
-            teams.append((m.start, m.tail_end))
+            team_spans.append((m.start, m.tail_end, False))
         for t in m.targets:
             if t.ambiguous:
                 continue
@@ -61,9 +65,11 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> lis
             if t.demonym and text[m.tail_end:m.tail_end + 4].lower() in ("-era", "-sty"):
                 continue  # "Soviet-era" is a period, not a place
             if t.kind == "place" and (" " not in m.surface and places.part_of_longer_name(
-                    text, m, places.kb.by_name("place")[t.name].category) or teams and _inside(m, teams)
-                                       or places.names_an_event(text, m)):
+                    text, m, places.kb.by_name("place")[t.name].category) or places.names_an_event(text, m)):
                 continue
+            if team_spans and t.kind == "place" and _inside(m, [(s, e) for s, e, _ in team_spans]):
+                out.append((m, t))  # a team: made an organisation by _teams_of
+                break
             if t.ambiguous:
                 doc = words()
                 if t.kind == "system":
@@ -82,6 +88,100 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str) -> lis
 
 def _inside(m: Match, spans: list[tuple[int, int]]) -> bool:
     return any(s <= m.start and m.end <= e for s, e in spans)
+
+
+def _teams_of(text: str, recased: str, sports: bool, pairs: list[tuple[Match, Target]],
+              lines: list[tuple[int, int, bool]]) -> tuple[list[tuple[Match, Target]], list[tuple[int, str, str]]]:
+    """Places named as sports teams, out of the places and in as organisations (see ``teams``):
+    the pairs left, and the teams as (start, name, surface). ``lines`` are the names on score
+    and standings lines (``teams.score_line_teams``); those that are no place come too
+    ("Haitai 5 Lotte 3")."""
+    category = places.kb.by_name("place")
+    spans = [(s, e) for s, e, _ in lines]
+    if not sports:  # only places in tables of figures ("CINCINNATI  1 OVR MAY"): neither place nor team
+        return ([(m, t) for m, t in pairs if t.kind != "place" or not _inside(m, spans) or not teams.may_name_team(
+            t.name, category[t.name].category)] if spans else pairs), []
+    names: set[str] = set()  # places that name a team in this story
+    line_orgs: list[tuple[int, str, str]] = []
+    placed = [(m.start, m.tail_end) for m, _ in pairs]
+    for s, e, any_name in lines:
+        surface = text[s:e]
+        named = [p for p in places.kb.lookup("place", surface) if teams.may_name_team(p, category[p].category)]
+        names.update(named)
+        if (named or any_name) and not any(ps < e and s < pe for ps, pe in placed):
+            if any_name or len(named) == 1:
+                line_orgs.append((s, _team_name(recased[s:e], named[0] if named else ""), surface))
+    for m, t in pairs:
+        if t.kind == "place" and teams.may_name_team(t.name, category[t.name].category) and (
+                spans and _inside(m, spans) or teams.team_cue(text, m.start, m.tail_end, place=True)):
+            names.add(t.name)
+    if not names:
+        return pairs, line_orgs
+    kept: list[tuple[Match, Target]] = []
+    out: list[tuple[int, str, str]] = []
+    for m, t in pairs:
+        if t.kind == "place" and t.name in names and not teams.place_cue(text, m.start, m.tail_end):
+            out.append((m.start, _team_name(recased[m.start:m.end], t.name), m.surface))
+        else:
+            kept.append((m, t))
+    return kept, out + line_orgs
+
+
+def _named_teams(doc: Doc, runs: list[tuple[int, int]], blocked: list[tuple[int, int]],
+                 people: list) -> list[tuple[int, str, str]]:
+    """In a sports story, a name that is no place, organisation or person of the story, next to
+    a word only a team fits ("Leicestershire beat Somerset", "against Everton", "Celtic
+    captain"): a team. One word, or words ending in a town ("Sparta Prague"): two words are more
+    often a player ("beat Luc Nilis"). Not a word the article also writes in lower case
+    ("Goalless", "Home"), a nationality, an event ("Davis Cup"), nor a name any person of the
+    story carries (left to the people)."""
+    out: list[tuple[int, str, str]] = []
+    person_words: set[str] | None = None
+    non_name = non_name_words()
+    for first, last in runs:
+        if last - first > 2:
+            continue
+        s, e = doc.starts[first], doc.ends[last]
+        if not teams.team_cue(doc.text, s, e) or _overlaps(s, e, blocked):
+            continue
+        words = doc.lowers[first:last + 1]
+        if not words[-1].isalpha() or words[0] in non_name or words[-1] in teams.EVENT_WORDS or \
+                last > first and not places.kb.lookup("place", words[-1]):
+            continue
+        if doc.lowercase_words is None:
+            doc.lowercase_words = set(filter(str.islower, doc.words))
+        if words[0] in doc.lowercase_words:
+            continue
+        if person_words is None:
+            person_words = {w.lower() for p in people for w in p.name.split() + p.surface.split()}
+        if person_words.intersection(words):
+            continue
+        surface = doc.text[s:e]
+        out.append((s, _team_name(surface, ""), surface))
+    return out
+
+
+def _overlaps_any(span: tuple[int, int, str], pairs: list[tuple[Match, Target]], named: list) -> bool:
+    """Does a span overlap a gazetteer hit or an organisation named by its form?"""
+    s, e = span[0], span[1]
+    return any(m.start < e and s < m.tail_end for m, _ in pairs) or any(o.start < e and s < o.end for o in named)
+
+
+def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
+    """Does [s, e) overlap one of the sorted, disjoint ``spans``?"""
+    i = bisect.bisect_left(spans, (e, e)) - 1
+    return i >= 0 and spans[i][1] > s
+
+
+def _team_name(surface: str, place: str) -> str:
+    """A team's name as the story writes it, recased when shouted; the place's spelling when
+    the two differ only in case or dots ("ST LOUIS" -> St. Louis)."""
+    name = " ".join(surface.split())
+    if name.isupper() or name.islower():
+        name = " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
+    if place and place.replace(".", "").lower() == name.replace(".", "").lower():
+        return place
+    return name
 
 
 def _leftmost_longest(pairs: list[tuple[Match, Target]]) -> list[tuple[Match, Target]]:
@@ -108,9 +208,12 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
     folded = fold_text(text)
-    matches = find(text, folded)
+    cues: list[str] = []
+    matches = find(text, folded, cues)
+    sports = teams.sports_story(cues, len(text))
     words = _LazyDoc(text)
-    pairs = _leftmost_longest(_accepted_targets(words, matches, folded))
+    team_spans = teams.score_line_teams(text) if sports else []
+    pairs = _leftmost_longest(_accepted_targets(words, matches, folded, team_spans))
     declined = []
     if not text.isascii() and systems.military_story(folded):  # translated war news
         declined = systems.declined_names(words(), [(m.start, m.tail_end) for m, _ in pairs])
@@ -123,17 +226,34 @@ def extract(title: str, body: str) -> Entities:
     else:
         recased_doc = parse(recased)
     runs = capitalised_runs(recased_doc)
+    pairs, team_orgs = _teams_of(text, recased, sports, pairs, team_spans)
     named = orgs.find_orgs(recased_doc, runs, [(m.start, m.tail_end) for m, t in pairs if t.kind == "org"],
                            [(m.start, m.tail_end) for m, t in pairs if t.kind == "place"])
-    if named:  # a place inside a company's or club's name is not a place of the story
+    hiding = [(o.start, o.of_start) for o in named if not o.state_body]
+    if hiding:  # a place inside a company's or club's name is not a place of the story (see hides_place)
         pairs = [(m, t) for m, t in pairs if t.kind != "place" or not any(
-            o.hides_place(m.start, m.end) for o in named)]
+            s <= m.start and m.end <= e for s, e in hiding)]
+    venues = [v for v in places.find_venues(recased_doc, runs, sports) if not _overlaps_any(v, pairs, named)]
+    dateline = places.dateline_place(text)
+    if dateline and any(m.start < dateline[1] and dateline[0] < m.tail_end for m, _ in pairs):
+        dateline = None  # the gazetteer knows it (or it is a team, an organisation)
+    if dateline and any(s < dateline[1] and dateline[0] < e for s, _, surface in team_orgs
+                        for e in (s + len(surface),)):
+        dateline = None
     blocked = _merged_spans([(m.start, m.end) for m, _ in pairs] + [(o.start, o.end) for o in named] +
-                            [(s, e) for s, e, _, _ in declined])
+                            [(s, e) for s, e, _, _ in declined] +
+                            [(s, s + len(surface)) for s, _, surface in team_orgs] +
+                            ([dateline[:2]] if dateline else []) + [(s, e) for s, e, _ in venues])
     people = find_people(recased_doc, blocked, runs)
+    if sports:
+        team_orgs += _named_teams(recased_doc, runs, blocked, people)
 
     mentions: list[tuple[int, str, str, str]] = [(m.start, t.kind, t.name, m.surface) for m, t in pairs]
     mentions += [(o.start, "org", o.name, o.name) for o in named]
+    mentions += [(s, "org", name, surface) for s, name, surface in team_orgs]
+    mentions += [(s, "place", name, name) for s, _, name in venues]
+    if dateline:
+        mentions.append((dateline[0], "place", dateline[2], text[dateline[0]:dateline[1]]))
     mentions += [(s, "system", name, surface) for s, _, name, surface in declined]
     mentions += [(p.start, "person", p.name, p.surface) for p in people]
     mentions.sort(key=lambda x: x[0])

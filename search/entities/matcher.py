@@ -25,6 +25,7 @@ import ahocorasick
 
 from . import kb
 from .demonyms import demonyms
+from .teams import SPORTS_WORDS
 from .text import letters_and_capitals
 
 _DATE_AFTER_RE = re.compile(r"\s+\d{4}-\d\d-\d\d\b")  # a dateline "LONDON 1996-08-30"
@@ -114,8 +115,8 @@ def automaton() -> ahocorasick.Automaton:
             form = adjective.title() if adjective.islower() else adjective
             table.setdefault(fold_text(form), []).append(Target("place", place, form, False, True))
     auto = ahocorasick.Automaton()
-    for folded, targets in table.items():
-        auto.add_word(folded, (len(folded), tuple(targets)))
+    for folded in table.keys() | SPORTS_WORDS:  # sports words: cues, reported apart (see find)
+        auto.add_word(folded, (len(folded), tuple(table.get(folded, ())), folded if folded in SPORTS_WORDS else None))
     auto.make_automaton()
     return auto
 
@@ -195,16 +196,17 @@ def _word_end(text: str, folded: str, end: int) -> int:
     return end
 
 
-def find(text: str, folded: str | None = None) -> list[Match]:
+def find(text: str, folded: str | None = None, cues: list[str] | None = None) -> list[Match]:
     """Every alias occurrence in ``text`` that passes the boundary and case checks.
 
-    Overlapping hits are all returned; callers choose among them.
+    Overlapping hits are all returned; callers choose among them. Cue words (``teams.SPORTS_WORDS``)
+    are not entities: each one found is appended to ``cues``.
     """
     if folded is None:
         folded = fold_text(text)
     out: list[Match] = []
     n = len(text)
-    for end_index, (length, targets) in automaton().iter(folded):
+    for end_index, (length, targets, cue) in automaton().iter(folded):
         start = end_index - length + 1
         end = end_index + 1
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "<"):
@@ -220,6 +222,8 @@ def find(text: str, folded: str | None = None) -> list[Match]:
         surface = text[start:end]
         caps = None
         kept: list[Target] = []
+        if cue is not None and cues is not None:
+            cues.append(cue)
         for target in targets:
             if kept and any(t.kind == target.kind and t.name == target.name for t in kept):
                 continue

@@ -50,7 +50,7 @@ parliament senate congress rovers wanderers athletic albion hotspur rangers unit
 oyj kk bhd tbk securities insurance petroleum telecom systems technologies electronics pharmaceuticals
 foods brewery breweries mining steel chemicals partners capital investments trust bancorp bros brothers
 cooperative coalition alliance society service services police media ratings studios pictures records
-entertainment labs software networks solutions logistics energy
+entertainment labs software networks solutions logistics energy newsroom
 """.split())
 # Nouns that take "of" and a name: "Ministry of Defence", "Bank of Japan", "University of Texas".
 OF_HEADS = frozenset("""

@@ -39,7 +39,7 @@ from .demonyms import demonym_words
 from .lexicon import COMMON_WORDS, census_given_names, common_surnames
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
                     people_by_surname, people_index)
-from .text import Doc, letters_and_capitals_by_line
+from .text import DATELINE_AFTER_RE, Doc, letters_and_capitals_by_line
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
 _WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
@@ -309,6 +309,12 @@ def _non_name_keys() -> frozenset[str]:
     return NON_NAME_WORDS | stop_words() | demonym_words() | frozenset(d + "s" for d in demonym_words())
 
 
+def non_name_words() -> frozenset[str]:
+    """Lower-case words that are never a name on their own: weekdays, months, function words,
+    nationalities (also used by ``extract`` for teams)."""
+    return _non_name_keys()
+
+
 @lru_cache(maxsize=1)
 def _leading_drop_words() -> frozenset[str]:
     """Words stripped from the front of a run whatever their position: titles, nationalities
@@ -343,8 +349,10 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
         here = sentence[i]
         while j < n:
             w = words[j]
-            if j > i and j + 1 < n and words[j + 1] == ":" and "\n" in doc.text[doc.ends[j - 1]:doc.starts[j]]:
-                break  # a name does not run into the label of the next line ("Victoria\nDeaths: 11")
+            if j > i and "\n" in doc.text[doc.ends[j - 1]:doc.starts[j]] and (
+                    j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(doc.text, doc.ends[j])):
+                break  # a name does not run into the label or the dateline of the next line
+                # ("Victoria\nDeaths: 11", "Glenn Somerville\nWASHINGTON 1996-08-30")
             if flags[j] == _NAME_WORD:
                 last = j
                 j += 1

@@ -16,7 +16,7 @@ import re
 
 from . import kb
 from .matcher import Match, in_caps_context
-from .text import Doc
+from .text import DATELINE_AFTER_RE, Doc
 
 PREPOSITIONS = frozenset("""
 in to from near of at into across outside inside around via toward towards between visit visited visiting
@@ -75,8 +75,9 @@ def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]
     if before in TITLES:
         return False
     if prev[:1].isupper() and prev.isalpha() and not doc.sentence_start[before_i] and \
-            not kb.lookup("place", prev) and not prev.isupper():
-        return False
+            not kb.lookup("place", prev) and not prev.isupper() and not ("\n" in doc.text[doc.ends[before_i]:match.start] and
+                                      DATELINE_AFTER_RE.match(doc.text, match.tail_end)):
+        return False  # (a name on the line before is a byline: "Jim Adams\nWASHINGTON 1996-08-31")
     nxt = doc.words[after_i] if after_i < len(doc.words) else ""
     if nxt[:1].isupper() and nxt.isalpha() and not doc.sentence_start[after_i] and not kb.lookup("place", nxt) \
             and match.tail_end == match.end:
@@ -92,3 +93,69 @@ def accept_ambiguous(doc: Doc, match: Match, name: str, countries_seen: set[str]
         return True
     country = kb.country_of_place().get(name, "")
     return bool(country and country != name and country in countries_seen)
+
+
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'.-]+(?:[ \t][A-Z][A-Z'.-]+){0,3})(?:,[ \t]+[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?)?"
+    r"(?:[ \t]+\d{4}-\d\d-\d\d|[ \t]+\((?:Reuters|AP|AFP)\)|,[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}[ \t]+-)", re.M)
+_DATELINE_WINDOW = 400  # the title ends within this: the dateline opens the body (after a byline at most)
+
+
+def dateline_place(text: str) -> tuple[int, int, str] | None:
+    """The place of the story's dateline, whether the gazetteer knows it or not: a line that
+    opens with a name in capitals and a date or the agency ("AKRON 1996-08-30", "JYVASKYLA,
+    Finland, Aug 30 -", "DEARBORN, MICH., March 16 -"): (start, end, name as a place is written)."""
+    start = text.find("\n\n", 0, _DATELINE_WINDOW) + 2 if text.find("\n\n", 0, _DATELINE_WINDOW) >= 0 else 0
+    second = text.find("\n", start)  # the body's first line, or its second after a byline
+    end = text.find("\n", second + 1) if second >= 0 else len(text)
+    m = _DATELINE_RE.search(text, start, end if end >= 0 else len(text))
+    if m is None:
+        return None
+    s, e = m.span("place")
+    byline = text[start:s].strip()
+    if byline and (len(byline) > 60 or byline[-1:] in ".!?:"):
+        return None  # a sentence before it: not the story's dateline
+    return s, e, " ".join(_place_word(w, k) for k, w in enumerate(m.group("place").split()))
+
+
+def _place_word(word: str, position: int) -> str:
+    """One word of a shouted place name as places are written: "KING OF PRUSSIA" -> King of
+    Prussia, "MCLEAN" -> McLean, "WINSTON-SALEM" -> Winston-Salem."""
+    low = word.lower()
+    if position and low in ("of", "on", "upon", "de", "la", "le", "du", "der", "am", "an"):
+        return low
+    out = "-".join(p[:1].upper() + p[1:] for p in low.split("-"))
+    if len(out) > 3 and out[1] == "'":
+        out = out[:2] + out[2].upper() + out[3:]  # "D'ALENE" -> D'Alene, "O'HARE" -> O'Hare
+    if out.startswith("Mc") and len(out) > 3:
+        out = "Mc" + out[2].upper() + out[3:]
+    return out
+
+
+# Nouns that end the name of a venue ("Ellis Park", "Trent Bridge", "Yankee Stadium"); the
+# second set only in sports news ("National Tennis Centre", "Firestone Golf Course"), where
+# they rarely end the name of a firm.
+VENUE_HEADS = frozenset({"stadium", "arena", "park", "bridge", "oval", "velodrome", "speedway", "raceway",
+                         "racecourse", "stadion", "estadio"})
+SPORTS_VENUE_HEADS = frozenset({"ground", "course", "centre", "center", "circuit", "garden", "club", "links",
+                                "hall", "dome"})
+_VENUE_DROP = frozenset({"the", "at", "in", "a", "an"})
+
+
+def find_venues(doc: Doc, runs: list[tuple[int, int]], sports: bool) -> list[tuple[int, int, str]]:
+    """Venues the gazetteer lacks, named by their form: two or more capitalised words ending in
+    a venue noun (``Ellis Park``, ``Brown Deer Park Golf Course``): (start, end, name). They are
+    places, and no person ("Trent Bridge" starts with a given name)."""
+    out = []
+    lowers = doc.lowers
+    for first, last in runs:
+        head = lowers[last]
+        if head not in VENUE_HEADS and not (sports and head in SPORTS_VENUE_HEADS):
+            continue
+        while first < last and lowers[first] in _VENUE_DROP:
+            first += 1
+        if first == last or not doc.words[first][:1].isupper():
+            continue
+        s, e = doc.starts[first], doc.ends[last]
+        out.append((s, e, " ".join(doc.text[s:e].split())))
+    return out

@@ -26,6 +26,8 @@ _PARAGRAPH_RE = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
 _SENTENCE_END_RE = re.compile(r"[.!?]")
 _GLUED_READ_MORE_RE = re.compile(r"Read(?= more)")
 _MATCH_START = re.Match.start
+# What follows the place of a dateline: "WASHINGTON 1996-08-30", "LONDON (Reuters)", "PARIS, Aug 30".
+DATELINE_AFTER_RE = re.compile(r"[ \t]*(?:\d{4}-\d\d-\d\d|\((?:Reuters|AP|AFP)\)|,[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}\b)")
 ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "gov",
                            "sen", "rep", "st", "no", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
                            "jr", "sr", "inc", "corp", "co", "ltd", "vs", "prof", "u.s", "u.k", "u.n"})
