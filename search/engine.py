@@ -203,11 +203,8 @@ class SearchEngine:
         parsed = self._parse_bounded(snap, request.text, strict, budget)
         facets = snap.facets
         scorer = self._scorer(snap, self.ranking, budget)
-        base, matches = self._matching(snap, scorer, parsed, request, budget)
         as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
-        if parsed.fallback is not None and base is not None and not base.any():
-            parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
-                                                           base, matches)
+        parsed, base, matches = self._answered(snap, scorer, parsed, request, budget)
         if matches is not None and matches.complete == 0 and matches.mask.any():
             parsed = replace(parsed, warnings=parsed.warnings + (
                 "no article has every word of the query; showing articles that match some of them",))
@@ -299,6 +296,17 @@ class SearchEngine:
             base = (facets.live_mask & keep) if base is None else base & keep
         return base, matches
 
+    def _answered(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
+                  request: SearchRequest, budget: Budget = UNLIMITED
+                  ) -> tuple[ParsedQuery, np.ndarray | None, Matches | None]:
+        """What the query matches as ``search`` answers it: as written, or, when that finds
+        nothing, as a sentence (``_sentence_instead``). Export and trends read it so too,
+        so that they hold the articles the search showed."""
+        base, matches = self._matching(snap, scorer, parsed, request, budget)
+        if parsed.fallback is not None and base is not None and not base.any():
+            return self._sentence_instead(snap, scorer, parsed, request, base, matches)
+        return parsed, base, matches
+
     def _sentence_instead(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
                           request: SearchRequest, base: np.ndarray, matches: Matches | None):
         """A query read as boolean (or with every word required) that finds nothing, while
@@ -364,6 +372,8 @@ class SearchEngine:
             body = fields.get("body", "")
             passages = best_passages(body, wanted, request.highlights) if wanted else ()
             hit = _hit(fields, score, passages or lead_passage(body))
+            if matches is not None and matches.words:
+                hit = dataclasses.replace(hit, missing=matches.missing(docnum))
             if wanted and hit.title:
                 hit = dataclasses.replace(hit, title_matches=tuple(match_spans(hit.title, wanted)))
             hits.append(hit)
@@ -477,7 +487,7 @@ class SearchEngine:
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
         parsed = self._parse_bounded(snap, request.text, False, UNLIMITED)
-        base, _ = self._matching(snap, self._scorer(snap), parsed, request)
+        _, base, _ = self._answered(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
         docnums = np.flatnonzero(_intersect(base, allowed, facets.live_mask)).tolist()
@@ -562,7 +572,7 @@ class SearchEngine:
         snap = self._snapshot()
         facets = snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
-        base, _ = self._matching(snap, self._scorer(snap), parsed, request)
+        _, base, _ = self._answered(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
         return _intersect(base, allowed, facets.live_mask)

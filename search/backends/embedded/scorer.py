@@ -69,6 +69,12 @@ class Matches:
     scores: np.ndarray
     #: For an :class:`AllFirst` query: how many articles match every word (else None).
     complete: int | None = None
+    #: For an :class:`AllFirst` query: each word as typed, with where it matches.
+    words: tuple[tuple[str, np.ndarray], ...] = ()
+
+    def missing(self, docnum: int) -> tuple[str, ...]:
+        """The words of a relaxed query that ``docnum`` does not match (a partial match)."""
+        return tuple(word for word, where in self.words if not where[docnum])
 
     def top(self, limit: int, allowed: np.ndarray | None = None) -> Ranked:
         """The best ``limit`` (within the ``allowed`` mask if given), ties broken by docnum
@@ -92,6 +98,7 @@ class _Dense:
     terms: np.ndarray  # int32 per docnum: how many leaf terms match there
     present: int  # leaf terms of this sub-query that occur in the index
     every: np.ndarray | None = None  # an AllFirst at the root: where every word matches
+    words: tuple[tuple[str, np.ndarray], ...] = ()  # and where each of its words does
 
 
 class Scorer:
@@ -114,7 +121,7 @@ class Scorer:
         result = self._dense(self.evaluate(q))
         live = self.impacts.live
         complete = None if result.every is None else int(np.count_nonzero(result.every & live))
-        return Matches(result.matched & live, result.scores, complete)
+        return Matches(result.matched & live, result.scores, complete, result.words)
 
     def window_scores(self, terms: list[wq.Term], docnums: np.ndarray) -> np.ndarray:
         """The summed scores of ``terms`` at the sorted ``docnums``, each as Whoosh would
@@ -220,8 +227,10 @@ class Scorer:
         out = self._empty()
         every = None
         missing = False  # a word no article has: then no article has every word
+        where = []
         for sub in q.subqueries:
             found = self._dense(self.evaluate(sub))
+            where.append(found.matched)
             missing = missing or not found.present
             out.matched |= found.matched
             out.scores += found.scores
@@ -238,6 +247,9 @@ class Scorer:
             lift = float(out.scores[partial].max()) if partial.any() else 0.0
             out.scores = np.where(every, out.scores + lift, out.scores)
         out.every = every if every is not None and not missing else np.zeros(self.size, bool)
+        words = getattr(q, "words", ())
+        if len(words) == len(where):
+            out.words = tuple(zip(words, where))
         return out
 
     def _and(self, q: wq.And) -> _Dense:
