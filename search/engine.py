@@ -191,7 +191,7 @@ class SearchEngine:
         facets = snap.facets
         counts = snap.source.vocabulary().counts
         find = query_entities.finder(facets, lambda w: counts.get(fold_accents(w).lower(), 0),
-                                     self.ranking.k1)
+                                     self.ranking.k1, self.ranking)
         return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
                            ranking=self.ranking, entities=find)
 

@@ -20,7 +20,6 @@ anywhere in the index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import log
 from typing import Callable
 
 import numpy as np
@@ -39,13 +38,8 @@ FacetDocs = Callable[[str, str], "np.ndarray | None"]
 
 
 def idf(ranking: Ranking, doc_count: int, doc_frequency: int) -> float:
-    """The inverse document frequency ``ranking.idf`` names. "bm25" is Robertson-Sparck
-    Jones's, as in Lucene and bm25s: a word in half the articles weighs about a tenth of
-    a rare one. "whoosh" (Whoosh's ``log(N / (df + 1)) + 1``) gives it a fifth, and a long
-    query has many such words, which then outweigh the few that carry its topic."""
-    if ranking.idf == "bm25":
-        return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
-    return log(doc_count / (doc_frequency + 1)) + 1
+    """The inverse document frequency ``ranking.idf`` names (``Ranking.term_idf``)."""
+    return ranking.term_idf(doc_count, doc_frequency)
 
 
 class RankingBM25F(scoring.BM25F):
