@@ -5,8 +5,8 @@ the benchmark run).
 
 Builds (or reuses, in ``--workdir``) the product's index of each collection (``bench.ir``),
 then for each ``Ranking`` reads and scores every query as ``SearchEngine.search`` does (the
-same parse, the sentence fallback of a query that finds nothing, the scorer and feedback),
-without facets, highlights or paging, so one setting costs seconds instead of minutes.
+same parse with the query's entities, the sentence fallback of a query that finds nothing,
+one article per story, the scorer and feedback), without facets, highlights or paging, so one setting costs seconds instead of minutes.
 Prints MAP and nDCG@10 per collection and their mean; a setting is worth keeping only if it
 raises the mean and lowers no collection's MAP by more than 0.005. ``python -m bench.ir``
 then confirms the chosen defaults end to end.
@@ -25,34 +25,44 @@ from . import collections as colls
 from .metrics import evaluate
 
 
-def run_config(ix, ranking, queries, depth=1000):
-    """Ranked ids per query, read and scored exactly as the engine does with ``ranking``."""
-    from search.backends.embedded.feedback import top_documents
-    from search.backends.embedded.impacts import load
-    from search.backends.embedded.scorer import RankingBM25F, Scorer
-    from search.query import parse_query
+def run_config(index_dir, ranking, queries, depth=1000):
+    """Ranked ids per query, read and scored exactly as ``SearchEngine.search`` does with
+    ``ranking``: its parse (entities in the query, bounded prefixes), the sentence fallback
+    of a query that finds nothing, one article per story, the scorer and feedback."""
+    import numpy as np
 
+    from search.backends.embedded.feedback import top_documents
+    from search.budget import UNLIMITED
+    from search.engine import SearchEngine
+    from search.models import SearchRequest
+
+    engine = SearchEngine(index_dir, ranking)
+    snap = engine._snapshot()
+    searcher, live = snap.searcher, snap.facets.live_mask
+    scorer = engine._scorer(snap, ranking)
+    stories = snap.source.stories(searcher.reader())
     run = {}
-    with ix.searcher(weighting=RankingBM25F(ranking)) as s:
-        scorer = Scorer(load(ix.storage.folder, s.reader()), s, ranking)
-        for qid, text in queries.items():
-            parsed = parse_query(text, ranking=ranking)
-            if parsed.query is None:
-                run[qid] = {}
-                continue
-            matches = scorer.match(parsed.query)
-            if parsed.fallback is not None and not matches.mask.any():
-                other = scorer.match(parsed.fallback.query)
-                if other.mask.any():
-                    parsed, matches = parsed.fallback, other
-            top = top_documents(s, parsed.query, parsed, limit=depth, ranking=ranking,
-                                scorer=scorer, matches=matches)
-            run[qid] = {s.stored_fields(d)["id"]: -(i + 1.0) for i, (_, d) in enumerate(top)}
+    for qid, text in queries.items():
+        request = SearchRequest(text=text)
+        parsed = engine._parse_bounded(snap, text, False, UNLIMITED)
+        if parsed.query is None:
+            run[qid] = {}
+            continue
+        parsed, base, matches = engine._answered(snap, scorer, parsed, request)
+        allowed = base & live if base is not None else live
+        if stories is not None:
+            allowed = stories.collapse(allowed)
+        if not np.any(allowed):
+            run[qid] = {}
+            continue
+        top = top_documents(searcher, parsed.query, parsed, limit=depth, allowed=allowed,
+                            ranking=ranking, scorer=scorer, matches=matches)
+        run[qid] = {searcher.stored_fields(d)["id"]: -(i + 1.0) for i, (_, d) in enumerate(top)}
+    engine.close()
     return run
 
 
 def main(argv=None):
-    from search.backends.embedded import storage
     from search.settings import RANKING
 
     from .ir import _workdir, index_ours
@@ -66,7 +76,7 @@ def main(argv=None):
     indexes = {}
     for name in names:
         c = colls.load(name)
-        indexes[name] = (c, storage.open_live(index_ours(c, _workdir(args.workdir, name))))
+        indexes[name] = (c, index_ours(c, _workdir(args.workdir, name)))
     grid = ast.literal_eval(args.grid)
     keys = list(grid)
     print("setting | " + " | ".join(names) + " | mean  (MAP / nDCG@10)")

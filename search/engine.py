@@ -191,7 +191,7 @@ class SearchEngine:
         facets = snap.facets
         counts = snap.source.vocabulary().counts
         find = query_entities.finder(facets, lambda w: counts.get(fold_accents(w).lower(), 0),
-                                     self.ranking.k1)
+                                     self.ranking.k1, self.ranking)
         return parse_query(text, lambda f, t: self._resolve(facets, f, t), strict=strict,
                            ranking=self.ranking, entities=find)
 
@@ -203,11 +203,8 @@ class SearchEngine:
         parsed = self._parse_bounded(snap, request.text, strict, budget)
         facets = snap.facets
         scorer = self._scorer(snap, self.ranking, budget)
-        base, matches = self._matching(snap, scorer, parsed, request, budget)
         as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
-        if parsed.fallback is not None and base is not None and not base.any():
-            parsed, base, matches = self._sentence_instead(snap, scorer, parsed, request,
-                                                           base, matches)
+        parsed, base, matches = self._answered(snap, scorer, parsed, request, budget)
         if matches is not None and matches.complete == 0 and matches.mask.any():
             parsed = replace(parsed, warnings=parsed.warnings + (
                 "no article has every word of the query; showing articles that match some of them",))
@@ -230,7 +227,7 @@ class SearchEngine:
         page = self._page(snap, scorer, final, total, request, parsed, matches, self.ranking)
         similar = (_similar(snap, [d for d, _ in page], stories, facets.live_mask)
                    if stories is not None else {})
-        hits = self._hits(snap, page, parsed, request, selected, similar)
+        hits = self._hits(snap, page, parsed, request, selected, similar, matches)
         suggestion = self._suggestion(snap, parsed.text, budget)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
@@ -303,6 +300,17 @@ class SearchEngine:
             base = (facets.live_mask & keep) if base is None else base & keep
         return base, matches
 
+    def _answered(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
+                  request: SearchRequest, budget: Budget = UNLIMITED
+                  ) -> tuple[ParsedQuery, np.ndarray | None, Matches | None]:
+        """What the query matches as ``search`` answers it: as written, or, when that finds
+        nothing, as a sentence (``_sentence_instead``). Export and trends read it so too,
+        so that they hold the articles the search showed."""
+        base, matches = self._matching(snap, scorer, parsed, request, budget)
+        if parsed.fallback is not None and base is not None and not base.any():
+            return self._sentence_instead(snap, scorer, parsed, request, base, matches)
+        return parsed, base, matches
+
     def _sentence_instead(self, snap: _Snapshot, scorer: Scorer | None, parsed: ParsedQuery,
                           request: SearchRequest, base: np.ndarray, matches: Matches | None):
         """A query read as boolean (or with every word required) that finds nothing, while
@@ -362,7 +370,8 @@ class SearchEngine:
     @staticmethod
     def _hits(snap: _Snapshot, page: list[tuple[int, float]], parsed: ParsedQuery,
               request: SearchRequest, filters: dict[str, list[str]] | None = None,
-              similar: dict[int, tuple[Hit, ...]] | None = None) -> list[Hit]:
+              similar: dict[int, tuple[Hit, ...]] | None = None,
+              matches: Matches | None = None) -> list[Hit]:
         if not page:
             return []
         searcher = snap.searcher
@@ -377,7 +386,8 @@ class SearchEngine:
             title = fields.get("title", "")
             hits.append(_hit(fields, score, passages or lead_passage(body),
                              title_matches=tuple(match_spans(title, wanted)) if wanted and title else (),
-                             similar=similar.get(docnum, ()) if similar else ()))
+                             similar=similar.get(docnum, ()) if similar else (),
+                             missing=matches.missing(docnum) if matches is not None and matches.words else ()))
         return hits
 
     @staticmethod
@@ -488,7 +498,7 @@ class SearchEngine:
         snap = self._snapshot()
         searcher, facets = snap.searcher, snap.facets
         parsed = self._parse_bounded(snap, request.text, False, UNLIMITED)
-        base, _ = self._matching(snap, self._scorer(snap), parsed, request)
+        _, base, _ = self._answered(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
         docnums = np.flatnonzero(_intersect(base, allowed, facets.live_mask)).tolist()
@@ -573,7 +583,7 @@ class SearchEngine:
         snap = self._snapshot()
         facets = snap.facets
         parsed = parse_query(request.text, lambda f, t: self._resolve(facets, f, t))
-        base, _ = self._matching(snap, self._scorer(snap), parsed, request)
+        _, base, _ = self._answered(snap, self._scorer(snap), parsed, request)
         allowed = [facets.mask_with(name, self._selection(facets, name, values))
                    for name, values in request.filters().items() if values]
         return _intersect(base, allowed, facets.live_mask)

@@ -86,6 +86,9 @@ class Hit:
     highlights: tuple[Highlight, ...] = ()
     similar: tuple["Hit", ...] = ()  # the same story from other files (collapsed)
     title_matches: tuple[tuple[int, int], ...] = ()  # [start, end) of matches in the title
+    #: Words of a relaxed short query this hit lacks: a partial match, ranked below every
+    #: article with all the words ("all words first, then the best partial matches").
+    missing: tuple[str, ...] = ()
 
     def title_segments(self) -> list[tuple[str, bool]]:
         """The title as ``[(text, is_match), ...]``, for renderers."""
@@ -100,7 +103,8 @@ class Hit:
                 "highlights": [h.to_dict() for h in self.highlights],
                 "similar": [{"id": h.id, "title": h.title, "date": h.date, "source": h.source,
                              "url": h.url} for h in self.similar],
-                "title_matches": [list(m) for m in self.title_matches]}
+                "title_matches": [list(m) for m in self.title_matches],
+                "missing": list(self.missing)}
 
 
 @dataclass(frozen=True)

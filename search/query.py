@@ -69,7 +69,13 @@ class AllFirst(query.Or):
     """Any of the words may match, but articles matching all of them rank first (graceful
     relaxation of a short keyword query). Each subquery is one word; scored as a coordinated
     OR, with every article that matches all words placed above every one that does not
-    (``scorer.py``). Whoosh itself treats it as the OR it is."""
+    (``scorer.py``). Whoosh itself treats it as the OR it is. ``words`` are the words as
+    typed, one per subquery, so that a partial match can say which of them it lacks."""
+
+    def __init__(self, subqueries, boost: float = 1.0, minmatch: int = 0, scale=None,
+                 words: tuple[str, ...] = ()):
+        super().__init__(subqueries, boost=boost, minmatch=minmatch, scale=scale)
+        self.words = tuple(words)
 
 
 def _date_bound(value: str, position: int, end: bool) -> str:
@@ -290,17 +296,19 @@ def _relaxed(text: str, ranking: Ranking, entities: "tuple[QueryEntity, ...]" = 
     query_entities finder found: its words or its facet); None when fewer than two words
     carry terms."""
     clauses: dict[tuple[str, ...], query.Query] = {}
+    words: list[str] = []
     for match in _PLAIN_WORD_RE.finditer(text):
         word = match.group()
         tokens = tuple(query_terms(word))
         if tokens and tokens not in clauses:
+            words.append(word)
             leaves = [_leaf(field, token, ranking) for token in tokens for field in TEXT_FIELDS]
             clauses[tokens] = query.Or(leaves) if len(leaves) > 1 else leaves[0]
             clauses[tokens] = query_entities.with_facet_clause(
                 clauses[tokens], match.start(), entities, boosts or {})
     if len(clauses) < 2:
         return None
-    return AllFirst(list(clauses.values()), scale=ranking.or_coordination)
+    return AllFirst(list(clauses.values()), scale=ranking.or_coordination, words=tuple(words))
 
 
 def _sentence_fallback(text: str, parsed: query.Query, ranking: Ranking) -> ParsedQuery | None:

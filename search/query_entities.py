@@ -28,7 +28,6 @@ import copy
 import re
 import weakref
 from dataclasses import dataclass
-from math import log
 from typing import Sequence
 
 from whoosh import query as wq
@@ -37,6 +36,7 @@ from .analysis import fold_accents, stop_words
 from .backends.embedded.facets import FacetTable, value_key
 from .entities import resolve as resolve_entity
 from .models import QueryEntity
+from .settings import RANKING, Ranking
 
 KINDS = ("system", "person", "org", "place")
 MAX_WORDS = 4  # the longest name tried: "Sergei Shoigu", "European Union", "Nord Stream 2"
@@ -169,11 +169,13 @@ def _preferred(entities: list[QueryEntity]) -> list[QueryEntity]:
     return exact or [max(entities, key=lambda e: e.count)]
 
 
-def entity_boost(entity: QueryEntity, doc_count: int, k1: float) -> float:
+def entity_boost(entity: QueryEntity, doc_count: int, k1: float,
+                 ranking: Ranking = RANKING) -> float:
     """The score of an article tagged with the entity: what BM25 gives a term as rare as
-    the entity occurring once in a field of average length (Whoosh's idf, as
-    ``tf (k1 + 1) / (tf + k1)`` is 1 there), times ``ENTITY_WEIGHT``."""
-    idf = log(max(doc_count, 1) / (entity.count + 1)) + 1
+    the entity occurring once in a field of average length (the ranking's idf, the one its
+    words are scored with, as ``tf (k1 + 1) / (tf + k1)`` is 1 there), times
+    ``ENTITY_WEIGHT``."""
+    idf = ranking.term_idf(max(doc_count, 1), min(entity.count, max(doc_count, 1)))
     return round(ENTITY_WEIGHT * max(idf, 0.0), 4)
 
 
@@ -201,12 +203,12 @@ def with_facets(text: str, entities: Sequence[QueryEntity]) -> str:
 
 
 
-def finder(facets: FacetTable, word_docs, k1: float):
+def finder(facets: FacetTable, word_docs, k1: float, ranking: Ranking = RANKING):
     """The ``entities`` argument of ``parse_query`` for one index generation: the entities
     a text names, and the boost of each facet clause (``kind:value``)."""
     def find(text: str) -> tuple[tuple[QueryEntity, ...], dict[str, float]]:
         found = find_entities(text, facets, word_docs)
-        boosts = {f"{e.kind}:{v}": entity_boost(e, facets.doc_count_all, k1)
+        boosts = {f"{e.kind}:{v}": entity_boost(e, facets.doc_count_all, k1, ranking)
                   for e in found for v in e.values}
         return found, boosts
     return find

@@ -52,6 +52,8 @@ def results_text(results: SearchResults, colour: bool, explain: bool = False) ->
                  if colour else hit.title)  # (a pipe gets the title as it is)
         lines.append(f"{rank:>3}. {title}")
         lines.append(f"     {hit.date or 'undated'} | {hit.source} | id {hit.id} | score {hit.score:.2f}")
+        if hit.missing:
+            lines.append(f"     partial match, missing: {', '.join(hit.missing)}")
         for h in hit.highlights:
             wrapped = textwrap.fill(highlight_text(h, False), width=96, initial_indent="     > ",
                                     subsequent_indent="       ")

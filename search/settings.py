@@ -7,6 +7,7 @@ not tuned per query or per collection.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import log
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,16 @@ class Ranking:
     feedback_terms: int = 10
     feedback_weight: float = 1.0
     feedback_window: int = 300
+
+    def term_idf(self, doc_count: int, doc_frequency: int) -> float:
+        """The inverse document frequency ``idf`` names. "bm25" is Robertson-Sparck Jones's,
+        as in Lucene and bm25s: a word in half the articles weighs about a tenth of a rare
+        one. "whoosh" (Whoosh's ``log(N / (df + 1)) + 1``) gives it a fifth, and a long
+        query has many such words, which then outweigh the few that carry its topic."""
+        if self.idf == "bm25":
+            return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
+        return log(doc_count / (doc_frequency + 1)) + 1
+
 
 RANKING = Ranking()
 

@@ -11,6 +11,7 @@ from whoosh import query as wq
 from search.models import SearchRequest
 from search.query import AllFirst, parse_query
 from search.settings import RANKING
+from web import create_app
 
 AFP_RAMSTEIN = "73aa3b73bc940f29"
 DOD_NEWS = "ed9820256996eb55"
@@ -71,6 +72,28 @@ def test_three_words_rank_the_articles_with_all_of_them_first(engine):
     assert all_three.hits[0].id == AFP_RAMSTEIN
     assert all_three.total > 1  # the partial matches follow
     assert all_three.hits[0].score > max(h.score for h in all_three.hits[1:])
+    # Each partial match says which words it lacks; the article with all of them, none.
+    assert all_three.hits[0].missing == ()
+    for hit in all_three.hits[1:]:
+        assert hit.missing and set(hit.missing) < {"austin", "patriot", "ramstein"}, hit.id
+        has = {h.id for h in engine.search(SearchRequest(text=hit.missing[0], per_page=100)).hits}
+        assert hit.id not in has
+    # A query with its own AND, or one word, has no partial matches to label.
+    assert all(not h.missing for h in engine.search(SearchRequest(text="austin", per_page=100)).hits)
+
+
+def test_partial_matches_are_labelled_in_json_cli_text_and_the_page(engine, cli):
+    results = engine.search(SearchRequest(text="austin zyxwvut", per_page=100))
+    assert results.hits and all(h.missing == ("zyxwvut",) for h in results.hits)
+    assert results.to_dict()["hits"][0]["missing"] == ["zyxwvut"]
+    text = cli("query", "austin patriot ramstein", "--limit", "20").output
+    assert "partial match, missing: " in text
+    first = text.split("\n\n")[1]  # the article with every word is not labelled
+    assert "partial match" not in first
+    client = create_app({"SEARCH_INDEX": engine.index_dir, "TESTING": True}).test_client()
+    page = client.get("/?q=austin+%3Cb%3Ezyxwvut%3C%2Fb%3E").get_data(as_text=True)
+    assert page.count('class="hit-partial"') == len(results.hits[:10])
+    assert "missing: <s>zyxwvut</s>" in page and "<b>zyxwvut" not in page  # (escaped)
 
 
 def test_keywords_that_no_article_has_all_of_show_the_partial_matches_with_a_note(engine):
@@ -89,3 +112,11 @@ def test_a_boolean_reading_that_finds_nothing_gives_way_to_the_sentence_with_a_n
     assert engine.search(SearchRequest(text="stinger AND patriot")).total == 0
     assert engine.search(SearchRequest(text="austin NOT austin")).total == 0
     assert not engine.search(SearchRequest(text="austin")).warnings
+
+
+def test_export_holds_the_articles_the_search_showed_after_a_fallback(engine):
+    text = '"austin zyxwvut"'  # the phrase finds nothing; its words as a sentence do
+    shown = {h.id for h in engine.search(SearchRequest(text=text, per_page=100)).hits}
+    assert shown
+    assert {a.id for a in engine.iter_articles(SearchRequest(text=text))} == shown
+    assert list(engine.iter_articles(SearchRequest(text="stinger AND patriot"))) == []

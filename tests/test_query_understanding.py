@@ -87,6 +87,20 @@ def test_patriot_ranks_the_system_above_words_that_only_share_its_stem(engine):
     assert (entity.text, entity.kind, entity.values, entity.count) == ("patriot", "system", ("Patriot",), 2)
 
 
+def test_a_facet_clause_weighs_what_a_word_as_rare_as_the_entity_weighs(engine):
+    """In a sentence, a tagged article scores one mention of a word as rare as the entity,
+    with the idf its words are scored with (a place in most articles adds little)."""
+    from search.backends.embedded.scorer import RankingBM25F
+
+    parsed = engine.parse("which countries moved Patriot missile batteries to Poland this year")
+    [patriot] = [e for e in parsed.entities if e.kind == "system"]
+    boosts = {f"{t.fieldname}:{t.text}": t.boost for t in parsed.query.leaves()}
+    docs = engine._snapshot().searcher.doc_count_all()
+    assert boosts["system:Patriot"] == pytest.approx(
+        RankingBM25F(engine.ranking).idf(engine._snapshot().searcher, "system", "Patriot"), abs=1e-4)
+    assert boosts["system:Patriot"] == pytest.approx(engine.ranking.term_idf(docs, patriot.count), abs=1e-4)
+
+
 def test_an_alias_the_articles_never_write_finds_the_tagged_article(engine):
     assert set(ranked(engine, "MIM-104")) == {"pat-sys", "pat-ukr"}
     assert ranked(engine, "m142") == ["himars"]

@@ -67,7 +67,10 @@ HIT = {"type": "object", "required": ["id", "title", "source"], "properties": {
                 "under this hit.", "items": {"type": "object", "properties": {
                     "id": {"type": "string"}, "title": {"type": "string"},
                     "date": {"type": "string", "nullable": True}, "source": {"type": "string"},
-                    "url": {"type": "string"}}}}}}
+                    "url": {"type": "string"}}}},
+    "missing": {"type": "array", "description": "Words of a short query this article lacks: a "
+                "partial match, ranked below every article with all the words (empty: it has "
+                "them all).", "items": {"type": "string"}}}}
 
 FACET_VALUE = {"type": "object", "required": ["value", "count"], "properties": {
     "value": {"type": "string"}, "count": {"type": "integer"},

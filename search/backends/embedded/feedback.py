@@ -22,6 +22,8 @@ from ...query import ParsedQuery
 from .scorer import Matches, Ranked, Scorer
 from ...settings import RANKING, Ranking
 
+_LOG2 = log(2)
+
 
 def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, limit: int,
                   allowed: np.ndarray | None = None, ranking: Ranking = RANKING,
@@ -71,18 +73,24 @@ def expansion_terms(impacts: Impacts, docnums: list[int],
     weights, top_total = impacts.top_weights("body", docnums)
     if not weights:
         return []
-    n = impacts.doc_count_all
-    frequencies = impacts.frequencies("body")
-    scored = []
-    for word, weight in weights.items():
-        f = frequencies[word] / n  # (every word of a document occurs in the index)
-        scored.append((weight * log((1.0 + f) / f, 2) + log(1.0 + f, 2), word))
-    best = max(score for score, _ in scored)
+    words = list(weights)
+    weight = np.fromiter(weights.values(), np.float64, len(words))
+    # (every word of a document occurs in the index; a query's documents have ~400 words,
+    # scored at once rather than in a Python loop: ~0.7 ms of a sentence query's CPU)
+    f = np.fromiter(map(impacts.frequencies("body").__getitem__, words), np.float64,
+                    len(words)) / impacts.doc_count_all
+    scores = weight * (np.log((1.0 + f) / f) / _LOG2) + np.log(1.0 + f) / _LOG2
+    best = float(scores.max())
     if best <= 0:
         return []
-    scored.sort(key=lambda sw: (-sw[0], sw[1]))
+    wanted = min(ranking.feedback_terms, len(words))
+    if wanted <= 0:
+        return []
+    kth = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+    scored = sorted(((float(scores[i]), words[i]) for i in np.flatnonzero(scores >= kth).tolist()),
+                    key=lambda sw: (-sw[0], sw[1]))  # (ties of the last place: by word)
     return [query.Term("body", word, boost=ranking.feedback_weight * score / best)
-            for score, word in scored[:ranking.feedback_terms] if score > 0]
+            for score, word in scored[:wanted] if score > 0]
 
 
 def _vector_scores(scorer: Scorer, terms: list[query.Term], docnums: list[int]) -> dict[int, float]:

@@ -20,7 +20,6 @@ anywhere in the index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import log
 from typing import Callable
 
 import numpy as np
@@ -39,13 +38,8 @@ FacetDocs = Callable[[str, str], "np.ndarray | None"]
 
 
 def idf(ranking: Ranking, doc_count: int, doc_frequency: int) -> float:
-    """The inverse document frequency ``ranking.idf`` names. "bm25" is Robertson-Sparck
-    Jones's, as in Lucene and bm25s: a word in half the articles weighs about a tenth of
-    a rare one. "whoosh" (Whoosh's ``log(N / (df + 1)) + 1``) gives it a fifth, and a long
-    query has many such words, which then outweigh the few that carry its topic."""
-    if ranking.idf == "bm25":
-        return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
-    return log(doc_count / (doc_frequency + 1)) + 1
+    """The inverse document frequency ``ranking.idf`` names (``Ranking.term_idf``)."""
+    return ranking.term_idf(doc_count, doc_frequency)
 
 
 class RankingBM25F(scoring.BM25F):
@@ -69,6 +63,12 @@ class Matches:
     scores: np.ndarray
     #: For an :class:`AllFirst` query: how many articles match every word (else None).
     complete: int | None = None
+    #: For an :class:`AllFirst` query: each word as typed, with where it matches.
+    words: tuple[tuple[str, np.ndarray], ...] = ()
+
+    def missing(self, docnum: int) -> tuple[str, ...]:
+        """The words of a relaxed query that ``docnum`` does not match (a partial match)."""
+        return tuple(word for word, where in self.words if not where[docnum])
 
     def top(self, limit: int, allowed: np.ndarray | None = None) -> Ranked:
         """The best ``limit`` (within the ``allowed`` mask if given), ties broken by docnum
@@ -92,6 +92,7 @@ class _Dense:
     terms: np.ndarray  # int32 per docnum: how many leaf terms match there
     present: int  # leaf terms of this sub-query that occur in the index
     every: np.ndarray | None = None  # an AllFirst at the root: where every word matches
+    words: tuple[tuple[str, np.ndarray], ...] = ()  # and where each of its words does
 
 
 class Scorer:
@@ -114,7 +115,7 @@ class Scorer:
         result = self._dense(self.evaluate(q))
         live = self.impacts.live
         complete = None if result.every is None else int(np.count_nonzero(result.every & live))
-        return Matches(result.matched & live, result.scores, complete)
+        return Matches(result.matched & live, result.scores, complete, result.words)
 
     def window_scores(self, terms: list[wq.Term], docnums: np.ndarray) -> np.ndarray:
         """The summed scores of ``terms`` at the sorted ``docnums``, each as Whoosh would
@@ -220,8 +221,10 @@ class Scorer:
         out = self._empty()
         every = None
         missing = False  # a word no article has: then no article has every word
+        where = []
         for sub in q.subqueries:
             found = self._dense(self.evaluate(sub))
+            where.append(found.matched)
             missing = missing or not found.present
             out.matched |= found.matched
             out.scores += found.scores
@@ -238,6 +241,9 @@ class Scorer:
             lift = float(out.scores[partial].max()) if partial.any() else 0.0
             out.scores = np.where(every, out.scores + lift, out.scores)
         out.every = every if every is not None and not missing else np.zeros(self.size, bool)
+        words = getattr(q, "words", ())
+        if len(words) == len(where):
+            out.words = tuple(zip(words, where))
         return out
 
     def _and(self, q: wq.And) -> _Dense:
