@@ -52,6 +52,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config["SEARCH_INDEX"] = resolve_index_dir(app.config.get("SEARCH_INDEX"))
     app.jinja_env.autoescape = True
+    # An article id may hold an encoded "/" (/api/article/%2F0): Werkzeug would merge the
+    # "//" and answer its own HTML redirect, which no error handler sees; unmerged, such a
+    # path is a plain 404 (JSON under /api/).
+    app.url_map.merge_slashes = False
     app.json.sort_keys = False
     app.extensions["search_engine"] = open_engine(
         app.config["SEARCH_INDEX"], app.config.get("SEARCH_BACKEND"),

@@ -14,7 +14,7 @@ ENTITY_FACETS = tuple(f for f in FACET_FIELDS if f != "collection")  # a folder 
 
 from . import engine
 from .openapi import openapi_document
-from .params import request_from_args
+from .params import _int, request_from_args
 from .suggest import suggest
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -52,12 +52,8 @@ def suggestions():
 
 
 def _limit(default: int) -> int:
-    raw = (request.args.get("limit") or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ENTITY_LIMIT:
-        raise InvalidParameterError(f"limit must be a whole number from 1 to {MAX_ENTITY_LIMIT}.")
-    return int(raw)
+    # (one parser for every whole-number parameter: "²" passes str.isdigit but not int())
+    return _int(request.args, "limit", default, 1, MAX_ENTITY_LIMIT)
 
 
 @bp.route("/entities")
