@@ -68,6 +68,9 @@ class _Generation:
     _vocabulary: Vocabulary | None = None  # built on first use, see vocabulary()
     _stories: Stories | None | bool = False  # False: not read yet, see stories()
     _lexicons: dict[str, Lexicon] | None = None  # built on first use, see lexicon()
+    #: (field, prefix) -> terms: the alias terms of entities named in queries (passages.py
+    #: reads them for every hit list; walking Whoosh's term list took ~2 ms a time).
+    prefix_terms: dict[tuple[str, str], tuple[bytes, ...]] = dataclasses.field(default_factory=dict)
 
     def stories(self) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
@@ -375,7 +378,8 @@ class SearchEngine:
         if not page:
             return []
         searcher = snap.searcher
-        wanted = wanted_terms(_TermCounts(searcher.reader(), snap.source.impacts),
+        wanted = wanted_terms(_TermCounts(searcher.reader(), snap.source.impacts,
+                                          snap.source.prefix_terms),
                               snap.facets.doc_count_all, _match_terms(parsed.query),
                               parsed.entities, filters)
         hits = []
@@ -742,21 +746,32 @@ def _similar(snap: _Snapshot, docnums: list[int], stories: Stories,
     return out
 
 
+MAX_PREFIXES_KEPT = 50_000
+
+
 class _TermCounts:
     """What ``passages.wanted_terms`` reads of the index: document frequencies of the
     scored fields from the impact lists (a dictionary lookup per segment, where Whoosh's
     reader looks each term up in its on-disk hash), anything else from Whoosh."""
 
-    def __init__(self, reader: Any, impacts: Impacts | None):
-        self._reader, self._impacts = reader, impacts
+    def __init__(self, reader: Any, impacts: Impacts | None,
+                 prefix_terms: dict[tuple[str, str], tuple[bytes, ...]]):
+        self._reader, self._impacts, self._prefix_terms = reader, impacts, prefix_terms
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         if self._impacts is not None and fieldname in IMPACT_FIELDS:
             return self._impacts.doc_frequency(fieldname, term)
         return self._reader.doc_frequency(fieldname, term)
 
-    def expand_prefix(self, fieldname: str, prefix: str):
-        return self._reader.expand_prefix(fieldname, prefix)
+    def expand_prefix(self, fieldname: str, prefix: str) -> tuple[bytes, ...]:
+        """The field's terms starting with ``prefix``, read once per index generation."""
+        key = (fieldname, prefix)
+        found = self._prefix_terms.get(key)
+        if found is None:
+            found = tuple(self._reader.expand_prefix(fieldname, prefix))
+            if len(self._prefix_terms) < MAX_PREFIXES_KEPT:
+                self._prefix_terms[key] = found
+        return found
 
 
 def _card_reader(searcher: Searcher, impacts: Impacts | None) -> Callable[[int], Hit]:
