@@ -21,7 +21,6 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
 from typing import Iterator
 
 from nltk.stem.snowball import SnowballStemmer
@@ -30,8 +29,6 @@ from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenize
 # A word, optionally joined to more words by hyphens, slashes or dots (designators,
 # compounds, acronyms, decimals), optionally followed by an apostrophe suffix.
 _TOKEN_RE = re.compile(r"\w+(?:[-\u2010\u2011/.]\w+)*(?:['\u2019]\w+)?")
-# Split by it, a text alternates between the gaps and the words (a gap may be empty).
-_SPLIT_WORDS_RE = re.compile(f"({_TOKEN_RE.pattern})")
 _JOINERS_RE = re.compile(r"[-\u2010\u2011/.]")
 _ALNUM_RUNS_RE = re.compile(r"[^\W\d_]+|\d+")
 _HAS_DIGIT_RE = re.compile(r"\d")
@@ -289,23 +286,49 @@ def word_terms(word: str) -> frozenset[str]:
     return frozenset(term for _, term in word_tokens(word)[0])
 
 
+@lru_cache(maxsize=200_000)
+def _chunk_tokens(chunk: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """The tokenizer matches of one whitespace-free run of text, as (start, end, index
+    terms): no match holds a space, so a text's matches are its runs' matches."""
+    return tuple((m.start(), m.end(), word_terms(m.group())) for m in _TOKEN_RE.finditer(chunk))
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_terms(chunk: str) -> frozenset[str]:
+    return frozenset().union(*(terms for _, _, terms in _chunk_tokens(chunk)))
+
+
 def matching_words(text: str, terms: frozenset[str],
                    prefixes: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """[start, end) offsets of the words of ``text`` that yield one of ``terms`` or a term
-    starting with one of ``prefixes``. Each distinct word is analysed once (a text repeats
-    most of its words); the offsets come from the lengths of the split text's parts, so
-    only the regex engine walks the characters."""
-    parts = _SPLIT_WORDS_RE.split(text)
-    distinct = set(parts[1::2])
+    starting with one of ``prefixes``.
+
+    The text is split at whitespace (in C), and each distinct run's matches and terms are
+    worked out once and cached (runs repeat across texts far more than they differ); only
+    the runs that match are then looked for, with ``str.find``. About twice as fast as
+    running the tokenizer's regex over every hit's text for every query, and the same
+    offsets (``tests/test_highlight.py`` holds them equal)."""
     if prefixes:
-        accepted = {word for word in distinct
-                    if any(term in terms or term.startswith(prefixes) for term in word_terms(word))}
+        def wanted(found: frozenset[str]) -> bool:
+            return any(term in terms or term.startswith(prefixes) for term in found)
     else:
-        accepted = {word for word in distinct if not terms.isdisjoint(word_terms(word))}
-    if not accepted:
-        return []
-    offsets = list(accumulate(map(len, parts), initial=0))
-    return [(offsets[i], offsets[i + 1]) for i in range(1, len(parts), 2) if parts[i] in accepted]
+        def wanted(found: frozenset[str]) -> bool:
+            return not terms.isdisjoint(found)
+    accepted = [chunk for chunk in set(text.split()) if wanted(_chunk_terms(chunk))]
+    spans: list[tuple[int, int]] = []
+    size = len(text)
+    for chunk in accepted:
+        inside = [(a, b) for a, b, found in _chunk_tokens(chunk) if wanted(found)]
+        at = text.find(chunk)
+        while at != -1:
+            end = at + len(chunk)
+            if (at == 0 or text[at - 1].isspace()) and (end == size or text[end].isspace()):
+                spans += [(at + a, at + b) for a, b in inside]
+                at = text.find(chunk, end)
+            else:  # (inside a longer run)
+                at = text.find(chunk, at + 1)
+    spans.sort()
+    return spans
 
 
 def analyse(text: str) -> dict[str, list[int]]:
