@@ -331,12 +331,18 @@ def matching_words(text: str, terms: frozenset[str],
     return spans
 
 
-def analyse(text: str) -> dict[str, list[int]]:
-    """Index terms of ``text`` with their positions (what the writer stores); the same as
-    running the Whoosh analyzer over the text, computed word by word from a cache."""
+def tokenizer_matches(text: str) -> list[str]:
+    """The tokenizer's matches in ``text``, once, for ``analyse`` and ``surface_words``."""
+    return _TOKEN_RE.findall(text)
+
+
+def analyse(text: str | list[str]) -> dict[str, list[int]]:
+    """Index terms of ``text`` (or of its ``tokenizer_matches``) with their positions (what
+    the writer stores); the same as running the Whoosh analyzer over the text, computed
+    word by word from a cache."""
     postings: dict[str, list[int]] = {}
     position = 0
-    for word in _TOKEN_RE.findall(text):
+    for word in (_TOKEN_RE.findall(text) if isinstance(text, str) else text):
         tokens, width = word_tokens(word)
         for offset, term in tokens:
             at = position + offset
@@ -372,6 +378,8 @@ def _surface(word: str) -> tuple[str, ...]:
     return tuple(t.text for t in _WORDS(word, mode="surface") if t.text.isalpha() and len(t.text) > 2)
 
 
-def surface_words(text: str) -> set[str]:
-    """Folded, unstemmed words, the vocabulary for spelling suggestions."""
-    return {w for word in set(_TOKEN_RE.findall(text)) for w in _surface(word)}
+def surface_words(text: str | list[str]) -> set[str]:
+    """Folded, unstemmed words (of ``text`` or of its ``tokenizer_matches``), the
+    vocabulary for spelling suggestions."""
+    matches = _TOKEN_RE.findall(text) if isinstance(text, str) else text
+    return {w for word in set(matches) for w in _surface(word)}

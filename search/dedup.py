@@ -60,30 +60,40 @@ def _word_hash(word: str) -> int:
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint64)
 
 
-def _hash(text: str) -> str:
-    return f"{zlib.crc32(text.encode('utf-8')):08x}"
-
-
-def story_keys(title: str, body: str) -> list[str]:
-    """The story keys of one article (see the module docstring); deterministic across
-    processes (CRC-32, a fixed MinHash family)."""
-    keys = []
+def story_codes(title: str, body: str) -> list[int]:
+    """The story keys of one article (see the module docstring) as 64-bit codes (see
+    ``key_codes``): what the index stores. Deterministic across processes (CRC-32, a fixed
+    MinHash family)."""
+    codes = []
     words = _words(body)
     if len(words) >= 2 * SHINGLE:
-        # each 5-word shingle hashed from its words' hashes (cached: words repeat), in numpy
+        # each 5-word shingle hashed from its words' hashes (cached: words repeat), in numpy;
+        # a repeated shingle changes no minimum, so they are not made unique first
         ids = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
         count = len(words) - SHINGLE + 1
         mixed = sum(ids[k:k + count] * _MIX[k] for k in range(SHINGLE))
-        hashes = np.unique((mixed ^ (mixed >> np.uint64(29))) % _PRIME)
+        hashes = (mixed ^ (mixed >> np.uint64(29))) % _PRIME
         mins = ((_A[:, None] * hashes[None, :] + _B[:, None]) % _PRIME).min(axis=1)
-        for band in range(BANDS):
-            keys.append(f"b{band}:{zlib.crc32(mins[band * ROWS:(band + 1) * ROWS].tobytes()):08x}")
+        raw = mins.tobytes()
+        step = ROWS * mins.itemsize
+        codes = [(band + 1) << 32 | zlib.crc32(raw[band * step:(band + 1) * step])
+                 for band in range(BANDS)]
     title_words = " ".join(_words(fold_accents(title)))
     if words and len(words) < 2 * SHINGLE:  # too short to tell apart without the title
-        keys.append("x:" + _hash(title_words + "\n" + " ".join(words)))
+        codes.append(_KIND["x"] << 32 | zlib.crc32((title_words + "\n" + " ".join(words)).encode("utf-8")))
     if title_words:
-        keys.append(("t:" if words else "e:") + _hash(title_words))
-    return keys
+        codes.append(_KIND["t" if words else "e"] << 32 | zlib.crc32(title_words.encode("utf-8")))
+    return codes
+
+
+def story_keys(title: str, body: str) -> list[str]:
+    """``story_codes`` as text (``b<band>:<hash>``, ``x:``, ``t:``, ``e:``)."""
+    names = {code: kind for kind, code in _KIND.items()}
+    out = []
+    for code in story_codes(title, body):
+        high, low = code >> 32, code & 0xFFFFFFFF
+        out.append(f"{names[high] if high in names else f'b{high - 1}'}:{low:08x}")
+    return out
 
 
 #: Story keys as 64-bit codes (what the index stores): a kind in the high 32 bits (band

@@ -31,7 +31,6 @@ from whoosh.writing import SegmentWriter
 
 from .codec import NewsCodec, WritingLengths
 from ...entities import extract_entities
-from ...dedup import key_codes
 from ...errors import SearchError
 from .impacts import segment_extras, segment_vocabulary
 from .interrupts import raise_if_stopped
@@ -75,7 +74,7 @@ class _Writer(SegmentWriter):
             vocabulary.update(fields.pop("words", ()))
         # Story keys go to the impact file as codes (impacts.ImpactFieldWriter.add_story),
         # also in an index whose schema still has the "story" field they were once written to.
-        self.fieldwriter.add_story(self.docnum, key_codes(fields.pop("story", ())))
+        self.fieldwriter.add_story(self.docnum, fields.pop("story", ()))
         self.fieldwriter.add_card(self.docnum, fields.pop("card", b""))
         if isinstance(self.pool, PostingsBuffer):
             self._add_buffered(fields)

@@ -16,8 +16,8 @@ from typing import Any
 from whoosh import fields, query
 from whoosh.analysis import IDAnalyzer
 
-from ...analysis import analyse, news_analyzer, surface_words
-from ...dedup import story_keys
+from ...analysis import analyse, news_analyzer, surface_words, tokenizer_matches
+from ...dedup import story_codes
 from ...models import UNDATED, Article, Entities
 
 class AnalyzedText(fields.TEXT):
@@ -105,12 +105,13 @@ def _date_facets(date: dt.date | None) -> dict[str, Any]:
 
 def to_document(article: Article, entities: Entities) -> dict[str, Any]:
     """The keyword arguments of ``writer.add_document`` for one article (picklable)."""
+    title, body = tokenizer_matches(article.title), tokenizer_matches(article.body)
     doc = {
         "id": article.id,
-        "title": analyse(article.title), "_stored_title": article.title,
-        "body": analyse(article.body), "_stored_body": article.body,
+        "title": analyse(title), "_stored_title": article.title,
+        "body": analyse(body), "_stored_body": article.body,
         # Unstemmed vocabulary, for "did you mean": counted into the impact file, not indexed.
-        "words": sorted(surface_words(article.title + "\n" + article.body)),
+        "words": sorted(surface_words(title + body)),
         "source": article.source,
         "person": list(entities.persons), "system": list(entities.systems),
         "org": list(entities.orgs), "place": list(entities.places),
@@ -118,7 +119,7 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
                   for surface in forms],
         "role": [f"{name}{SEP}{role}" for name, roles in entities.roles.items() for role in roles],
         "unknown_system": list(entities.unknown_systems),
-        "story": story_keys(article.title, article.body),
+        "story": story_codes(article.title, article.body),  # (to the impact file: parallel.py)
         "card": card_of(article),
         "collection": article.collection,
         "url": article.url, "authors": list(article.authors),
