@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress
+from operator import not_
 from importlib import resources
 from typing import Iterator
 
@@ -314,7 +316,11 @@ def matching_words(text: str, terms: frozenset[str],
     else:
         def wanted(found: frozenset[str]) -> bool:
             return not terms.isdisjoint(found)
-    accepted = [chunk for chunk in set(text.split()) if wanted(_chunk_terms(chunk))]
+    chunks = list(set(text.split()))
+    if prefixes:
+        accepted = [chunk for chunk in chunks if wanted(_chunk_terms(chunk))]
+    else:  # (the same test in C calls only: most texts have a hundred distinct runs)
+        accepted = list(compress(chunks, map(not_, map(terms.isdisjoint, map(_chunk_terms, chunks)))))
     spans: list[tuple[int, int]] = []
     size = len(text)
     for chunk in accepted:
