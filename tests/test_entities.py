@@ -321,6 +321,27 @@ def test_people_in_plain_running_text(text, persons):
     assert extract_entities("", text).persons == persons
 
 
+@pytest.mark.parametrize("text, persons", [
+    # given names of other countries (the world lists), with no other cue
+    ("The goal came from Cosmin Contra after a pass by Niall Quinn.", ("Cosmin Contra", "Niall Quinn")),
+    ("Talks with Arnaldo Forlani ended.", ("Arnaldo Forlani",)),
+    # ... but not a club, a place, a company or a thing
+    ("Hansa Rostock 0 Hamburg 1\nWillem II Tilburg 0 Fortuna Sittard 1", ()),
+    ("Output at the Cooper Basin rose; Phoenix Financial gained.", ()),
+])
+def test_given_names_of_other_countries(text, persons):
+    assert extract_entities("", text).persons == persons
+
+
+def test_a_world_list_given_name_does_not_spread_along_a_list():
+    # "Franca" is a given name and a Brazilian town: the towns listed with it stay no one
+    persons = extract_entities("", "Rainfall: Catanduva Nil, Franca Nil, Sao Carlos Nil.").persons
+    assert "Catanduva Nil" not in persons and "Sao Carlos Nil" not in persons
+    # while a census given name still does ("Bob Estes, Billy Andrade and Duffy Waldorf")
+    assert extract_entities("", "Scores: Bob Estes, Luc Nilis, Cosmin Contra.").persons == (
+        "Bob Estes", "Luc Nilis", "Cosmin Contra")
+
+
 @pytest.mark.parametrize("text, systems", [
     ("Soldiers trained during the Arrow 22 exercise in Finland.", ()),
     ("The army tested the Arrow 3 missile.", ("Arrow",)),

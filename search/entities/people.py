@@ -36,7 +36,7 @@ from typing import NamedTuple
 from ..analysis import stop_words
 from . import kb
 from .demonyms import demonym_words
-from .lexicon import COMMON_WORDS, census_given_names, common_surnames
+from .lexicon import COMMON_WORDS, census_given_names, common_surnames, world_given_names
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
                     people_by_surname, people_index)
 from .text import DATELINE_AFTER_RE, Doc, letters_and_capitals_by_line
@@ -259,6 +259,7 @@ class _Candidate(NamedTuple):
     roles: tuple[str, ...]
     strong: bool  # a cue of its own (a role, "said", a known given name...)
     key: str  # name_key of its words
+    spreads: bool = True  # may its cue make the names listed with it people (see _coordinated)
 
     def name_words(self) -> int:
         """Its words longer than an initial."""
@@ -588,17 +589,46 @@ def _bare_word_is_a_name(doc: Doc, word: str) -> bool:
     return low not in census_given_names() and low not in COMMON_WORDS
 
 
-def _given_name(doc: Doc, word: str) -> bool:
-    """Does ``word`` start a person's name: a known given name, or a census given name that the
-    article never writes in lower case (``Duffy``, but not ``Will`` or ``Grace``)?"""
+# Last words that make a run a thing, not a person, after a given name from the world lists
+# ("Cooper Basin", "Phoenix Financial", "Miller Enterprises", "Vero Beach").
+_NOT_SURNAMES = frozenset("""
+lake lakes basin bay valley beach plains river island islands mountain mountains hills springs falls creek
+coast sound heights park square street road city county state fair classic share shares ton tons
+associates enterprises ventures financial foundation hospitals pharmaceutical stores groups limited
+pharma cement aluminum aluminium video avionics
+""".split()) | CORPORATE_WORDS
+
+
+def _given_name(doc: Doc, content: list[str], last: int) -> str:
+    """Does the run ``content`` start with a given name? ``"census"``: a known one, or a census
+    given name that the article never writes in lower case (``Duffy``, but not ``Will`` or
+    ``Grace``). ``"world"``: a given name known only from the world lists (``Niall``,
+    ``Cosmin``), the article never writing it in lower case, followed by a word that reads as
+    a surname: not written in lower case by the article, not a place, organisation or
+    thing (``Hansa Rostock``, ``Lada Togliatti`` are clubs, ``Cooper Basin`` a basin), and
+    the run not followed by a bare number (a club in a results line: ``Willem II Tilburg 0``).
+    ``""``: neither."""
+    word = content[0]
     low = word.lower()
     if low in GIVEN_NAMES:
-        return True
-    if low not in census_given_names() or low in people_by_surname():
-        return False
+        return "census"
+    census = low in census_given_names()
+    if not census and low not in world_given_names() or low in people_by_surname():
+        return ""
     if doc.lowercase_words is None:
         doc.lowercase_words = set(filter(str.islower, doc.words))
-    return low not in doc.lowercase_words
+    if low in doc.lowercase_words:
+        return ""
+    if census:
+        return "census"
+    if doc.words[last + 1:last + 2] and doc.words[last + 1].isdigit():
+        return ""
+    surname = content[-1].lower()
+    if surname in doc.lowercase_words or surname in COMMON_WORDS or surname in _NOT_SURNAMES \
+            or kb.lookup("place", content[-1]) or kb.lookup("org", content[-1]) \
+            or kb.lookup("place", " ".join(content)) or kb.lookup("org", " ".join(content)):
+        return ""
+    return "world"
 
 
 def _headline(doc: Doc, i: int) -> bool:
@@ -634,14 +664,16 @@ _LIST_GLUE = ([","], ["and"], [",", "and"], ["or"], [";"])
 
 def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
     """Names listed together are alike: a full name with no cue of its own, coordinated (``,``,
-    ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ...")."""
+    ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ..."),
+    unless that person's only cue is a given name from the world lists (in "Sao Carlos Nil,
+    Franca Nil", Franca is a town that is also a given name)."""
     links = [k for k in range(len(found) - 1)
              if found[k + 1].first - found[k].last <= 3
              and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
              and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
     for k in links + links[::-1]:  # forward, then backward: a cue spreads along the whole list
         a, b = found[k], found[k + 1]
-        if a.strong != b.strong:
+        if a.strong != b.strong and (b if b.strong else a).spreads:
             found[k if b.strong else k + 1] = (a if b.strong else b)._replace(strong=True)
     return found
 
@@ -750,6 +782,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             continue
         nk = name_key(" ".join(words))
         strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
+        spreads = True
         appositive = None
         if not strong:
             appositive = _appositive(doc, tokens[-1])
@@ -765,8 +798,10 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 strong = True
         if nk in index or len(content) >= 2 and name_skeleton(" ".join(words)) in people_by_skeleton():
             strong = True  # a known person, in any spelling ("Wołodymyr Zelanski")
-        elif 2 <= len(content) <= 3 and _given_name(doc, content[0]) and not _headline(doc, tokens[0]):
+        elif 2 <= len(content) <= 3 and (given := _given_name(doc, content, tokens[-1])) \
+                and not _headline(doc, tokens[0]):
             strong = True
+            spreads = given == "census"  # a world-list name is a weaker cue: it does not spread
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
@@ -781,7 +816,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         if appositive is None:
             appositive = _appositive(doc, tokens[-1])
         found.append(_Candidate(tokens[0], tokens[-1], s, e, words,
-                                tuple(r for r in (role, appositive) if r), strong, nk))
+                                tuple(r for r in (role, appositive) if r), strong, nk, spreads))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
@@ -798,7 +833,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
     article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
-    for first, last, s, e, words, roles, strong, nk in found:
+    for first, last, s, e, words, roles, strong, nk, _ in found:
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
         if len(content) >= 2:
             if not strong and nk not in validated_keys:
