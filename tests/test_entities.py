@@ -389,6 +389,10 @@ def test_teams_named_after_places_are_not_places():
     ("SOCCER - KOREAN LEAGUE", "Results of league matches:\nAnyang 3 Chonnam 3 (halftime 2-0)\n"
                                "Haitai 5 Lotte 3\nRomania 2 Lithuania 1",
      ("Anyang", "Chonnam", "Haitai", "Lotte"), ("Romania", "Lithuania")),
+    # a nation facing a town on a score line is a club (national sides play national sides)
+    ("SOCCER - FRENCH LEAGUE", "Results of league matches:\nGuingamp 2 Monaco 1\nMarseille 1 Metz 2\n"
+                               "Romania 2 Lithuania 1",
+     ("Guingamp", "Monaco", "Marseille", "Metz"), ("Romania", "Lithuania")),
     # standings: a place at the start of a line of scores; in a fixture, the venue is a place
     ("BASEBALL - STANDINGS", "Major League Baseball standings:\nW L PCT GB\nNEW YORK 74 59 .556 -\n"
                              "BALTIMORE 70 63 .526 4\nNEW YORK AT BALTIMORE",
