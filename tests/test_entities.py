@@ -452,3 +452,16 @@ def test_venues_are_places_not_people():
 def test_a_newsroom_is_an_organisation():
     ents = extract_entities("Markets", "Shares fell.\n-- London Newsroom +44 171 542 7658")
     assert ents.orgs == ("London Newsroom",) and ents.places == ()
+
+
+def test_cricket_scorecards_name_players():
+    body = ("England first innings\nN. Hussain c Saeed Anwar b Waqar Younis 12\n"
+            "G. Thorpe lbw b Mohammad Akram 54\nJ. Crawley not out 94\n"
+            "Bowling: Wasim Akram 25-8-61-1\nPakistan: Saeed Anwar, Ijaz Ahmed, Moin Khan.")
+    persons = extract_entities("CRICKET - ENGLAND V PAKISTAN", body).persons
+    for name in ("Saeed Anwar", "Waqar Younis", "Mohammad Akram", "J Crawley", "Wasim Akram",
+                 "Ijaz Ahmed", "Moin Khan"):
+        assert name in persons
+    # a stray letter starting the next line is no dismissal mark
+    assert extract_entities("JOHNSON PRODUCTS SELLS TWO SUBSIDIARIES",
+                            "c CHICAGO, March 9 - Johnson Products Co Inc said it sold them.").persons == ()

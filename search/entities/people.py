@@ -631,6 +631,31 @@ def _given_name(doc: Doc, content: list[str], last: int) -> str:
     return "world"
 
 
+_DISMISSALS = frozenset({"c", "b", "st", "lbw"})
+_BOWLING_FIGURES_RE = re.compile(r"\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}$")  # overs-maidens-runs-wickets
+
+
+def _scorecard_cue(doc: Doc, first: int, last: int) -> bool:
+    """Is the run a player in a cricket scorecard? Its lines name people only: ``N. Hussain c
+    Saeed Anwar b Waqar Younis 12``, ``G. Thorpe lbw b Mohammad Akram 54``, ``J. Crawley not
+    out 94``, bowling figures ``Wasim Akram 25-8-61-1``. The one-letter marks are lower case
+    and sit between capitalised names on one line, which ordinary text hardly ever has."""
+    words, text = doc.words, doc.text
+    before = words[first - 1] if first and "\n" not in text[doc.ends[first - 1]:doc.starts[first]] else ""
+    after = words[last + 1:last + 4] if last + 1 < len(words) and \
+        "\n" not in text[doc.ends[last]:doc.starts[last + 1]] else []
+    if before in ("c", "b", "st") and first >= 2 and (words[first - 2] in ("lbw", "and") or words[first - 2][:1].isupper()
+                                                      or words[first - 2] == "."):
+        return True
+    if not after:
+        return False
+    if after[0] in _DISMISSALS and len(after) > 1 and (after[1][:1].isupper() or after[1] == "b"):
+        return True
+    if after[0] in ("not", "run") and after[1:2] == ["out"]:
+        return len(after) > 2 and after[2].isdigit()
+    return bool(_BOWLING_FIGURES_RE.match(after[0]))
+
+
 def _headline(doc: Doc, i: int) -> bool:
     """Is token ``i`` in the title (the first line), written in title case (``Reagan Approval
     Rating Falls to Four-Year Low``), where capitals say nothing of names?"""
@@ -666,11 +691,19 @@ def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
     """Names listed together are alike: a full name with no cue of its own, coordinated (``,``,
     ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ..."),
     unless that person's only cue is a given name from the world lists (in "Sao Carlos Nil,
-    Franca Nil", Franca is a town that is also a given name)."""
+    Franca Nil", Franca is a town that is also a given name). A name listed in the body that
+    has a cue elsewhere in the article ("c Saeed Anwar b ..." and "Pakistan: Aamir Sohail,
+    Saeed Anwar, Ijaz Ahmed") carries its cue into the list."""
     links = [k for k in range(len(found) - 1)
              if found[k + 1].first - found[k].last <= 3
              and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
              and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
+    if links:  # a name with a cue elsewhere in the article is a person in a list of the body too
+        cued = {f.key for f in found if f.strong and f.spreads}
+        title_end = doc.text.find("\n")
+        for k in {i for k in links for i in (k, k + 1)}:
+            if not found[k].strong and found[k].key in cued and found[k].start > title_end >= 0:
+                found[k] = found[k]._replace(strong=True)
     for k in links + links[::-1]:  # forward, then backward: a cue spreads along the whole list
         a, b = found[k], found[k + 1]
         if a.strong != b.strong and (b if b.strong else a).spreads:
@@ -805,6 +838,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
+        elif _scorecard_cue(doc, tokens[0], tokens[-1]):
+            strong = True  # "c Saeed Anwar b Waqar Younis 12", "Wasim Akram 25-8-61-1"
         elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
             strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
         elif len(content) >= 2 and doc.words[tokens[-1] + 1:tokens[-1] + 2] == ["("] and \
