@@ -465,3 +465,13 @@ def test_cricket_scorecards_name_players():
     # a stray letter starting the next line is no dismissal mark
     assert extract_entities("JOHNSON PRODUCTS SELLS TWO SUBSIDIARIES",
                             "c CHICAGO, March 9 - Johnson Products Co Inc said it sold them.").persons == ()
+
+
+def test_a_results_line_headed_by_its_ground_names_a_place():
+    body = ("Results of county championship cricket matches on Saturday:\n"
+            "At Tunbridge Wells: Nottinghamshire 214 and 167-6 in their second innings.\n"
+            "At Hove: Sussex 363, Lancashire 218 and 53-0. The league season goes on.")
+    places = extract_entities("CRICKET - COUNTY RESULTS", body).places
+    assert "Tunbridge Wells" in places and "Hove" in places
+    # outside sports news the form says nothing
+    assert extract_entities("", "At Microsoft: engineers said the plan was late.").places == ()
