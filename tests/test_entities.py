@@ -475,3 +475,14 @@ def test_a_results_line_headed_by_its_ground_names_a_place():
     assert "Tunbridge Wells" in places and "Hove" in places
     # outside sports news the form says nothing
     assert extract_entities("", "At Microsoft: engineers said the plan was late.").places == ()
+
+
+def test_initials_a_and_i_in_scorecards_and_lists():
+    body = ("England first innings\nA. Stewart b Mushtaq Ahmed 44\nI. Salisbury not out 1\n"
+            "Plan A. The board met. Part I. The end.")
+    assert extract_entities("CRICKET", body).persons == ("A Stewart", "Mushtaq Ahmed", "I Salisbury")
+    # a leading initial before a full name is dropped, as before
+    assert extract_entities("", "The chairman, A. William Reynolds, said so.").persons == ("William Reynolds",)
+    # a company's initial at the start of a title is no person's
+    assert extract_entities("A. SCHULMAN SETS SPECIAL DIVIDEND", "AKRON, Ohio, Oct 19 - A. Schulman Inc said "
+                            "its board declared a dividend.").persons == ()

@@ -595,7 +595,7 @@ _NOT_SURNAMES = frozenset("""
 lake lakes basin bay valley beach plains river island islands mountain mountains hills springs falls creek
 coast sound heights park square street road city county state fair classic share shares ton tons
 associates enterprises ventures financial foundation hospitals pharmaceutical stores groups limited
-pharma cement aluminum aluminium video avionics
+pharma cement aluminum aluminium video avionics airbase airport port harbour
 """.split()) | CORPORATE_WORDS
 
 
@@ -654,6 +654,19 @@ def _scorecard_cue(doc: Doc, first: int, last: int) -> bool:
     if after[0] in ("not", "run") and after[1:2] == ["out"]:
         return len(after) > 2 and after[2].isdigit()
     return bool(_BOWLING_FIGURES_RE.match(after[0]))
+
+
+def _kept_initial(doc: Doc, i: int, last: int, leading_drop: frozenset[str]) -> bool:
+    """Is the one-letter word ``i`` (A, I) an initial before a surname: a capital glued to its
+    full stop, then one name word that is no title or function word, at the start of a line or
+    of a list item, as scorecards and team lists write players ("A. Stewart b Mushtaq Ahmed 44",
+    "To bat: R. Croft, D. Cork, A. Mullally"; not "Plan A. The")?"""
+    words, text = doc.words, doc.text
+    if not (i + 2 == last and words[i].isupper() and words[i + 1] == "." and doc.starts[i + 1] == doc.ends[i]
+            and doc.lowers[i + 2] not in leading_drop and "\n" not in text[doc.ends[i + 1]:doc.starts[i + 2]]):
+        return False
+    before = text[max(0, doc.starts[i] - 3):doc.starts[i]].rstrip(" \t")  # a list's or a line's start
+    return bool(before) and before[-1] in "\n,:;("  # (not the title's start: "A. SCHULMAN SETS ...")
 
 
 def _headline(doc: Doc, i: int) -> bool:
@@ -762,6 +775,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         while tokens:
             low = lowers[tokens[0]].rstrip(".")
             plural_title = low[-1:] == "s" and low[:-1] in HEAD_TITLES
+            if len(low) == 1 and _kept_initial(doc, tokens[0], last, leading_drop):
+                break  # "A. Stewart", "I. Salisbury": an initial, not the article or the pronoun
             if low in leading_drop or plural_title or (low in SENTENCE_OPENERS and sentence_start[tokens[0]]):
                 if low in TITLE_WORDS or plural_title:
                     titles_popped = True
@@ -882,7 +897,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 canon = next(iter(firsts[k]))
             elif nk in index:
                 canon = index[nk]
-            elif not strong or nk in institutions or _common_word(doc, first, words[0] if words else ""):
+            elif not strong or nk in institutions or _common_word(doc, first, words[0] if words else "") and not (
+                    len(words) > 1 and len(words[0]) == 1):  # an initial ("A. Stewart") is no common word
                 continue
             else:
                 known = people_by_surname().get(k, ())
