@@ -321,6 +321,27 @@ def test_people_in_plain_running_text(text, persons):
     assert extract_entities("", text).persons == persons
 
 
+@pytest.mark.parametrize("text, persons", [
+    # given names of other countries (the world lists), with no other cue
+    ("The goal came from Cosmin Contra after a pass by Niall Quinn.", ("Cosmin Contra", "Niall Quinn")),
+    ("Talks with Arnaldo Forlani ended.", ("Arnaldo Forlani",)),
+    # ... but not a club, a place, a company or a thing
+    ("Hansa Rostock 0 Hamburg 1\nWillem II Tilburg 0 Fortuna Sittard 1", ()),
+    ("Output at the Cooper Basin rose; Phoenix Financial gained.", ()),
+])
+def test_given_names_of_other_countries(text, persons):
+    assert extract_entities("", text).persons == persons
+
+
+def test_a_world_list_given_name_does_not_spread_along_a_list():
+    # "Franca" is a given name and a Brazilian town: the towns listed with it stay no one
+    persons = extract_entities("", "Rainfall: Catanduva Nil, Franca Nil, Sao Carlos Nil.").persons
+    assert "Catanduva Nil" not in persons and "Sao Carlos Nil" not in persons
+    # while a census given name still does ("Bob Estes, Billy Andrade and Duffy Waldorf")
+    assert extract_entities("", "Scores: Bob Estes, Luc Nilis, Cosmin Contra.").persons == (
+        "Bob Estes", "Luc Nilis", "Cosmin Contra")
+
+
 @pytest.mark.parametrize("text, systems", [
     ("Soldiers trained during the Arrow 22 exercise in Finland.", ()),
     ("The army tested the Arrow 3 missile.", ("Arrow",)),
@@ -368,6 +389,10 @@ def test_teams_named_after_places_are_not_places():
     ("SOCCER - KOREAN LEAGUE", "Results of league matches:\nAnyang 3 Chonnam 3 (halftime 2-0)\n"
                                "Haitai 5 Lotte 3\nRomania 2 Lithuania 1",
      ("Anyang", "Chonnam", "Haitai", "Lotte"), ("Romania", "Lithuania")),
+    # a nation facing a town on a score line is a club (national sides play national sides)
+    ("SOCCER - FRENCH LEAGUE", "Results of league matches:\nGuingamp 2 Monaco 1\nMarseille 1 Metz 2\n"
+                               "Romania 2 Lithuania 1",
+     ("Guingamp", "Monaco", "Marseille", "Metz"), ("Romania", "Lithuania")),
     # standings: a place at the start of a line of scores; in a fixture, the venue is a place
     ("BASEBALL - STANDINGS", "Major League Baseball standings:\nW L PCT GB\nNEW YORK 74 59 .556 -\n"
                              "BALTIMORE 70 63 .526 4\nNEW YORK AT BALTIMORE",
@@ -427,3 +452,37 @@ def test_venues_are_places_not_people():
 def test_a_newsroom_is_an_organisation():
     ents = extract_entities("Markets", "Shares fell.\n-- London Newsroom +44 171 542 7658")
     assert ents.orgs == ("London Newsroom",) and ents.places == ()
+
+
+def test_cricket_scorecards_name_players():
+    body = ("England first innings\nN. Hussain c Saeed Anwar b Waqar Younis 12\n"
+            "G. Thorpe lbw b Mohammad Akram 54\nJ. Crawley not out 94\n"
+            "Bowling: Wasim Akram 25-8-61-1\nPakistan: Saeed Anwar, Ijaz Ahmed, Moin Khan.")
+    persons = extract_entities("CRICKET - ENGLAND V PAKISTAN", body).persons
+    for name in ("Saeed Anwar", "Waqar Younis", "Mohammad Akram", "J Crawley", "Wasim Akram",
+                 "Ijaz Ahmed", "Moin Khan"):
+        assert name in persons
+    # a stray letter starting the next line is no dismissal mark
+    assert extract_entities("JOHNSON PRODUCTS SELLS TWO SUBSIDIARIES",
+                            "c CHICAGO, March 9 - Johnson Products Co Inc said it sold them.").persons == ()
+
+
+def test_a_results_line_headed_by_its_ground_names_a_place():
+    body = ("Results of county championship cricket matches on Saturday:\n"
+            "At Tunbridge Wells: Nottinghamshire 214 and 167-6 in their second innings.\n"
+            "At Hove: Sussex 363, Lancashire 218 and 53-0. The league season goes on.")
+    places = extract_entities("CRICKET - COUNTY RESULTS", body).places
+    assert "Tunbridge Wells" in places and "Hove" in places
+    # outside sports news the form says nothing
+    assert extract_entities("", "At Microsoft: engineers said the plan was late.").places == ()
+
+
+def test_initials_a_and_i_in_scorecards_and_lists():
+    body = ("England first innings\nA. Stewart b Mushtaq Ahmed 44\nI. Salisbury not out 1\n"
+            "Plan A. The board met. Part I. The end.")
+    assert extract_entities("CRICKET", body).persons == ("A Stewart", "Mushtaq Ahmed", "I Salisbury")
+    # a leading initial before a full name is dropped, as before
+    assert extract_entities("", "The chairman, A. William Reynolds, said so.").persons == ("William Reynolds",)
+    # a company's initial at the start of a title is no person's
+    assert extract_entities("A. SCHULMAN SETS SPECIAL DIVIDEND", "AKRON, Ohio, Oct 19 - A. Schulman Inc said "
+                            "its board declared a dividend.").persons == ()

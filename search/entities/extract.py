@@ -90,6 +90,41 @@ def _inside(m: Match, spans: list[tuple[int, int]]) -> bool:
     return any(s <= m.start and m.end <= e for s, e in spans)
 
 
+def _nations_as_clubs(text: str, lines: list[tuple[int, int, bool]], category: dict) -> set[str]:
+    """Nations that name clubs in this sports story: national sides play national sides, so a
+    nation facing a town or club on a score line (``Guingamp 2 Monaco 1``) is a club, and so is
+    one on a standings line among more towns than nations (``Monaco 3 1 1 1 5 3 4`` between
+    Bordeaux and Marseille). Home nations (England, Scotland) stay places."""
+    def nations(surface: str) -> list[str]:
+        return [p for p in places.kb.lookup("place", surface)
+                if teams.may_name_club(p, category[p].category)]
+
+    clubs: set[str] = set()
+    for a, b in teams.score_line_pairs(text):
+        na, nb = nations(a), nations(b)
+        if na and not nb and not _is_nation(b, category):
+            clubs.update(na)
+        elif nb and not na and not _is_nation(a, category):
+            clubs.update(nb)
+    standing_nations: set[str] = set()
+    towns = 0
+    for s, e, any_name in lines:
+        if not any_name:
+            found = places.kb.lookup("place", text[s:e])
+            named = [p for p in found if teams.may_name_club(p, category[p].category)]
+            if named:
+                standing_nations.update(named)
+            elif found:  # a place heads it (not a golfer)
+                towns += 1
+    if standing_nations and towns > len(standing_nations):
+        clubs |= standing_nations
+    return clubs
+
+
+def _is_nation(surface: str, category: dict) -> bool:
+    return any(category[p].category == "country" for p in places.kb.lookup("place", surface))
+
+
 def _teams_of(text: str, recased: str, sports: bool, pairs: list[tuple[Match, Target]],
               lines: list[tuple[int, int, bool]]) -> tuple[list[tuple[Match, Target]], list[tuple[int, str, str]]]:
     """Places named as sports teams, out of the places and in as organisations (see ``teams``):
@@ -98,6 +133,11 @@ def _teams_of(text: str, recased: str, sports: bool, pairs: list[tuple[Match, Ta
     ("Haitai 5 Lotte 3")."""
     category = places.kb.by_name("place")
     spans = [(s, e) for s, e, _ in lines]
+    clubs = _nations_as_clubs(text, lines, category) if sports and lines else set()
+
+    def may_name_team(place: str) -> bool:
+        return teams.may_name_team(place, category[place].category) or place in clubs
+
     if not sports:  # only places in tables of figures ("CINCINNATI  1 OVR MAY"): neither place nor team
         return ([(m, t) for m, t in pairs if t.kind != "place" or not _inside(m, spans) or not teams.may_name_team(
             t.name, category[t.name].category)] if spans else pairs), []
@@ -106,13 +146,13 @@ def _teams_of(text: str, recased: str, sports: bool, pairs: list[tuple[Match, Ta
     placed = [(m.start, m.tail_end) for m, _ in pairs]
     for s, e, any_name in lines:
         surface = text[s:e]
-        named = [p for p in places.kb.lookup("place", surface) if teams.may_name_team(p, category[p].category)]
+        named = [p for p in places.kb.lookup("place", surface) if may_name_team(p)]
         names.update(named)
         if (named or any_name) and not any(ps < e and s < pe for ps, pe in placed):
             if any_name or len(named) == 1:
                 line_orgs.append((s, _team_name(recased[s:e], named[0] if named else ""), surface))
     for m, t in pairs:
-        if t.kind == "place" and teams.may_name_team(t.name, category[t.name].category) and (
+        if t.kind == "place" and may_name_team(t.name) and (
                 spans and _inside(m, spans) or teams.team_cue(text, m.start, m.tail_end, place=True)):
             names.add(t.name)
     if not names:

@@ -8,6 +8,12 @@ Names that are also common English words or place names are left out (``Will``, 
 ``Grace``, ``Major``, ``Paris``, ``Jordan``): they start too many runs that are not people
 ("Major League", "Grace Church"). The people rules also ignore a given name that the
 article itself writes in lower case.
+
+Given names of other countries (Niall, Cosmin, Aamir, Joost) come from Faker's per-locale
+first-name lists (MIT licence, notice kept in ``search/data/given_names.json``, made by
+``scripts/given_names_from_faker.py``). Made for generating fake people, they hold more
+words that are also something else (Hansa, Aston, Lada), so :func:`world_given_names` is
+kept apart and the people rules ask more of a run that starts with one of them.
 """
 
 from __future__ import annotations
@@ -54,6 +60,21 @@ def census_given_names() -> frozenset[str]:
             continue
     aliases = kb.all_alias_keys()
     return frozenset(n for n in out if n not in COMMON_WORDS and n not in aliases and len(n) > 2)
+
+
+@kb.depends
+@lru_cache(maxsize=None)
+def world_given_names() -> frozenset[str]:
+    """Lower-case given names of many countries that the Census lists lack, without common
+    words, stop words, knowledge-base aliases (places, organisations, systems), the first
+    words of longer aliases (Rio, Campo, Mato: a run they start is more often a place) and the
+    Census's common surnames (Smith, Miller, Cooper: Faker lists them as given names too)."""
+    from ..analysis import stop_words
+    data = kb._load("given_names.json")
+    aliases = kb.all_alias_keys()
+    place_openers = {a.split()[0] for a in aliases if " " in a}  # "rio" (Rio Grande), "campo" (Campo Grande)
+    drop = COMMON_WORDS | aliases | place_openers | census_given_names() | stop_words() | common_surnames()
+    return frozenset(n for n in data["names"] if n not in drop)
 
 
 @lru_cache(maxsize=None)

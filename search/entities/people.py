@@ -36,7 +36,7 @@ from typing import NamedTuple
 from ..analysis import stop_words
 from . import kb
 from .demonyms import demonym_words
-from .lexicon import COMMON_WORDS, census_given_names, common_surnames
+from .lexicon import COMMON_WORDS, census_given_names, common_surnames, world_given_names
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
                     people_by_surname, people_index)
 from .text import DATELINE_AFTER_RE, Doc, letters_and_capitals_by_line
@@ -259,6 +259,7 @@ class _Candidate(NamedTuple):
     roles: tuple[str, ...]
     strong: bool  # a cue of its own (a role, "said", a known given name...)
     key: str  # name_key of its words
+    spreads: bool = True  # may its cue make the names listed with it people (see _coordinated)
 
     def name_words(self) -> int:
         """Its words longer than an initial."""
@@ -588,17 +589,84 @@ def _bare_word_is_a_name(doc: Doc, word: str) -> bool:
     return low not in census_given_names() and low not in COMMON_WORDS
 
 
-def _given_name(doc: Doc, word: str) -> bool:
-    """Does ``word`` start a person's name: a known given name, or a census given name that the
-    article never writes in lower case (``Duffy``, but not ``Will`` or ``Grace``)?"""
+# Last words that make a run a thing, not a person, after a given name from the world lists
+# ("Cooper Basin", "Phoenix Financial", "Miller Enterprises", "Vero Beach").
+_NOT_SURNAMES = frozenset("""
+lake lakes basin bay valley beach plains river island islands mountain mountains hills springs falls creek
+coast sound heights park square street road city county state fair classic share shares ton tons
+associates enterprises ventures financial foundation hospitals pharmaceutical stores groups limited
+pharma cement aluminum aluminium video avionics airbase airport port harbour
+""".split()) | CORPORATE_WORDS
+
+
+def _given_name(doc: Doc, content: list[str], last: int) -> str:
+    """Does the run ``content`` start with a given name? ``"census"``: a known one, or a census
+    given name that the article never writes in lower case (``Duffy``, but not ``Will`` or
+    ``Grace``). ``"world"``: a given name known only from the world lists (``Niall``,
+    ``Cosmin``), the article never writing it in lower case, followed by a word that reads as
+    a surname: not written in lower case by the article, not a place, organisation or
+    thing (``Hansa Rostock``, ``Lada Togliatti`` are clubs, ``Cooper Basin`` a basin), and
+    the run not followed by a bare number (a club in a results line: ``Willem II Tilburg 0``).
+    ``""``: neither."""
+    word = content[0]
     low = word.lower()
     if low in GIVEN_NAMES:
-        return True
-    if low not in census_given_names() or low in people_by_surname():
-        return False
+        return "census"
+    census = low in census_given_names()
+    if not census and low not in world_given_names() or low in people_by_surname():
+        return ""
     if doc.lowercase_words is None:
         doc.lowercase_words = set(filter(str.islower, doc.words))
-    return low not in doc.lowercase_words
+    if low in doc.lowercase_words:
+        return ""
+    if census:
+        return "census"
+    if doc.words[last + 1:last + 2] and doc.words[last + 1].isdigit():
+        return ""
+    surname = content[-1].lower()
+    if surname in doc.lowercase_words or surname in COMMON_WORDS or surname in _NOT_SURNAMES \
+            or kb.lookup("place", content[-1]) or kb.lookup("org", content[-1]) \
+            or kb.lookup("place", " ".join(content)) or kb.lookup("org", " ".join(content)):
+        return ""
+    return "world"
+
+
+_DISMISSALS = frozenset({"c", "b", "st", "lbw"})
+_BOWLING_FIGURES_RE = re.compile(r"\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}$")  # overs-maidens-runs-wickets
+
+
+def _scorecard_cue(doc: Doc, first: int, last: int) -> bool:
+    """Is the run a player in a cricket scorecard? Its lines name people only: ``N. Hussain c
+    Saeed Anwar b Waqar Younis 12``, ``G. Thorpe lbw b Mohammad Akram 54``, ``J. Crawley not
+    out 94``, bowling figures ``Wasim Akram 25-8-61-1``. The one-letter marks are lower case
+    and sit between capitalised names on one line, which ordinary text hardly ever has."""
+    words, text = doc.words, doc.text
+    before = words[first - 1] if first and "\n" not in text[doc.ends[first - 1]:doc.starts[first]] else ""
+    after = words[last + 1:last + 4] if last + 1 < len(words) and \
+        "\n" not in text[doc.ends[last]:doc.starts[last + 1]] else []
+    if before in ("c", "b", "st") and first >= 2 and (words[first - 2] in ("lbw", "and") or words[first - 2][:1].isupper()
+                                                      or words[first - 2] == "."):
+        return True
+    if not after:
+        return False
+    if after[0] in _DISMISSALS and len(after) > 1 and (after[1][:1].isupper() or after[1] == "b"):
+        return True
+    if after[0] in ("not", "run") and after[1:2] == ["out"]:
+        return len(after) > 2 and after[2].isdigit()
+    return bool(_BOWLING_FIGURES_RE.match(after[0]))
+
+
+def _kept_initial(doc: Doc, i: int, last: int, leading_drop: frozenset[str]) -> bool:
+    """Is the one-letter word ``i`` (A, I) an initial before a surname: a capital glued to its
+    full stop, then one name word that is no title or function word, at the start of a line or
+    of a list item, as scorecards and team lists write players ("A. Stewart b Mushtaq Ahmed 44",
+    "To bat: R. Croft, D. Cork, A. Mullally"; not "Plan A. The")?"""
+    words, text = doc.words, doc.text
+    if not (i + 2 == last and words[i].isupper() and words[i + 1] == "." and doc.starts[i + 1] == doc.ends[i]
+            and doc.lowers[i + 2] not in leading_drop and "\n" not in text[doc.ends[i + 1]:doc.starts[i + 2]]):
+        return False
+    before = text[max(0, doc.starts[i] - 3):doc.starts[i]].rstrip(" \t")  # a list's or a line's start
+    return bool(before) and before[-1] in "\n,:;("  # (not the title's start: "A. SCHULMAN SETS ...")
 
 
 def _headline(doc: Doc, i: int) -> bool:
@@ -634,14 +702,24 @@ _LIST_GLUE = ([","], ["and"], [",", "and"], ["or"], [";"])
 
 def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
     """Names listed together are alike: a full name with no cue of its own, coordinated (``,``,
-    ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ...")."""
+    ``and``) with a person, is a person ("Bob Estes, Billy Andrade, Duffy Waldorf and ..."),
+    unless that person's only cue is a given name from the world lists (in "Sao Carlos Nil,
+    Franca Nil", Franca is a town that is also a given name). A name listed in the body that
+    has a cue elsewhere in the article ("c Saeed Anwar b ..." and "Pakistan: Aamir Sohail,
+    Saeed Anwar, Ijaz Ahmed") carries its cue into the list."""
     links = [k for k in range(len(found) - 1)
              if found[k + 1].first - found[k].last <= 3
              and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
              and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
+    if links:  # a name with a cue elsewhere in the article is a person in a list of the body too
+        cued = {f.key for f in found if f.strong and f.spreads}
+        title_end = doc.text.find("\n")
+        for k in {i for k in links for i in (k, k + 1)}:
+            if not found[k].strong and found[k].key in cued and found[k].start > title_end >= 0:
+                found[k] = found[k]._replace(strong=True)
     for k in links + links[::-1]:  # forward, then backward: a cue spreads along the whole list
         a, b = found[k], found[k + 1]
-        if a.strong != b.strong:
+        if a.strong != b.strong and (b if b.strong else a).spreads:
             found[k if b.strong else k + 1] = (a if b.strong else b)._replace(strong=True)
     return found
 
@@ -697,6 +775,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         while tokens:
             low = lowers[tokens[0]].rstrip(".")
             plural_title = low[-1:] == "s" and low[:-1] in HEAD_TITLES
+            if len(low) == 1 and _kept_initial(doc, tokens[0], last, leading_drop):
+                break  # "A. Stewart", "I. Salisbury": an initial, not the article or the pronoun
             if low in leading_drop or plural_title or (low in SENTENCE_OPENERS and sentence_start[tokens[0]]):
                 if low in TITLE_WORDS or plural_title:
                     titles_popped = True
@@ -750,6 +830,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             continue
         nk = name_key(" ".join(words))
         strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
+        spreads = True
         appositive = None
         if not strong:
             appositive = _appositive(doc, tokens[-1])
@@ -765,11 +846,15 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 strong = True
         if nk in index or len(content) >= 2 and name_skeleton(" ".join(words)) in people_by_skeleton():
             strong = True  # a known person, in any spelling ("Wołodymyr Zelanski")
-        elif 2 <= len(content) <= 3 and _given_name(doc, content[0]) and not _headline(doc, tokens[0]):
+        elif 2 <= len(content) <= 3 and (given := _given_name(doc, content, tokens[-1])) \
+                and not _headline(doc, tokens[0]):
             strong = True
+            spreads = given == "census"  # a world-list name is a weaker cue: it does not spread
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
+        elif _scorecard_cue(doc, tokens[0], tokens[-1]):
+            strong = True  # "c Saeed Anwar b Waqar Younis 12", "Wasim Akram 25-8-61-1"
         elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
             strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
         elif len(content) >= 2 and doc.words[tokens[-1] + 1:tokens[-1] + 2] == ["("] and \
@@ -781,7 +866,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         if appositive is None:
             appositive = _appositive(doc, tokens[-1])
         found.append(_Candidate(tokens[0], tokens[-1], s, e, words,
-                                tuple(r for r in (role, appositive) if r), strong, nk))
+                                tuple(r for r in (role, appositive) if r), strong, nk, spreads))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
@@ -798,7 +883,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
     article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
-    for first, last, s, e, words, roles, strong, nk in found:
+    for first, last, s, e, words, roles, strong, nk, _ in found:
         content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
         if len(content) >= 2:
             if not strong and nk not in validated_keys:
@@ -812,7 +897,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 canon = next(iter(firsts[k]))
             elif nk in index:
                 canon = index[nk]
-            elif not strong or nk in institutions or _common_word(doc, first, words[0] if words else ""):
+            elif not strong or nk in institutions or _common_word(doc, first, words[0] if words else "") and not (
+                    len(words) > 1 and len(words[0]) == 1):  # an initial ("A. Stewart") is no common word
                 continue
             else:
                 known = people_by_surname().get(k, ())

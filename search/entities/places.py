@@ -145,7 +145,8 @@ _VENUE_DROP = frozenset({"the", "at", "in", "a", "an"})
 def find_venues(doc: Doc, runs: list[tuple[int, int]], sports: bool) -> list[tuple[int, int, str]]:
     """Venues the gazetteer lacks, named by their form: two or more capitalised words ending in
     a venue noun (``Ellis Park``, ``Brown Deer Park Golf Course``): (start, end, name). They are
-    places, and no person ("Trent Bridge" starts with a given name)."""
+    places, and no person ("Trent Bridge" starts with a given name). In sports news, also the
+    name heading a results line ("At Tunbridge Wells: Nottinghamshire 214 and 167-6")."""
     out = []
     lowers = doc.lowers
     for first, last in runs:
@@ -158,4 +159,11 @@ def find_venues(doc: Doc, runs: list[tuple[int, int]], sports: bool) -> list[tup
             continue
         s, e = doc.starts[first], doc.ends[last]
         out.append((s, e, " ".join(doc.text[s:e].split())))
+    if sports:  # a results line headed by its ground: "At Headingley: Yorkshire 305-5", "At Hove: ..."
+        out += [(m.start(1), m.end(1), m.group(1)) for m in _AT_VENUE_RE.finditer(doc.text)
+                if not any(s <= m.start(1) < e for s, e, _ in out)]
     return out
+
+
+# In sports results, a line opening with "At" and a name and a colon names the ground or town.
+_AT_VENUE_RE = re.compile(r"^At ([A-Z][\w'-]+(?: (?:[A-Z][\w'-]+|of|on|upon|le))*):[ \t]", re.M)

@@ -33,6 +33,11 @@ _SCORE_LINE_RE = re.compile(
 _STANDINGS_LINE_RE = re.compile(rf"^(?P<a>{_NAME})(?: \d{{1,3}}){{2,}}(?:[ \t]+[\d./-]+)*[ \t]*$", re.M)
 
 
+def score_line_pairs(text: str) -> list[tuple[str, str]]:
+    """The two names of each score line (``Guingamp 2 Monaco 1`` -> ("Guingamp", "Monaco"))."""
+    return [(m.group("a"), m.group("b")) for m in _SCORE_LINE_RE.finditer(text)]
+
+
 def score_line_teams(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, any_name) of the names on score lines (``Rotor Volgograd 2 Lada Togliatti 1``,
     both teams whatever they are: any_name) and at the start of standings lines (``MINNESOTA 67
@@ -101,6 +106,12 @@ def may_name_team(place: str, category: str) -> bool:
     """Can a team take its name from this place? Clubs take a city's, a county's or a state's;
     a nation's side stays a place (the country of the story); continents and seas name none."""
     return category in ("city", "town", "region") and place not in _HOME_NATIONS
+
+
+def may_name_club(place: str, category: str) -> bool:
+    """May a nation's name be a club's (Monaco in the French league)? Not a home nation's
+    (England, Scotland: their sides play nations). See ``extract._nations_as_clubs``."""
+    return category == "country" and place not in _HOME_NATIONS
 
 
 def sports_story(words: list[str], length: int) -> bool:
