@@ -167,6 +167,14 @@ def test_same_stories_totals_and_facets(embedded, cluster, request_):
         assert {v for v, _, _ in values} >= {v for v, _, _ in a[name]} or len(values) == request_.facet_limit
 
 
+def test_every_value_counts_stories_too(embedded, cluster):
+    paged = OpenSearchEngine(cluster.address, facet_page=2)
+    for request_ in (SearchRequest(facet_limit=1_000_000), SearchRequest(text="deliveries", facet_limit=1_000_000)):
+        found = _facets(paged.search(request_))
+        found.pop("year"), found.pop("month")
+        assert {name: values for name, values in found.items() if values} == _counted_once(embedded, request_)
+
+
 def test_similar_copies_are_listed_whether_or_not_they_match(cluster):
     hit = cluster.search(SearchRequest(text="conscript")).hits[0]
     assert hit.id in ("finland-a", "finland-b")  # a copy with text stands for its story

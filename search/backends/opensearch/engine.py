@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Iterator
@@ -64,12 +65,13 @@ SIMILAR_MAX = 1_000
 
 class OpenSearchEngine:
     def __init__(self, address: ClusterAddress | str, *, limits: Limits = LIMITS,
-                 facet_page: int = FACET_PAGE):
+                 facet_page: int = FACET_PAGE, client_grace: float = CLIENT_GRACE):
         self.address = parse_address(address) if isinstance(address, str) else address
         self.index = self.address.index
         self.index_dir = str(self.address)  # what `stats` and messages show
         self.limits = limits  # the time budget of a search (the other limits are the parser's)
         self.facet_page = facet_page
+        self.client_grace = client_grace
         self._client = None
         self._views = ViewCache()  # what query understanding reads, per index state
         self._local = threading.local()  # the budget of the search this thread runs
@@ -92,7 +94,7 @@ class OpenSearchEngine:
             budget = None  # no limit
         if budget is not None:
             budget.check()  # nothing left: the embedded engine's error
-            kwargs.setdefault("request_timeout", _left(budget) + CLIENT_GRACE)
+            kwargs.setdefault("request_timeout", _left(budget) + self.client_grace)
         target = self.client
         for part in method.split("."):
             target = getattr(target, part)
@@ -156,7 +158,22 @@ class OpenSearchEngine:
     def _view(self) -> ClusterView:
         """The facet values, vocabulary and aliases of the index, read again when its
         article count (or its number of story copies) changes (understanding.py)."""
-        return self._views.get(self._state, lambda state: read_view(self._search, self._terms, state))
+        def read(state: tuple[int, int]) -> ClusterView:
+            with self._unbudgeted():  # (a cold start is not the query's)
+                return read_view(self._search, self._terms, state)
+
+        return self._views.get(self._state, read)
+
+    @contextmanager
+    def _unbudgeted(self) -> Iterator[None]:
+        """Calls made here wait as long as the client does (30 s), whatever the search's
+        budget: reading the view after a load, and every value of the facets."""
+        budget = getattr(self._local, "budget", None)
+        self._local.budget = None
+        try:
+            yield
+        finally:
+            self._local.budget = budget
 
     def _state(self) -> tuple[int, int]:
         """(articles, articles that are copies of a story's first): one request."""
@@ -246,11 +263,10 @@ class OpenSearchEngine:
 
         _validate(request)
         started = time.perf_counter()
-        view = self._view()
         outer = getattr(self._local, "budget", None)  # (a spelling correction searches again)
-        self._local.budget = Budget(self.limits.time_budget)  # (after the view: a cold start is not the query's)
+        self._local.budget = Budget(self.limits.time_budget)
         try:
-            return self._budgeted_search(request, strict, view, started)
+            return self._budgeted_search(request, strict, self._view(), started)
         finally:
             self._local.budget = outer
 
@@ -300,11 +316,7 @@ class OpenSearchEngine:
         facets = facets_from(answer["aggregations"], selected, _category)
         if every_value:
             facets = self._every_value(body["query"], selected, stories, request.facet_limit) + facets
-        warnings = parsed.warnings
-        if answer.get("timed_out"):
-            warnings += (f"the search took longer than {self.limits.time_budget:g} s: the cluster "
-                         "answered with what it had found by then, so counts and hits may be "
-                         "incomplete; a narrower query answers in full",)
+        warnings = parsed.warnings + partial(answer, self.limits.time_budget)
         suggestion = understanding.suggestion(view, parsed.text, LIMITS)
         results = SearchResults(
             query=request.text, total=total, page=request.page,
@@ -343,8 +355,9 @@ class OpenSearchEngine:
         after: dict[str, Any] = {name: None for name in FACET_FIELDS}
         counts: dict[str, dict[str, int]] = {}
         while after:
-            answer = self._search({"size": 0, "query": query, "aggs": all_values_aggregations(
-                selected, after, self.facet_page, stories)})
+            with self._unbudgeted():  # (as many pages as there are values)
+                answer = self._search({"size": 0, "query": query, "aggs": all_values_aggregations(
+                    selected, after, self.facet_page, stories)})
             after = all_values_from(answer["aggregations"], after, counts)
         return facets_of_values(counts, selected, _category, limit)
 
@@ -473,6 +486,16 @@ class OpenSearchEngine:
         wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
                               parsed.entities)
         return match_spans(text, wanted) if wanted else []
+
+
+def partial(answer: dict[str, Any], seconds: float) -> tuple[str, ...]:
+    """The warning of an answer the cluster cut at the search's time budget (``timed_out``:
+    each shard answered what it had found by then)."""
+    if not answer.get("timed_out"):
+        return ()
+    return (f"the search took longer than {seconds:g} s, the time a search may take: the cluster "
+            "answered with what it had found by then, so counts and hits may be incomplete; "
+            "a narrower query answers in full",)
 
 
 def _left(budget: Budget) -> float:
