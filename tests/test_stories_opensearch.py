@@ -31,12 +31,14 @@ BRIEFING = "Your Monday briefing"
 
 
 def _first_file() -> list[dict]:
-    return synthetic_articles() + [
-        {"id": "finland-a", "title": "Finland's border zone", "body": _STORY, "source": "The Guardian",
-         "date": "2022-06-10"},
+    # brief-1 first: of the two texts titled BRIEFING, the headline of that title (last in
+    # the second file) meets it first, however the worker processes interleave
+    return [
         {"id": "brief-1", "title": BRIEFING, "source": "The New York Times", "date": "2022-06-13",
          "body": "Good morning. Lappeenranta residents weigh the Nato question. " * 3},
-    ]
+        {"id": "finland-a", "title": "Finland's border zone", "body": _STORY, "source": "The Guardian",
+         "date": "2022-06-10"},
+    ] + synthetic_articles()
 
 
 def _second_file() -> list[dict]:
@@ -89,9 +91,10 @@ def _new_address(opensearch_url: str, name: str) -> str:
 
 @pytest.fixture(scope="module")
 def cluster(opensearch_url, files):
-    """Both files loaded in one run by two worker processes."""
+    """Both files loaded in one run by two worker processes, 8 articles at a time (so the
+    workers link stories at the same moment, over batches)."""
     spec = _new_address(opensearch_url, "stories")
-    report = index_into_cluster(list(files), parse_address(spec), workers=2)
+    report = index_into_cluster(list(files), parse_address(spec), workers=2, batch=8)
     assert (report.added, report.total) == (ARTICLES, ARTICLES)
     engine = OpenSearchEngine(spec)
     yield engine
@@ -204,14 +207,24 @@ def _load_and_compare(spec: str, embedded: SearchEngine, runs: list[list[str]], 
     try:
         for request_ in (SearchRequest(per_page=100), SearchRequest(text="deliveries", per_page=100)):
             ours, theirs = embedded.search(request_), engine.search(request_)
-            assert (theirs.total, stories_of(theirs)) == (ours.total, stories_of(ours))
+            assert (theirs.total, _in_any_order(theirs)) == (ours.total, _in_any_order(ours))
         again = index_into_cluster([p for paths in runs for p in paths], parse_address(spec), workers=1)
         assert (again.added, again.unchanged) == (0, ARTICLES)
-        assert stories_of(engine.search(SearchRequest(per_page=100))) == \
-               stories_of(embedded.search(SearchRequest(per_page=100)))
+        assert _in_any_order(engine.search(SearchRequest(per_page=100))) == \
+               _in_any_order(embedded.search(SearchRequest(per_page=100)))
     finally:
         engine.client.indices.delete(index=engine.index)
         engine.close()
+
+
+def _in_any_order(results) -> set[frozenset[str]]:
+    """The stories of the hits, but for the one thing the order of loading decides, on
+    either backend: which of two texts titled "Your Monday briefing" the headline of that
+    title joins (the first it meets); it joins one of them."""
+    found = stories_of(results)
+    briefs = [s for s in found if s & {"brief-1", "brief-2", "brief-3"}]
+    assert sorted(len(s) for s in briefs) in ([], [1, 2])
+    return {s for s in found if s not in briefs}
 
 
 def test_copies_loaded_later_join_their_stories(opensearch_url, files, embedded):

@@ -35,7 +35,7 @@ BULK_DOCS = 500
 BULK_RETRIES = 8
 #: Articles a worker extracts, loads and links to their stories at once (each batch costs
 #: a refresh and a look-up of its articles' copies: stories.py).
-CLUSTER_BATCH = 256
+CLUSTER_BATCH = 500
 
 
 def to_source(article: Article, entities: Entities,
@@ -143,7 +143,7 @@ def _work(batch: list[Article]) -> tuple[int, int]:
 
 
 def _batches(paths: list[str], report: IndexReport, progress: Progress,
-             options: ReadOptions) -> Iterator[list[Article]]:
+             options: ReadOptions, size: int = CLUSTER_BATCH) -> Iterator[list[Article]]:
     """Articles from the files in batches, each id once per run (problems go to the report)."""
     seen: set[str] = set()
     batch: list[Article] = []
@@ -163,7 +163,7 @@ def _batches(paths: list[str], report: IndexReport, progress: Progress,
                 continue
             seen.add(record.id)
             batch.append(record)
-            if len(batch) >= CLUSTER_BATCH:
+            if len(batch) >= size:
                 yield batch
                 batch = []
         try:
@@ -178,10 +178,11 @@ def _batches(paths: list[str], report: IndexReport, progress: Progress,
 def index_into_cluster(paths: list[str], address: ClusterAddress, *, rebuild: bool = False,
                        workers: int | None = None,
                        on_progress: Callable[[Progress], None] | None = None,
-                       options: ReadOptions | None = None) -> IndexReport:
+                       options: ReadOptions | None = None, batch: int = CLUSTER_BATCH) -> IndexReport:
     """Index the articles in ``paths`` into the cluster index; the same report as the embedded
     index's (``removed`` stays 0: a cluster index keeps articles whose files are gone).
-    ``options`` are the limits, date order and collection given to every input format."""
+    ``options`` are the limits, date order and collection given to every input format;
+    ``batch``: articles per worker task (each linked to its stories at once)."""
     started = time.monotonic()
     client = address.client(timeout=120)
     report = IndexReport(index_dir=str(address))
@@ -195,7 +196,7 @@ def index_into_cluster(paths: list[str], address: ClusterAddress, *, rebuild: bo
     if workers is None:
         workers = (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
     options = dataclasses.replace(options or ReadOptions(), roots=tuple(paths))
-    batches = _batches(paths, report, progress, options)
+    batches = _batches(paths, report, progress, options, batch)
     try:
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers, _init_worker, (address,)) as pool:

@@ -25,8 +25,7 @@ Searches then collapse on ``story`` (one hit per story), count stories with a
 its label. ``copy`` marks an article whose label is not its own id: an index without any
 is searched as before, at no extra cost.
 
-Limits, on the cluster only: a band value shared by more than ``MAX_SHARED`` articles is
-not ignored (the embedded index treats it as boilerplate); stories are linked as articles
+Limits, on the cluster only: stories are linked as articles
 arrive, so a story that two articles only join through a third is one story once the third
 is loaded (as on the embedded index), but a headline stays with the first text of its
 title that it met; the ``cardinality`` counts are exact up to ``precision_threshold``
@@ -37,12 +36,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...dedup import MIN_BANDS, story_keys
+from ...dedup import MAX_SHARED, MIN_BANDS, story_keys
 
 FIELD = "story"
-#: Articles a lookup returns at most (a story's copies; the embedded index ignores keys
-#: shared by more than 50 articles).
-LOOKUP_SIZE = 100
+#: Keys per terms query when reading the articles that hold a batch's keys.
+TERMS_PER_QUERY = 10_000
 #: Rounds of look-up-and-relabel before a loader gives up on one batch (each round is
 #: needed only when another loader relabelled the same stories at the same moment).
 MAX_ROUNDS = 8
@@ -62,25 +60,45 @@ def source_fields(article_id: str, keys: list[str]) -> dict[str, Any]:
             "headline_only": any(k.startswith("e:") for k in keys)}
 
 
-def _lookup(keys: list[str]) -> dict[str, Any]:
-    """The articles that may be copies of an article with ``keys`` (clauses named, so the
-    answer says which rule each one met)."""
-    bands = [k for k in keys if k.startswith("b")]
-    exact = [k for k in keys if k[0] in "xe"]
-    should: list[dict[str, Any]] = []
-    if len(bands) >= MIN_BANDS:
-        should.append({"bool": {"should": [{"term": {"story_keys": b}} for b in bands],
-                                "minimum_should_match": MIN_BANDS, "_name": "near"}})
-    if exact:
-        should.append({"terms": {"story_keys": exact, "_name": "exact"}})
+def _candidates(client, index: str, wanted: set[str]) -> dict[str, tuple[str, list[str]]]:
+    """Every article holding any of these keys: id -> (its label, its story keys)."""
+    from opensearchpy import helpers
+
+    out: dict[str, tuple[str, list[str]]] = {}
+    terms = sorted(wanted)
+    for start in range(0, len(terms), TERMS_PER_QUERY):
+        for h in helpers.scan(client, index=index, size=2_000, query={
+                "query": {"terms": {"story_keys": terms[start:start + TERMS_PER_QUERY]}},
+                "_source": [FIELD, "story_keys"]}):
+            out[h["_id"]] = (h["_source"].get(FIELD) or h["_id"], h["_source"].get("story_keys") or [])
+    return out
+
+
+def _copies(article_id: str, keys: list[str], holders: dict[str, list[str]],
+            labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The articles that may be copies of this one, each with the rules it met (as
+    ``_labels`` reads them): the embedded index's rules, over the keys' holders."""
+    rules: dict[str, set[str]] = {}
+    shared: dict[str, int] = {}
     for key in keys:
+        docs = holders.get(key, [])
+        if key[0] == "b" and 2 <= len(docs) <= MAX_SHARED:
+            for d in docs:
+                shared[d] = shared.get(d, 0) + 1
+        elif key[0] in "xe" and 2 <= len(docs) <= MAX_SHARED:
+            for d in docs:
+                rules.setdefault(d, set()).add("exact")
         if key[:2] in ("t:", "e:"):
-            title = key[2:]
-            should.append({"term": {"story_keys": {"value": "t:" + title, "_name": "titled"}}})
+            for d in holders.get("t:" + key[2:], []):
+                rules.setdefault(d, set()).add("titled")
             if key.startswith("t:"):
-                should.append({"term": {"story_keys": {"value": "e:" + title, "_name": "headline"}}})
-    return {"size": LOOKUP_SIZE, "_source": [FIELD], "query": {"bool": {"should": should or [
-        {"match_none": {}}], "minimum_should_match": 1}}}
+                for d in holders.get("e:" + key[2:], []):
+                    rules.setdefault(d, set()).add("headline")
+    for d, n in shared.items():
+        if n >= MIN_BANDS:
+            rules.setdefault(d, set()).add("near")
+    return [{"_id": d, "_source": {FIELD: labels.get(d, d)}, "matched_queries": sorted(named)}
+            for d, named in rules.items() if d != article_id]
 
 
 def _labels(article_id: str, label: str, keys: list[str], hits: list[dict[str, Any]]) -> set[str]:
@@ -108,35 +126,55 @@ def _labels(article_id: str, label: str, keys: list[str], hits: list[dict[str, A
 
 def link(client, index: str, keys: dict[str, list[str]]) -> int:
     """Link the stories of the articles just loaded into ``index`` (id -> story keys);
-    returns how many articles were relabelled."""
-    from .connection import BackendError  # (connection imports the template, which imports us)
+    returns how many articles were relabelled.
 
+    One refresh makes this batch visible, with whatever other loaders wrote before it: of
+    two copies loaded at once, the one written last sees the other. One scroll then reads
+    every article holding one of the batch's keys (a text's title key only when a headline
+    of that title exists), and the rules are applied here. After relabelling, the
+    articles and their copies are read again by id (real time, no refresh) until each
+    article agrees with its copies."""
     client.indices.refresh(index=index)
-    pending = list(keys)
+    wanted: set[str] = set()
+    for article_keys in keys.values():
+        for key in article_keys:
+            if key[0] in "bxe":
+                wanted.add(key)
+            if key.startswith("e:"):
+                wanted.add("t:" + key[2:])
+            elif key.startswith("t:"):
+                wanted.add("e:" + key[2:])
+    found = _candidates(client, index, wanted)
+    titles = {"t:" + k[2:] for k in wanted if k.startswith("e:") and any(
+        k in found_keys for _, found_keys in found.values())}
+    found.update(_candidates(client, index, titles - wanted))  # (texts of a headline's title)
+    holders: dict[str, list[str]] = {}
+    for doc_id, (_, doc_keys) in found.items():
+        for key in doc_keys:
+            holders.setdefault(key, []).append(doc_id)
+    labels = {doc_id: label for doc_id, (label, _) in found.items()}
+    copies = {i: _copies(i, keys[i], holders, labels) for i in keys}
+    pending = [i for i in keys if copies[i]]  # (an article alone has nothing to agree with)
     moved = 0
     for _ in range(MAX_ROUNDS):
-        labels = _current_labels(client, index, pending)
-        body: list[dict[str, Any]] = []
-        for article_id in pending:
-            body += [{"index": index}, _lookup(keys[article_id])]
-        answers = client.msearch(body=body)["responses"] if body else []
+        if not pending:
+            break
+        current = _current_labels(client, index, sorted(set(pending) | {
+            h["_id"] for i in pending for h in copies[i]}))
         merges: dict[str, str] = {}  # label -> the smaller label it becomes
         unsettled = []
-        for article_id, answer in zip(pending, answers):
-            if "error" in answer:
-                raise BackendError(f"Looking up the copies of {article_id} failed: "
-                                   f"{(answer['error'] or {}).get('reason', answer['error'])}")
-            label = labels.get(article_id, article_id)
-            found = _labels(article_id, label, keys[article_id], answer["hits"]["hits"])
-            if len(found) > 1:
-                target = min(found)
-                for other in found - {target}:
+        for article_id in pending:
+            hits = [{**h, "_source": {FIELD: current.get(h["_id"], h["_source"][FIELD])}}
+                    for h in copies[article_id]]
+            shared = _labels(article_id, current.get(article_id, article_id), keys[article_id], hits)
+            if len(shared) > 1:
+                target = min(shared)
+                for other in shared - {target}:
                     merges[other] = min(target, merges.get(other, target))
                 unsettled.append(article_id)
         if not merges:
-            return moved
+            break
         moved += relabel(client, index, _flatten(merges))
-        client.indices.refresh(index=index)
         pending = unsettled
     return moved
 
@@ -152,6 +190,8 @@ def _flatten(merges: dict[str, str]) -> dict[str, str]:
 
 
 def _current_labels(client, index: str, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
     docs = client.mget(index=index, body={"ids": ids}, _source=[FIELD], realtime=True)["docs"]
     return {d["_id"]: d["_source"].get(FIELD, d["_id"]) for d in docs if d.get("found")}
 
@@ -170,7 +210,7 @@ def relabel(client, index: str, merges: dict[str, str]) -> int:
     for round_ in range(MAX_ROUNDS):
         if not pending:
             break
-        if round_:
+        if round_:  # (labels another loader just gave must be visible to the scan)
             client.indices.refresh(index=index)
         actions, target_of = [], {}
         for h in helpers.scan(client, index=index, size=1000, seq_no_primary_term=True,
