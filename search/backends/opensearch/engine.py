@@ -38,8 +38,8 @@ from ... import spelling
 from ..embedded.facets import value_key
 from ..base import DayCounts, TermSample
 from . import workbench
-from .aggregations import (all_values_aggregations, all_values_from, facet_aggregations,
-                           facets_from, facets_of_values, selection_filters, story_total)
+from .aggregations import (all_values_page, all_values_request, facet_aggregations, facets_from,
+                           facets_of_values, selection_filters, story_total)
 from .connection import BackendError, ClusterAddress, parse_address
 from .loader import SEP, cluster_error
 from .stories import FIELD as STORY, similar_query
@@ -54,8 +54,8 @@ PASSAGE_CHARS = 240
 HIT_FIELDS = ["id", "title", "date", "source", "url", "person", "system", "org", "place"]
 MAX_TERMS = 65_000  # buckets for whole-index value lists (entities, aliases)
 #: Facet values read per request when a search asks for more than this many (the "All
-#: values" page): paged by key (7 facets x 5,000 stays under the cluster's 65,535 buckets).
-FACET_PAGE = 5_000
+#: values" page): paged by key, under the cluster's 65,535 buckets a request.
+FACET_PAGE = 10_000
 #: Seconds the client waits for an answer beyond the search's remaining budget (the
 #: cluster stops searching at the budget; this covers its queue and the transfer).
 CLIENT_GRACE = 2.0
@@ -348,17 +348,21 @@ class OpenSearchEngine:
 
     def _every_value(self, query: dict[str, Any], selected: dict[str, list[str]], stories: bool,
                      limit: int) -> list:
-        """Every value of each facet with its count, paged by key (``FACET_PAGE`` per facet
-        and request), ranked as the facets of a search are."""
+        """Every value of each facet with its count, paged by key (``FACET_PAGE`` a request),
+        ranked as the facets of a search are."""
         from ...engine import _category
 
-        after: dict[str, Any] = {name: None for name in FACET_FIELDS}
         counts: dict[str, dict[str, int]] = {}
-        while after:
-            with self._unbudgeted():  # (as many pages as there are values)
-                answer = self._search({"size": 0, "query": query, "aggs": all_values_aggregations(
-                    selected, after, self.facet_page, stories)})
-            after = all_values_from(answer["aggregations"], after, counts)
+        for name in FACET_FIELDS:
+            values = counts[name] = {}
+            after = None
+            while True:
+                with self._unbudgeted():  # (as many pages as there are values)
+                    answer = self._search(all_values_request(query, selected, name, after,
+                                                             self.facet_page, stories))
+                after = all_values_page(answer["aggregations"], values)
+                if after is None:
+                    break
         return facets_of_values(counts, selected, _category, limit)
 
     # -- single articles ---------------------------------------------------------------

@@ -3,7 +3,7 @@ story label linked at load time, so that searches collapse a story's copies.
 
 Every article is stored with its story keys (``story_keys``: the 16 MinHash bands, the
 exact ``x:``/``e:`` keys, its ``t:`` title key) and a label ``story``. A new article starts
-with its own id as its label. Right after a batch is loaded (and made visible), each of
+with its own id as its label (after every text's if it has no text: ``own_label``). Right after a batch is loaded (and made visible), each of
 its articles looks up the articles it is a copy of, by the embedded rules:
 
 * near-duplicates: at least ``MIN_BANDS`` of its bands in common;
@@ -20,16 +20,20 @@ agrees with its copies. Labels only ever decrease, so loaders on several machine
 re-run (its articles are looked up again: an interrupted run is repaired), converge on
 the same labels whatever the order.
 
-Searches then collapse on ``story`` (one hit per story), count stories with a
-``cardinality`` aggregation (totals and facet counts), and list a hit's other copies by
-its label. ``copy`` marks an article whose label is not its own id: an index without any
+Searches then collapse on ``story`` (one hit per story), count stories (a ``cardinality``
+aggregation for the total; facet values and months count each story's first copy) and
+list a hit's other copies by its label. ``copy`` marks an article whose label is not its own id: an index without any
 is searched as before, at no extra cost.
 
 Limits, on the cluster only: stories are linked as articles
 arrive, so a story that two articles only join through a third is one story once the third
 is loaded (as on the embedded index), but a headline stays with the first text of its
-title that it met; the ``cardinality`` counts are exact up to ``precision_threshold``
-distinct stories and approximate (within about 1 %) beyond.
+title that it met; the total is exact up to 40,000 stories (``precision_threshold``) and
+approximate (within about 1 %) beyond; a facet value counts a story when its first copy
+matches and has the value (the embedded index counts the values of the matching copy it
+shows): the same for exact copies, but a story matched only by another copy (a
+near-duplicate whose changed words are the query's) is in the total and the hits, not in
+the facet counts.
 """
 
 from __future__ import annotations
@@ -53,11 +57,22 @@ MAPPINGS = {
 }
 
 
+def own_label(article_id: str, headline_only: bool) -> str:
+    """An article's label before it is linked: its id, after a text's copies (a story's
+    smallest label, its first copy, is a copy with text when it has one, as the embedded
+    index shows a copy with text for a story)."""
+    return ("1" if headline_only else "0") + article_id
+
+
+def _headline_only(keys: list[str]) -> bool:
+    return any(k.startswith("e:") for k in keys)
+
+
 def source_fields(article_id: str, keys: list[str]) -> dict[str, Any]:
-    """The story fields of a new article with these story keys (``dedup.story_keys``): its
-    label is its own id until it is linked."""
-    return {"story_keys": keys, FIELD: article_id, "copy": False,
-            "headline_only": any(k.startswith("e:") for k in keys)}
+    """The story fields of a new article with these story keys (``dedup.story_keys``)."""
+    headline = _headline_only(keys)
+    return {"story_keys": keys, FIELD: own_label(article_id, headline), "copy": False,
+            "headline_only": headline}
 
 
 def _candidates(client, index: str, wanted: set[str]) -> dict[str, tuple[str, list[str]]]:
@@ -70,7 +85,9 @@ def _candidates(client, index: str, wanted: set[str]) -> dict[str, tuple[str, li
         for h in helpers.scan(client, index=index, size=2_000, query={
                 "query": {"terms": {"story_keys": terms[start:start + TERMS_PER_QUERY]}},
                 "_source": [FIELD, "story_keys"]}):
-            out[h["_id"]] = (h["_source"].get(FIELD) or h["_id"], h["_source"].get("story_keys") or [])
+            doc_keys = h["_source"].get("story_keys") or []
+            out[h["_id"]] = (h["_source"].get(FIELD) or own_label(h["_id"], _headline_only(doc_keys)),
+                             doc_keys)
     return out
 
 
@@ -166,7 +183,8 @@ def link(client, index: str, keys: dict[str, list[str]]) -> int:
         for article_id in pending:
             hits = [{**h, "_source": {FIELD: current.get(h["_id"], h["_source"][FIELD])}}
                     for h in copies[article_id]]
-            shared = _labels(article_id, current.get(article_id, article_id), keys[article_id], hits)
+            mine = current.get(article_id) or own_label(article_id, _headline_only(keys[article_id]))
+            shared = _labels(article_id, mine, keys[article_id], hits)
             if len(shared) > 1:
                 target = min(shared)
                 for other in shared - {target}:
@@ -214,7 +232,8 @@ def relabel(client, index: str, merges: dict[str, str]) -> int:
             client.indices.refresh(index=index)
         actions, target_of = [], {}
         for h in helpers.scan(client, index=index, size=1000, seq_no_primary_term=True,
-                              query={"query": {"terms": {FIELD: sorted(pending)}}, "_source": [FIELD]}):
+                              query={"query": {"terms": {FIELD: sorted(pending)}},
+                                     "_source": [FIELD, "headline_only"]}):
             label = h["_source"].get(FIELD)
             target = pending.get(label)
             if target is None or target >= label:
@@ -222,7 +241,8 @@ def relabel(client, index: str, merges: dict[str, str]) -> int:
             target_of[h["_id"]] = target
             actions.append({"_op_type": "update", "_index": index, "_id": h["_id"],
                             "if_seq_no": h["_seq_no"], "if_primary_term": h["_primary_term"],
-                            "doc": {FIELD: target, "copy": target != h["_id"]}})
+                            "doc": {FIELD: target, "copy": target != own_label(
+                                h["_id"], bool(h["_source"].get("headline_only")))}})
         conflicts = []
         for ok, item in helpers.streaming_bulk(client, actions, raise_on_error=False,
                                                max_retries=3, initial_backoff=1):
@@ -246,13 +266,14 @@ def relabel(client, index: str, merges: dict[str, str]) -> int:
 
 # -- the search side ------------------------------------------------------------------------
 
-#: Distinct stories below which a ``cardinality`` count is exact (the most OpenSearch
-#: allows for totals; less for each facet value, to bound the memory of many buckets).
+#: Distinct stories below which a ``cardinality`` count is exact (the most OpenSearch allows).
 TOTAL_PRECISION = 40_000
-VALUE_PRECISION = 3_000
+#: The first copy of each story (the article whose id is its label): what facet values
+#: and months count on an index with stories (aggregations.py).
+FIRST_COPIES = {"term": {"copy": False}}
 
 
-def count_agg(precision: int = VALUE_PRECISION) -> dict[str, Any]:
+def count_agg(precision: int = TOTAL_PRECISION) -> dict[str, Any]:
     return {"cardinality": {"field": FIELD, "precision_threshold": precision}}
 
 
