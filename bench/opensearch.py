@@ -78,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus = write_reuters(os.path.join(args.work, "corpus"), args.copies, args.limit)
     queries = make_queries(read_jsonl(corpus), args.queries)
     results: dict = {"copies": args.copies, "workers": args.workers, "cores": os.cpu_count()}
+    out = os.path.join(os.path.dirname(__file__), "results", f"opensearch-x{args.copies}.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+
+    def save() -> None:  # after each phase: a long run that is stopped keeps what it measured
+        with open(out, "w") as f:
+            json.dump(results, f, indent=2)
 
     index_dir = os.path.join(args.work, f"embedded-x{args.copies}")
     shutil.rmtree(index_dir, ignore_errors=True)
@@ -85,10 +91,19 @@ def main(argv: list[str] | None = None) -> int:
     results["embedded"] = {"docs": report.total, "seconds": report.seconds,
                            "docs_per_s": report.added / report.seconds, "size_bytes": _dir_size(index_dir)}
     print(f"embedded: {report.total:,} articles in {report.seconds:.0f} s "
-          f"({results['embedded']['docs_per_s']:.0f}/s)", flush=True)
+          f"({results['embedded']['docs_per_s']:.0f}/s), {results['embedded']['size_bytes'] / 1e6:.0f} MB",
+          flush=True)
+    save()
 
     address = parse_address(args.backend)
-    report = index_into_cluster([corpus], address, rebuild=True, workers=args.workers)
+    shown = [0]
+
+    def progress(p) -> None:
+        if p.articles >= shown[0] + 10_000:
+            shown[0] = p.articles
+            print(f"  opensearch: {p.articles:,} articles loaded", flush=True)
+
+    report = index_into_cluster([corpus], address, rebuild=True, workers=args.workers, on_progress=progress)
     cluster = OpenSearchEngine(address)
     cluster.client.indices.forcemerge(index=address.index, max_num_segments=5, request_timeout=600)
     store = cluster.client.indices.stats(index=address.index, metric="store")["_all"]
@@ -99,10 +114,13 @@ def main(argv: list[str] | None = None) -> int:
                              "size_bytes_with_replicas": store["total"]["store"]["size_in_bytes"],
                              "shards": address.shards, "replicas": address.replicas}
     print(f"opensearch: {report.total:,} articles in {report.seconds:.0f} s "
-          f"({results['opensearch']['docs_per_s']:.0f}/s)", flush=True)
+          f"({results['opensearch']['docs_per_s']:.0f}/s), {results['opensearch']['size_bytes'] / 1e6:.0f} MB "
+          f"of primaries, {state[1]:,} linked to an earlier copy's story", flush=True)
+    save()
 
     for name, engine in (("embedded", SearchEngine(index_dir)), ("opensearch", cluster)):
         results[name].update(_latencies(engine, queries))
+        print(f"{name}: p50/p95 {results[name]['p50_ms']:.1f}/{results[name]['p95_ms']:.1f} ms", flush=True)
     pairs = [(a, b) for a, b in zip(results["embedded"].pop("totals"), results["opensearch"].pop("totals"))
              if a is not None and b is not None]
     same = sum(a == b for a, b in pairs)
@@ -123,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         r = results[name]
         print(f"{name}: {r['timed_out']} queries past the time budget, {r['partial']} answered partly")
     print(f"cluster: {results['opensearch']['story_copies']:,} articles linked to an earlier copy's story")
-    os.makedirs(os.path.join(os.path.dirname(__file__), "results"), exist_ok=True)
-    with open(os.path.join(os.path.dirname(__file__), "results", f"opensearch-x{args.copies}.json"), "w") as f:
-        json.dump(results, f, indent=2)
+    save()
     return 0
 
 
