@@ -38,10 +38,10 @@ BULK_RETRIES = 8
 CLUSTER_BATCH = 500
 
 
-def to_source(article: Article, entities: Entities,
-              story: list[str] | None = None) -> dict[str, Any]:
+def to_source(article: Article, entities: Entities, story: list[str] | None = None,
+              label: str | None = None) -> dict[str, Any]:
     """The document the cluster stores for one article (its ``_id`` is the article id);
-    ``story``: its story keys, if already computed."""
+    ``story``: its story keys, if already computed; ``label``: its story's (stories.py)."""
     date = article.date
     values = {"source": [article.source], "person": list(entities.persons),
               "system": list(entities.systems), "org": list(entities.orgs),
@@ -63,7 +63,8 @@ def to_source(article: Article, entities: Entities,
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
         "origin": article.origin, "extra": dict(article.extra),
-        **stories.source_fields(article.id, story if story is not None else story_keys(article.title, article.body)),
+        **stories.source_fields(article.id, story if story is not None else story_keys(article.title, article.body),
+                                label),
     }
 
 
@@ -96,12 +97,13 @@ def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
     from opensearchpy import helpers
 
     keys = {article.id: story_keys(article.title, article.body) for article in articles}
+    labels = stories.first_labels(client, index, keys)  # (copies seen before: loaded linked)
 
     def actions() -> Iterator[dict[str, Any]]:
         for article in articles:
             entities = extract_entities(article.title, article.body)
             yield {"_op_type": "create", "_index": index, "_id": article.id,
-                   "_source": to_source(article, entities, keys[article.id])}
+                   "_source": to_source(article, entities, keys[article.id], labels[article.id])}
 
     added = already = 0
     failures = []

@@ -68,10 +68,12 @@ def _headline_only(keys: list[str]) -> bool:
     return any(k.startswith("e:") for k in keys)
 
 
-def source_fields(article_id: str, keys: list[str]) -> dict[str, Any]:
-    """The story fields of a new article with these story keys (``dedup.story_keys``)."""
+def source_fields(article_id: str, keys: list[str], label: str | None = None) -> dict[str, Any]:
+    """The story fields of a new article with these story keys (``dedup.story_keys``) and
+    its story's label (``first_labels``; None: its own)."""
     headline = _headline_only(keys)
-    return {"story_keys": keys, FIELD: own_label(article_id, headline), "copy": False,
+    own = own_label(article_id, headline)
+    return {"story_keys": keys, FIELD: label or own, "copy": (label or own) != own,
             "headline_only": headline}
 
 
@@ -141,17 +143,12 @@ def _labels(article_id: str, label: str, keys: list[str], hits: list[dict[str, A
     return near
 
 
-def link(client, index: str, keys: dict[str, list[str]]) -> int:
-    """Link the stories of the articles just loaded into ``index`` (id -> story keys);
-    returns how many articles were relabelled.
-
-    One refresh makes this batch visible, with whatever other loaders wrote before it: of
-    two copies loaded at once, the one written last sees the other. One scroll then reads
-    every article holding one of the batch's keys (a text's title key only when a headline
-    of that title exists), and the rules are applied here. After relabelling, the
-    articles and their copies are read again by id (real time, no refresh) until each
-    article agrees with its copies."""
-    client.indices.refresh(index=index)
+def _neighbourhood(client, index: str, keys: dict[str, list[str]]) -> tuple[
+        dict[str, str], dict[str, list[dict[str, Any]]]]:
+    """The labels of the batch's articles and of every article holding one of their keys
+    (a text's title key only when a headline of that title exists): one scroll, or two;
+    and each batch article's possible copies by the embedded rules (``_copies``). Batch
+    articles not in the index yet count with their own labels."""
     wanted: set[str] = set()
     for article_keys in keys.values():
         for key in article_keys:
@@ -162,15 +159,51 @@ def link(client, index: str, keys: dict[str, list[str]]) -> int:
             elif key.startswith("t:"):
                 wanted.add("e:" + key[2:])
     found = _candidates(client, index, wanted)
+    for article_id, article_keys in keys.items():
+        found.setdefault(article_id, (own_label(article_id, _headline_only(article_keys)), article_keys))
     titles = {"t:" + k[2:] for k in wanted if k.startswith("e:") and any(
         k in found_keys for _, found_keys in found.values())}
-    found.update(_candidates(client, index, titles - wanted))  # (texts of a headline's title)
+    found.update({d: v for d, v in _candidates(client, index, titles - wanted).items() if d not in keys})
     holders: dict[str, list[str]] = {}
     for doc_id, (_, doc_keys) in found.items():
         for key in doc_keys:
             holders.setdefault(key, []).append(doc_id)
     labels = {doc_id: label for doc_id, (label, _) in found.items()}
-    copies = {i: _copies(i, keys[i], holders, labels) for i in keys}
+    return labels, {i: _copies(i, keys[i], holders, labels) for i in keys}
+
+
+def first_labels(client, index: str, keys: dict[str, list[str]]) -> dict[str, str]:
+    """The labels to load a batch's articles with: the smallest of their copies' already
+    in the index (as far as it is refreshed) and in the batch. Most copies are then
+    loaded linked, and ``link`` finds nothing to change: relabelling an article makes the
+    cluster index all of it again."""
+    labels, copies = _neighbourhood(client, index, keys)
+    for _ in range(len(keys) + 1):  # (copies within the batch: until nothing changes)
+        changed = False
+        for article_id, found in copies.items():
+            if not found:
+                continue
+            hits = [{**h, "_source": {FIELD: labels[h["_id"]]}} for h in found]
+            target = min(_labels(article_id, labels[article_id], keys[article_id], hits))
+            if target < labels[article_id]:
+                labels[article_id] = target
+                changed = True
+        if not changed:
+            break
+    return {article_id: labels[article_id] for article_id in keys}
+
+
+def link(client, index: str, keys: dict[str, list[str]]) -> int:
+    """Link the stories of the articles just loaded into ``index`` (id -> story keys);
+    returns how many articles were relabelled.
+
+    One refresh makes this batch visible, with whatever other loaders wrote before it: of
+    two copies loaded at once, the one written last sees the other. One scroll then reads
+    every article holding one of the batch's keys, and the rules are applied here. After
+    relabelling, the articles and their copies are read again by id (real time, no
+    refresh) until each article agrees with its copies."""
+    client.indices.refresh(index=index)
+    _, copies = _neighbourhood(client, index, keys)
     pending = [i for i in keys if copies[i]]  # (an article alone has nothing to agree with)
     moved = 0
     for _ in range(MAX_ROUNDS):
