@@ -25,7 +25,7 @@ def backend_spec(backend: str | None) -> str:
 def open_engine(index_dir: str | None = None, backend: str | None = None,
                 limits: Limits = LIMITS) -> SearchBackend:
     """The engine for ``backend`` (None: ``$SEARCH_BACKEND``, else embedded). ``limits``
-    bound one search's work on the embedded index (a cluster bounds its own)."""
+    bound one search's work (on a cluster: its time budget)."""
     spec = backend_spec(backend)
     if spec == EMBEDDED:
         from .engine import SearchEngine
@@ -34,6 +34,6 @@ def open_engine(index_dir: str | None = None, backend: str | None = None,
     if is_cluster_address(spec):
         from .backends.opensearch.engine import OpenSearchEngine
 
-        return OpenSearchEngine(parse_address(spec))
+        return OpenSearchEngine(parse_address(spec), limits=limits)
     raise InvalidParameterError(
         f"Unknown backend {spec.split('://')[0]!r}: use 'embedded' or opensearch://HOST:PORT/INDEX.")

@@ -273,3 +273,70 @@ def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tm
     finally:
         engine.client.indices.delete(index=engine.index)
         engine.close()
+
+
+# -- limits: the time budget of a search, facets with more values than one request holds --------
+
+def test_a_spent_time_budget_is_a_clear_error_never_a_500(address):
+    from search.errors import QueryTimeoutError
+    from search.settings import Limits
+
+    spent = OpenSearchEngine(address, limits=Limits(time_budget=1e-9))
+    with pytest.raises(QueryTimeoutError, match="the time a search may take"):
+        spent.search(SearchRequest(text="patriot"))
+    app = create_app({"SEARCH_BACKEND": address, "TESTING": True, "TIME_BUDGET": 1e-9}).test_client()
+    api = app.get("/api/search?q=patriot")
+    assert api.status_code == 400 and "the time a search may take" in api.get_json()["error"]
+    page = app.get("/search?q=patriot")
+    assert page.status_code == 400 and b"took too long" in page.data
+    runner = CliRunner()
+    cli = runner.invoke(main, ["query", "patriot", "--backend", address, "--time-limit", "0.000001"])
+    assert cli.exit_code == 1 and "the time a search may take" in cli.output and "Traceback" not in cli.output
+
+
+def test_a_cluster_that_does_not_answer_in_time_stops_the_search():
+    """A node that takes the connection and never answers (a real socket): the search ends
+    after its budget and the client's grace with a clear error, not after the client's 30 s."""
+    import socket
+    import time
+
+    from search.errors import QueryTimeoutError
+    from search.settings import Limits
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    try:
+        port = server.getsockname()[1]
+        engine = OpenSearchEngine(f"opensearch://127.0.0.1:{port}/news", limits=Limits(time_budget=0.3),
+                                  client_grace=0.2)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeoutError, match="did not answer within 0.3 s"):
+            engine.search(SearchRequest(text="patriot"))
+        assert time.monotonic() - started < 3
+    finally:
+        server.close()
+
+
+def test_an_answer_cut_at_the_budget_is_shown_as_partial():
+    from search.backends.opensearch.engine import partial
+
+    assert partial({"timed_out": False, "hits": {}}, 1.0) == ()
+    (warning,) = partial({"timed_out": True, "hits": {}}, 1.5)
+    assert "longer than 1.5 s" in warning and "may be incomplete" in warning
+
+
+def test_every_value_of_a_facet_is_paged_through(embedded, address):
+    """The "All values" page asks for every value: the cluster reads them a page at a time
+    (here 3 per facet and request, so the test pages), with the same counts and order."""
+    paged = OpenSearchEngine(address, facet_page=3)
+    for request_ in (SearchRequest(facet_limit=1_000_000), SearchRequest(text="nato", facet_limit=1_000_000),
+                     SearchRequest(text="ukraine", sources=("AFP", "BBC"), persons=("Lloyd Austin",),
+                                   facet_limit=1_000_000)):
+        ours, theirs = embedded.search(request_), paged.search(request_)
+        assert _facets(theirs) == _facets(ours) and theirs.total == ours.total
+        assert len(theirs.facet("person").values) > 3  # (more than one page)
+    app = create_app({"SEARCH_BACKEND": address, "TESTING": True})
+    app.extensions["search_engine"].facet_page = 2
+    page = app.test_client().get("/facet/person?q=nato")
+    assert page.status_code == 200 and b"Lloyd Austin" in page.data

@@ -48,10 +48,11 @@ class ClusterAddress:
         hosts = ",".join(f"{h}:{p}" for h, p in self.hosts)
         return f"{scheme}://{hosts}/{self.index}"
 
-    def client(self, *, timeout: float = 30.0, retries: int = 3):
+    def client(self, *, timeout: float = 30.0, retries: int = 3, retry_on_timeout: bool = True):
         """An ``opensearch-py`` client that retries a request on another node on connection
-        errors, timeouts and 502/503/504 (a node going away), and sniffs nothing (a managed
-        cluster's nodes are often not reachable directly)."""
+        errors, timeouts (unless ``retry_on_timeout`` is false: a search's budget is spent
+        then) and 502/503/504 (a node going away), and sniffs nothing (a managed cluster's
+        nodes are often not reachable directly)."""
         from opensearchpy import OpenSearch
 
         return OpenSearch(
@@ -59,7 +60,7 @@ class ClusterAddress:
             http_auth=(self.username, self.password) if self.username else None,
             use_ssl=self.tls, verify_certs=self.tls and self.verify,
             ssl_show_warn=False, ca_certs=self.ca or None,
-            timeout=timeout, max_retries=retries, retry_on_timeout=True,
+            timeout=timeout, max_retries=retries, retry_on_timeout=retry_on_timeout,
             retry_on_status=(502, 503, 504), http_compress=True)
 
 

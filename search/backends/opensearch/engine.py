@@ -5,30 +5,44 @@ embedded engine's own, so the CLI, the web app, the JSON API and export behave t
 either backend; only matching, counting, ranking and highlighting run in the cluster.
 Ranking is the cluster's BM25 per field with our title weight: the same documents, in a
 compatible (not identical) order; pseudo-relevance feedback is not applied here.
+
+One story once (``stories.py``): on an index holding copies of a story, hits are collapsed
+on the story label, totals and facet counts count stories, and each hit lists its copies.
+
+A search has the embedded engine's time budget (``Limits.time_budget``): every request it
+makes to the cluster carries what is left of it, as the search's ``timeout`` (the cluster
+answers what it found by then, with ``timed_out``: shown as a partial result with a
+warning) and as the client's wait (plus ``CLIENT_GRACE``; past it, or with nothing left
+before a request, a :class:`QueryTimeoutError`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Iterator
 
 from ...analysis import fold_accents
 from ...entities import filter_candidates
-from ...errors import ArticleNotFoundError
+from ...budget import Budget
+from ...errors import ArticleNotFoundError, QueryTimeoutError
 from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, SearchResults,
                        StoredArticle)
 from ...query import TEXT_FIELDS, AllFirst, ParsedQuery, date_range, parse_query
-from ...settings import LIMITS, RANKING
+from ...settings import LIMITS, RANKING, Limits
 from ... import spelling
 from ..embedded.facets import value_key
 from ..base import DayCounts, TermSample
 from . import workbench
-from .aggregations import facet_aggregations, facets_from, selection_filters
+from .aggregations import (all_values_page, all_values_request, facet_aggregations, facets_from,
+                           facets_of_values, selection_filters, story_total)
 from .connection import BackendError, ClusterAddress, parse_address
 from .loader import SEP, cluster_error
+from .stories import FIELD as STORY, similar_query
 from .translate import MATCH_ALL, date_filter, to_dsl
 from .understanding import ClusterView, ViewCache, finder, read_view
 from . import understanding
@@ -39,33 +53,67 @@ PRE, POST = "\ue000", "\ue001"
 PASSAGE_CHARS = 240
 HIT_FIELDS = ["id", "title", "date", "source", "url", "person", "system", "org", "place"]
 MAX_TERMS = 65_000  # buckets for whole-index value lists (entities, aliases)
+#: Facet values read per request when a search asks for more than this many (the "All
+#: values" page): paged by key, under the cluster's 65,535 buckets a request.
+FACET_PAGE = 10_000
+#: Seconds the client waits for an answer beyond the search's remaining budget (the
+#: cluster stops searching at the budget; this covers its queue and the transfer).
+CLIENT_GRACE = 2.0
+#: Copies of the page's stories read at most for the hits' "similar" lists.
+SIMILAR_MAX = 1_000
 
 
 class OpenSearchEngine:
-    def __init__(self, address: ClusterAddress | str):
+    def __init__(self, address: ClusterAddress | str, *, limits: Limits = LIMITS,
+                 facet_page: int = FACET_PAGE, client_grace: float = CLIENT_GRACE):
         self.address = parse_address(address) if isinstance(address, str) else address
         self.index = self.address.index
         self.index_dir = str(self.address)  # what `stats` and messages show
+        self.limits = limits  # the time budget of a search (the other limits are the parser's)
+        self.facet_page = facet_page
+        self.client_grace = client_grace
         self._client = None
         self._views = ViewCache()  # what query understanding reads, per index state
+        self._local = threading.local()  # the budget of the search this thread runs
 
     @property
     def client(self):
         if self._client is None:
-            self._client = self.address.client()
+            # a timeout is not retried: the budget is spent (connection errors and 502-504,
+            # a node going away, still move to another node)
+            self._client = self.address.client(retry_on_timeout=False)
         return self._client
 
     def _call(self, method: str, **kwargs) -> Any:
-        """One client call; every client error becomes a BackendError a user can act on."""
+        """One client call; every client error becomes a BackendError a user can act on.
+        Within a search, the call waits at most what is left of its time budget."""
+        from opensearchpy import ConnectionTimeout
+
+        budget: Budget | None = getattr(self._local, "budget", None)
+        if budget is not None and budget.seconds <= 0:
+            budget = None  # no limit
+        if budget is not None:
+            budget.check()  # nothing left: the embedded engine's error
+            kwargs.setdefault("request_timeout", _left(budget) + self.client_grace)
         target = self.client
         for part in method.split("."):
             target = getattr(target, part)
         try:
             return target(**kwargs)
+        except ConnectionTimeout:
+            if budget is None:
+                raise cluster_error(ConnectionTimeout(), self.address) from None
+            raise QueryTimeoutError(
+                f"The cluster at {self.address} did not answer within {budget.seconds:g} s, "
+                "the time a search may take. Make the query narrower (longer prefixes, fewer "
+                "wildcards or words), or try again when the cluster is less busy.") from None
         except Exception as exc:
             raise cluster_error(exc, self.address) from None
 
     def _search(self, body: dict[str, Any], **params) -> dict[str, Any]:
+        budget: Budget | None = getattr(self._local, "budget", None)
+        if budget is not None and budget.seconds > 0:  # the cluster stops searching in time
+            body = {**body, "timeout": f"{max(1, int(_left(budget) * 1000))}ms"}
         return complete(self._call("search", index=self.index, body=body, **params), self.address)
 
     def warm_up(self) -> None:
@@ -109,9 +157,29 @@ class OpenSearchEngine:
 
     def _view(self) -> ClusterView:
         """The facet values, vocabulary and aliases of the index, read again when its
-        article count changes (understanding.py)."""
-        return self._views.get(lambda: self._call("count", index=self.index)["count"],
-                               lambda n: read_view(self._search, self._terms, n))
+        article count (or its number of story copies) changes (understanding.py)."""
+        def read(state: tuple[int, int]) -> ClusterView:
+            with self._unbudgeted():  # (a cold start is not the query's)
+                return read_view(self._search, self._terms, state)
+
+        return self._views.get(self._state, read)
+
+    @contextmanager
+    def _unbudgeted(self) -> Iterator[None]:
+        """Calls made here wait as long as the client does (30 s), whatever the search's
+        budget: reading the view after a load, and every value of the facets."""
+        budget = getattr(self._local, "budget", None)
+        self._local.budget = None
+        try:
+            yield
+        finally:
+            self._local.budget = budget
+
+    def _state(self) -> tuple[int, int]:
+        """(articles, articles that are copies of a story's first): one request."""
+        answer = self._search({"size": 0, "track_total_hits": True, "query": MATCH_ALL,
+                               "aggs": {"copies": {"filter": {"term": {"copy": True}}}}})
+        return answer["hits"]["total"]["value"], answer["aggregations"]["copies"]["doc_count"]
 
     def _count_docs(self, kind: str, values: list[str]) -> int:
         return self._call("count", index=self.index, body={"query": {"terms": {kind: values}}})["count"]
@@ -191,21 +259,34 @@ class OpenSearchEngine:
         return parsed
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
-        from ...engine import SearchEngine, _category, _validate
+        from ...engine import _validate
 
         _validate(request)
         started = time.perf_counter()
-        view = self._view()
+        outer = getattr(self._local, "budget", None)  # (a spelling correction searches again)
+        self._local.budget = Budget(self.limits.time_budget)
+        try:
+            return self._budgeted_search(request, strict, self._view(), started)
+        finally:
+            self._local.budget = outer
+
+    def _budgeted_search(self, request: SearchRequest, strict: bool, view: ClusterView,
+                         started: float) -> SearchResults:
+        from ...engine import SearchEngine, _category
+
         parsed = self._parse_bounded(view, request.text, strict)
         as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
         parsed = self._understood(parsed, request)
         selected = self._selected(request)
         filters = list(selection_filters(selected).values())
+        stories = view.copies > 0  # one story once (stories.py); else as before, at no cost
+        every_value = request.facet_limit > self.facet_page  # paged apart (the "All values" page)
         body: dict[str, Any] = {
             "query": self._base_query(parsed, request),
             "from": (request.page - 1) * request.per_page, "size": request.per_page,
-            "track_total_hits": True, "_source": HIT_FIELDS,
-            "aggs": facet_aggregations(selected, request.facet_limit),
+            "track_total_hits": True, "_source": HIT_FIELDS + [STORY],
+            "aggs": facet_aggregations(selected, request.facet_limit, stories=stories,
+                                       facets=not every_value),
             "highlight": {"fields": {"body": {
                 "type": "unified", "number_of_fragments": max(1, request.highlights) if parsed.query else 1,
                 "fragment_size": PASSAGE_CHARS, "no_match_size": PASSAGE_CHARS,
@@ -213,30 +294,76 @@ class OpenSearchEngine:
         }
         if filters:
             body["post_filter"] = {"bool": {"filter": filters}}
-        if request.sort == "date" or parsed.query is None:
+        by_date = request.sort == "date" or parsed.query is None
+        if by_date:
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+        if stories:  # one hit per story: its best (or newest) copy, one with text first
+            body["collapse"] = {"field": STORY}
+            body["sort"] = (body["sort"][:1] if by_date else ["_score"]) + [
+                {"headline_only": "asc"}, {"id": "asc"}]
         # Global term statistics (one more round trip): with per-shard statistics a small
         # index ranks by which shard a document landed on.
         answer = self._search(body, search_type="dfs_query_then_fetch")
-        hits = _with_title_matches([_hit(h, with_highlights=True) for h in answer["hits"]["hits"]],
-                                   view, parsed, selected)
+        hits = [_hit(h, with_highlights=True) for h in answer["hits"]["hits"]]
+        if stories:
+            hits = self._with_similar(hits, answer["hits"]["hits"])
+        hits = _with_title_matches(hits, view, parsed, selected)
         dates = date_range(request.since, request.until)
         explained = parsed.explain() + (f" AND {dates}" if dates is not None else "")
         for name, values in selected.items():
             explained += f" AND {name}:({' OR '.join(values)})"
-        total = answer["hits"]["total"]["value"]
+        total = story_total(answer["aggregations"]) if stories else answer["hits"]["total"]["value"]
+        facets = facets_from(answer["aggregations"], selected, _category)
+        if every_value:
+            facets = self._every_value(body["query"], selected, stories, request.facet_limit) + facets
+        warnings = parsed.warnings + partial(answer, self.limits.time_budget)
         suggestion = understanding.suggestion(view, parsed.text, LIMITS)
         results = SearchResults(
             query=request.text, total=total, page=request.page,
-            per_page=request.per_page, hits=hits,
-            facets=tuple(facets_from(answer["aggregations"], selected, _category)),
+            per_page=request.per_page, hits=hits, facets=tuple(facets),
             took_ms=(time.perf_counter() - started) * 1000, parsed=explained,
-            warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
+            warnings=warnings, suggestion=suggestion, entities=parsed.entities)
         fell_back = parsed.natural and not as_typed
         if request.correct and suggestion and (total <= spelling.FEW_RESULTS or fell_back):
             # the embedded engine's rule: its correction's results when they find more
             return SearchEngine._corrected(self, results, request, strict, fell_back) or results  # type: ignore[arg-type]
         return results
+
+    def _with_similar(self, hits: list[Hit], found: list[dict[str, Any]]) -> tuple[Hit, ...]:
+        """Each hit with the other articles of its story (whether they match or not, as on
+        the embedded index: a headline-only copy has no text to match)."""
+        labels = {h["_id"]: h["_source"].get(STORY) for h in found}
+        wanted = sorted({label for label in labels.values() if label})
+        if not wanted:
+            return tuple(hits)
+        answer = self._search({**similar_query(wanted, SIMILAR_MAX), "_source": HIT_FIELDS + [STORY]})
+        copies: dict[str, list[dict[str, Any]]] = {}
+        for h in answer["hits"]["hits"]:
+            copies.setdefault(h["_source"].get(STORY), []).append(h)
+        out = []
+        for hit in hits:
+            others = [c for c in copies.get(labels.get(hit.id), []) if c["_id"] != hit.id]
+            out.append(replace(hit, similar=tuple(_hit(c, score=0.0) for c in others)) if others else hit)
+        return tuple(out)
+
+    def _every_value(self, query: dict[str, Any], selected: dict[str, list[str]], stories: bool,
+                     limit: int) -> list:
+        """Every value of each facet with its count, paged by key (``FACET_PAGE`` a request),
+        ranked as the facets of a search are."""
+        from ...engine import _category
+
+        counts: dict[str, dict[str, int]] = {}
+        for name in FACET_FIELDS:
+            values = counts[name] = {}
+            after = None
+            while True:
+                with self._unbudgeted():  # (as many pages as there are values)
+                    answer = self._search(all_values_request(query, selected, name, after,
+                                                             self.facet_page, stories))
+                after = all_values_page(answer["aggregations"], values)
+                if after is None:
+                    break
+        return facets_of_values(counts, selected, _category, limit)
 
     # -- single articles ---------------------------------------------------------------
 
@@ -363,6 +490,21 @@ class OpenSearchEngine:
         wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
                               parsed.entities)
         return match_spans(text, wanted) if wanted else []
+
+
+def partial(answer: dict[str, Any], seconds: float) -> tuple[str, ...]:
+    """The warning of an answer the cluster cut at the search's time budget (``timed_out``:
+    each shard answered what it had found by then)."""
+    if not answer.get("timed_out"):
+        return ()
+    return (f"the search took longer than {seconds:g} s, the time a search may take: the cluster "
+            "answered with what it had found by then, so counts and hits may be incomplete; "
+            "a narrower query answers in full",)
+
+
+def _left(budget: Budget) -> float:
+    """Seconds left of a budget (never below a millisecond)."""
+    return max(0.001, budget.deadline - time.perf_counter())
 
 
 def complete(answer: dict[str, Any], address: ClusterAddress) -> dict[str, Any]:

@@ -19,22 +19,29 @@ import time
 from typing import Any, Callable, Iterable, Iterator
 
 from ...analysis import surface_words
+from ...dedup import story_keys
 from ...entities import extract_entities
 from ...ingest.formats import Problem, ReadOptions, input_files, read_path
 from ...models import Article, Entities
-from ..embedded.indexer import BATCH_SIZE, PARALLEL_MIN_BYTES, IndexReport, Progress
+from ..embedded.indexer import PARALLEL_MIN_BYTES, IndexReport, Progress
 from ..embedded.facets import value_key
 from .connection import BackendError, ClusterAddress
-from .template import KEYWORD_FIELDS, index_template
+from . import stories
+from .template import KEYWORD_FIELDS, index_template, mappings
 
 SEP = "\x1f"
 #: Documents per bulk request (a few MB of news text) and the helper's retries of 429s.
 BULK_DOCS = 500
 BULK_RETRIES = 8
+#: Articles a worker extracts, loads and links to their stories at once (each batch costs
+#: a refresh and a look-up of its articles' copies: stories.py).
+CLUSTER_BATCH = 500
 
 
-def to_source(article: Article, entities: Entities) -> dict[str, Any]:
-    """The document the cluster stores for one article (its ``_id`` is the article id)."""
+def to_source(article: Article, entities: Entities, story: list[str] | None = None,
+              label: str | None = None) -> dict[str, Any]:
+    """The document the cluster stores for one article (its ``_id`` is the article id);
+    ``story``: its story keys, if already computed; ``label``: its story's (stories.py)."""
     date = article.date
     values = {"source": [article.source], "person": list(entities.persons),
               "system": list(entities.systems), "org": list(entities.orgs),
@@ -56,6 +63,8 @@ def to_source(article: Article, entities: Entities) -> dict[str, Any]:
         "url": article.url, "authors": list(article.authors),
         "roles": {k: list(v) for k, v in entities.roles.items()},
         "origin": article.origin, "extra": dict(article.extra),
+        **stories.source_fields(article.id, story if story is not None else story_keys(article.title, article.body),
+                                label),
     }
 
 
@@ -71,9 +80,12 @@ def ensure_index(client, address: ClusterAddress, *, rebuild: bool = False) -> N
 
         try:
             client.indices.create(index=address.index)
+            return
         except RequestError as exc:  # another machine created it first: the same index
             if exc.error != "resource_already_exists_exception":
                 raise
+    # an index made by an earlier version gains the fields added since (stories)
+    client.indices.put_mapping(index=address.index, body={"properties": mappings()["properties"]})
 
 
 def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
@@ -84,11 +96,14 @@ def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
     run's input (``_batches``)."""
     from opensearchpy import helpers
 
+    keys = {article.id: story_keys(article.title, article.body) for article in articles}
+    labels = stories.first_labels(client, index, keys)  # (copies seen before: loaded linked)
+
     def actions() -> Iterator[dict[str, Any]]:
         for article in articles:
             entities = extract_entities(article.title, article.body)
             yield {"_op_type": "create", "_index": index, "_id": article.id,
-                   "_source": to_source(article, entities)}
+                   "_source": to_source(article, entities, keys[article.id], labels[article.id])}
 
     added = already = 0
     failures = []
@@ -108,6 +123,8 @@ def load_batch(client, index: str, articles: list[Article]) -> tuple[int, int]:
         raise BackendError(f"The cluster refused {len(failures)} articles (first: id "
                            f"{first.get('_id')}, status {first.get('status')}: "
                            f"{(first.get('error') or {}).get('reason', '')}). Run the command again.")
+    # every article of the batch, new or not: a re-run repairs a run stopped before this
+    stories.link(client, index, keys)
     return added, already
 
 
@@ -128,7 +145,7 @@ def _work(batch: list[Article]) -> tuple[int, int]:
 
 
 def _batches(paths: list[str], report: IndexReport, progress: Progress,
-             options: ReadOptions) -> Iterator[list[Article]]:
+             options: ReadOptions, size: int = CLUSTER_BATCH) -> Iterator[list[Article]]:
     """Articles from the files in batches, each id once per run (problems go to the report)."""
     seen: set[str] = set()
     batch: list[Article] = []
@@ -148,7 +165,7 @@ def _batches(paths: list[str], report: IndexReport, progress: Progress,
                 continue
             seen.add(record.id)
             batch.append(record)
-            if len(batch) >= BATCH_SIZE:
+            if len(batch) >= size:
                 yield batch
                 batch = []
         try:
@@ -163,10 +180,11 @@ def _batches(paths: list[str], report: IndexReport, progress: Progress,
 def index_into_cluster(paths: list[str], address: ClusterAddress, *, rebuild: bool = False,
                        workers: int | None = None,
                        on_progress: Callable[[Progress], None] | None = None,
-                       options: ReadOptions | None = None) -> IndexReport:
+                       options: ReadOptions | None = None, batch: int = CLUSTER_BATCH) -> IndexReport:
     """Index the articles in ``paths`` into the cluster index; the same report as the embedded
     index's (``removed`` stays 0: a cluster index keeps articles whose files are gone).
-    ``options`` are the limits, date order and collection given to every input format."""
+    ``options`` are the limits, date order and collection given to every input format;
+    ``batch``: articles per worker task (each linked to its stories at once)."""
     started = time.monotonic()
     client = address.client(timeout=120)
     report = IndexReport(index_dir=str(address))
@@ -180,7 +198,7 @@ def index_into_cluster(paths: list[str], address: ClusterAddress, *, rebuild: bo
     if workers is None:
         workers = (os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
     options = dataclasses.replace(options or ReadOptions(), roots=tuple(paths))
-    batches = _batches(paths, report, progress, options)
+    batches = _batches(paths, report, progress, options, batch)
     try:
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers, _init_worker, (address,)) as pool:

@@ -29,6 +29,7 @@ import re
 from typing import Any
 
 from ...analysis import _TOKEN_RE, spelling_variants, stem, stop_words
+from .stories import MAPPINGS as STORY_FIELDS
 
 #: Defaults that suit 2-3 nodes: every shard has a copy on another node, two primaries.
 DEFAULT_SHARDS = 2
@@ -103,6 +104,7 @@ def mappings() -> dict[str, Any]:
             "roles": {"type": "object", "enabled": False},
             "origin": {"type": "keyword", "index": False},
             "extra": {"type": "object", "enabled": False},
+            **STORY_FIELDS,  # one story once (stories.py)
         },
     }
 
@@ -117,5 +119,5 @@ def index_template(index: str, shards: int = DEFAULT_SHARDS, replicas: int = DEF
                          "max_result_window": 100_000},
             "mappings": mappings(),
         },
-        "_meta": {"created_by": "news-search", "version": 1},
+        "_meta": {"created_by": "news-search", "version": 2},
     }

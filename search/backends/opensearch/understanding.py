@@ -93,6 +93,7 @@ class ClusterView:
     vocabulary: Vocabulary
     stem_counts: dict[str, int]
     aliases: list[str]
+    copies: int = 0  # articles that are copies of a story's first (stories.py)
     _lexicon: Lexicon | None = None
 
     @property
@@ -115,8 +116,10 @@ class ClusterView:
 
 
 def read_view(search: Callable[[dict[str, Any]], dict[str, Any]],
-              terms: Callable[[str], Counter[str]], count: int) -> ClusterView:
-    """Read the facet values, the vocabulary and the aliases of the index."""
+              terms: Callable[[str], Counter[str]], state: tuple[int, int]) -> ClusterView:
+    """Read the facet values, the vocabulary and the aliases of the index; ``state``:
+    its number of articles and of story copies."""
+    count, copies = state
     totals = {kind: terms(kind) for kind in KINDS}
     words = _all_terms(search, "words.kw")
     stems: dict[str, int] = {}
@@ -124,7 +127,8 @@ def read_view(search: Callable[[dict[str, Any]], dict[str, Any]],
         for stem in set(query_terms(word)):
             stems[stem] = stems.get(stem, 0) + n
     aliases = sorted(_all_terms(search, "alias"))
-    return ClusterView(count, ClusterFacets(totals, count), Vocabulary(dict(words)), stems, aliases)
+    return ClusterView(count, ClusterFacets(totals, count), Vocabulary(dict(words)), stems, aliases,
+                       copies)
 
 
 def _all_terms(search: Callable[[dict[str, Any]], dict[str, Any]], field: str) -> dict[str, int]:
@@ -146,9 +150,10 @@ def _all_terms(search: Callable[[dict[str, Any]], dict[str, Any]], field: str) -
 
 
 class ViewCache:
-    """The view of the index's current state, read again when its article count changes.
-    The count is asked at most once per ``RECHECK_SECONDS`` (a round trip of its own: up
-    to 100 ms on a busy machine), so a load shows in recognition within that time."""
+    """The view of the index's current state, read again when its article count (or its
+    number of story copies) changes. The state is asked at most once per
+    ``RECHECK_SECONDS`` (a round trip of its own: up to 100 ms on a busy machine), so a
+    load shows in recognition within that time."""
 
     RECHECK_SECONDS = 1.0
 
@@ -157,15 +162,16 @@ class ViewCache:
         self._view: ClusterView | None = None
         self._checked = 0.0
 
-    def get(self, count: Callable[[], int], read: Callable[[int], ClusterView]) -> ClusterView:
+    def get(self, state: Callable[[], tuple[int, int]],
+            read: Callable[[tuple[int, int]], ClusterView]) -> ClusterView:
         view = self._view
         now = time.monotonic()
         if view is not None and now - self._checked < self.RECHECK_SECONDS:
             return view
-        current = count()
+        current = state()
         with self._lock:
             self._checked = now
-            if self._view is None or self._view.count != current:
+            if self._view is None or (self._view.count, self._view.copies) != current:
                 self._view = read(current)
             return self._view
 
