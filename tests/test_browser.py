@@ -151,14 +151,16 @@ def test_search_journey(page, base_url):
 
 
 def test_entity_suggestion_adds_a_filter(page, base_url):
+    from playwright.sync_api import expect
+
     page.goto(base_url + "/?q=weapons")
     box = page.locator("#q")
     box.fill("")
     box.press_sequentially("weapons stolt", delay=20)
     first = page.locator("#suggestions [role=option]").first
-    first.wait_for()
-    assert first.get_attribute("data-type") == "person"
-    assert "Jens Stoltenberg" in first.inner_text()
+    # (retried: on a loaded machine the answer for an earlier prefix, "weapons sto", may show first)
+    expect(first).to_have_attribute("data-type", "person")
+    expect(first).to_contain_text("Jens Stoltenberg")
     box.press("ArrowDown")
     with page.expect_navigation():
         box.press("Enter")

@@ -32,7 +32,7 @@ def base_url(opensearch_url, tmp_path_factory):
     corpus = build_corpus(str(tmp_path_factory.mktemp("browser-os") / "corpus"))
     spec = f"{opensearch_url.replace('http://', 'opensearch://')}/browser-{uuid.uuid4().hex[:8]}"
     assert index_into_cluster([corpus], parse_address(spec), workers=1).clean
-    app = create_app({"SEARCH_BACKEND": spec})
+    app = create_app({"SEARCH_BACKEND": spec, "TIME_BUDGET": 30})  # (a loaded CI machine: answers, not timing)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -20,6 +20,7 @@ from search.backends.opensearch.engine import OpenSearchEngine
 from search.backends.opensearch.loader import index_into_cluster
 from search.engine import SearchEngine
 from search.models import SearchRequest
+from search.settings import Limits
 from tests.webcorpus import synthetic_articles
 
 pytestmark = pytest.mark.opensearch
@@ -96,7 +97,7 @@ def cluster(opensearch_url, files):
     spec = _new_address(opensearch_url, "stories")
     report = index_into_cluster(list(files), parse_address(spec), workers=2, batch=8)
     assert (report.added, report.total) == (ARTICLES, ARTICLES)
-    engine = OpenSearchEngine(spec)
+    engine = OpenSearchEngine(spec, limits=Limits(time_budget=30.0))  # (answers compared, not timed)
     yield engine
     engine.client.indices.delete(index=engine.index)
     engine.close()
@@ -178,7 +179,7 @@ def test_same_stories_totals_and_facets(embedded, cluster, request_):
 
 
 def test_every_value_counts_stories_too(embedded, cluster):
-    paged = OpenSearchEngine(cluster.address, facet_page=2)
+    paged = OpenSearchEngine(cluster.address, facet_page=2, limits=Limits(time_budget=30.0))
     for request_ in (SearchRequest(facet_limit=1_000_000), SearchRequest(text="deliveries", facet_limit=1_000_000)):
         found = _facets(paged.search(request_))
         found.pop("year"), found.pop("month")
@@ -210,7 +211,7 @@ def _load_and_compare(spec: str, embedded: SearchEngine, runs: list[list[str]], 
         for paths in runs:
             run(paths)
     assert sum(r.added for r in reports) == ARTICLES
-    engine = OpenSearchEngine(spec)
+    engine = OpenSearchEngine(spec, limits=Limits(time_budget=30.0))  # (answers compared, not timed)
     try:
         for request_ in (SearchRequest(per_page=100), SearchRequest(text="deliveries", per_page=100)):
             ours, theirs = embedded.search(request_), engine.search(request_)
@@ -250,7 +251,7 @@ def test_an_index_without_copies_is_searched_as_before(cluster, opensearch_url, 
     path.write_text("".join(json.dumps(a) + "\n" for a in synthetic_articles()[:5]), encoding="utf-8")
     spec = _new_address(opensearch_url, "single")
     index_into_cluster([str(path.parent)], parse_address(spec), workers=1)
-    engine = OpenSearchEngine(spec)
+    engine = OpenSearchEngine(spec, limits=Limits(time_budget=30.0))  # (answers compared, not timed)
     try:
         assert engine._view().copies == 0 and engine.search(SearchRequest()).total == 5
         assert cluster._view().copies > 0
