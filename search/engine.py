@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 import threading
 import time
 from collections import Counter
@@ -27,22 +26,22 @@ from whoosh.searching import Searcher
 
 from .backends.embedded import storage
 from .backends.base import DayCounts, TermSample
-from .analysis import fold_accents, query_terms, stop_words
+from .analysis import fold_accents
 from .backends.embedded.expansion import Lexicon, bound_expansions
 from .budget import UNLIMITED, Budget
 from .backends.embedded.docsets import matching_docs
 from .entities import filter_candidates
-from .entities import system_info
 from .entities import user_kb
-from .errors import ArticleNotFoundError, InvalidParameterError
+from .errors import ArticleNotFoundError
 from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
 from .backends.embedded.impacts import IMPACT_FIELDS, Impacts
 from .backends.embedded.impacts import load as load_impacts
-from .highlight import MatchTerms, best_passages, lead_passage, match_spans
-from .passages import wanted_terms
+from .highlight import best_passages, lead_passage, match_spans
+from .passages import query_match_terms, wanted_terms
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
+from .request_rules import clip, corrected, facet_category, validate
 from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import FACET_NAMES, read_card, stored_list
 from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
@@ -52,8 +51,6 @@ from .dedup import Stories
 from . import spelling
 from .backends.embedded.vocabulary import Vocabulary
 
-MAX_PER_PAGE = 100
-MAX_RESULT_WINDOW = 100_000  # page * per_page
 
 
 @dataclass
@@ -199,7 +196,7 @@ class SearchEngine:
                            ranking=self.ranking, entities=find)
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
-        _validate(request)
+        validate(request)
         started = time.perf_counter()
         snap = self._snapshot()
         budget = Budget(self.limits.time_budget)  # (after opening: a cold start is not the query's)
@@ -243,26 +240,15 @@ class SearchEngine:
             warnings=parsed.warnings, suggestion=suggestion, entities=parsed.entities)
         fell_back = parsed.natural and not as_typed
         if request.correct and suggestion and (total <= spelling.FEW_RESULTS or fell_back):
-            return self._corrected(results, request, strict, fell_back) or results
+            return corrected(lambda r: self.search(r, strict=strict), results, request,
+                             fell_back) or results
         return results
-
-    def _corrected(self, results: SearchResults, request: SearchRequest, strict: bool,
-                   fell_back: bool = False) -> SearchResults | None:
-        """The results of the query's spelling correction, when it finds as many or more, or
-        finds anything where the words as typed matched only as a sentence ("Showing
-        results for Stoltenberg, search instead for stoltenbreg")."""
-        fixed = self.search(dataclasses.replace(request, text=results.suggestion, correct=False),
-                            strict=strict)
-        if fixed.total == 0 or (fixed.total < results.total and not fell_back):
-            return None  # (a reading that had to drop words loses to one that needs none)
-        return dataclasses.replace(fixed, corrected_from=request.text, suggestion="",
-                                   took_ms=fixed.took_ms + results.took_ms)
 
     def _parse_bounded(self, snap: _Snapshot, text: str, strict: bool,
                        budget: Budget) -> ParsedQuery:
         """The query (its text cut to ``max_query_chars``), with its prefixes, wildcards and
         ranges expanded to a bounded number of words; what was cut is in its warnings."""
-        clipped = _clip(text, self.limits.max_query_chars)
+        clipped = clip(text, self.limits.max_query_chars)
         parsed = self._parse(snap, clipped, strict)
         warnings = parsed.warnings
         if clipped != text:
@@ -349,7 +335,7 @@ class SearchEngine:
         for name in FACET_FIELDS:
             chosen = selected.get(name, [])
             ranked = facets.ranked(name, scope(frozenset(allowed) - {name}), limit, also=chosen)
-            out.append(Facet(name, tuple(FacetValue(v, count, v in chosen, _category(name, v))
+            out.append(Facet(name, tuple(FacetValue(v, count, v in chosen, facet_category(name, v))
                                          for v, count in ranked)))
         for name in ("year", "month"):
             ranked = facets.ranked(name, scope(frozenset(allowed)))
@@ -380,7 +366,7 @@ class SearchEngine:
         searcher = snap.searcher
         wanted = wanted_terms(_TermCounts(searcher.reader(), snap.source.impacts,
                                           snap.source.prefix_terms),
-                              snap.facets.doc_count_all, _match_terms(parsed.query),
+                              snap.facets.doc_count_all, query_match_terms(parsed.query),
                               parsed.entities, filters)
         hits = []
         for docnum, score in page:
@@ -406,40 +392,9 @@ class SearchEngine:
                       budget=budget)
 
     def _suggestion(self, snap: _Snapshot, text: str, budget: Budget = UNLIMITED) -> str:
-        """"Did you mean": unknown words replaced by the closest indexed word (unstemmed).
-        Only words of a plausible length, a few per query, and only while the search's
-        time budget lasts: it is a hint, and edit-distance search is costly."""
-        if not text:
-            return ""
-        reader = snap.searcher.reader()
-        vocabulary = snap.source.vocabulary()
-        changed = False
-        out = []
-        fixes: dict[str, str | None] = {}  # each distinct word is looked up once
-        names: Counter[str] | None = None  # entity names' words, read on the first unknown word
-        for token in re.split(r"(\s+)", text):
-            word = token.lstrip("+-")
-            key = fold_accents(word).lower()
-            if (not word.isalpha() or len(key) < 4 or key in stop_words() or word in ("AND", "OR", "NOT")
-                    or len(key) > self.limits.suggest_max_word_chars
-                    or (key not in fixes and (len(fixes) >= self.limits.suggest_max_words
-                                              or budget.expired))
-                    or key in vocabulary
-                    or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
-                out.append(token)
-                continue
-            if names is None:
-                names = spelling.name_words(snap.facets)
-            if key not in fixes:
-                fixes[key] = spelling.correct(key, vocabulary, names, maxdist=2 if len(key) > 5 else 1)
-            found = fixes[key]
-            if found:  # (a name is written with its capital)
-                fixed = found.capitalize() if word[0].isupper() or found in names else found
-                out.append(token[: len(token) - len(word)] + fixed)
-                changed = True
-            else:
-                out.append(token)
-        return "".join(out) if changed else ""
+        """"Did you mean" (``spelling.suggest``) over this index generation."""
+        return spelling.suggest(text, snap.searcher.reader(), snap.source.vocabulary(), snap.facets,
+                                self.limits, budget)
 
     # -- single articles ---------------------------------------------------------------
 
@@ -658,29 +613,8 @@ class SearchEngine:
         snap = self._snapshot()
         parsed = self._parse(snap, query_text)
         wanted = wanted_terms(snap.searcher.reader(), snap.facets.doc_count_all,
-                              _match_terms(parsed.query), parsed.entities)
+                              query_match_terms(parsed.query), parsed.entities)
         return match_spans(text, wanted) if wanted else []
-
-
-def _validate(request: SearchRequest) -> None:
-    if request.sort not in ("relevance", "date"):
-        raise InvalidParameterError(f"sort must be 'relevance' or 'date', not {request.sort!r}.")
-    if request.page < 1:
-        raise InvalidParameterError("page must be 1 or more.")
-    if not 1 <= request.per_page <= MAX_PER_PAGE:
-        raise InvalidParameterError(f"limit must be between 1 and {MAX_PER_PAGE}.")
-    if request.page * request.per_page > MAX_RESULT_WINDOW:
-        raise InvalidParameterError(
-            f"page × limit may not exceed {MAX_RESULT_WINDOW:,}: narrow the query instead.")
-
-
-def _clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, at a space when there is one near the end."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    space = cut.rfind(" ", limit - 100)
-    return cut[:space] if space > 0 else cut
 
 
 def _intersect(base: np.ndarray | None, others, live: np.ndarray) -> np.ndarray:
@@ -688,43 +622,6 @@ def _intersect(base: np.ndarray | None, others, live: np.ndarray) -> np.ndarray:
     for docs in others:
         result &= docs
     return result
-
-
-def _category(name: str, value: str) -> str:
-    if name != "system":
-        return ""
-    info = system_info(value)
-    return info["category"] if info else ""
-
-
-def _match_terms(q: wq.Query | None) -> MatchTerms:
-    """Terms and prefixes of the positive parts of the query, in the text fields."""
-    terms: set[str] = set()
-    prefixes: list[str] = []
-
-    def walk(node: wq.Query, negated: bool) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, wq.AndNot):
-            walk(node.a, negated)
-            return
-        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.fieldname in TEXT_FIELDS:
-            stem = re.split(r"[*?]", str(node.text))[0]
-            if len(stem) >= 2:
-                prefixes.append(stem)
-            return
-        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
-            terms.add(str(node.text))
-            return
-        if isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
-            terms.update(str(w) for w in node.words)
-            return
-        for child in node.children():
-            walk(child, negated)
-
-    if q is not None:
-        walk(q, False)
-    return MatchTerms(frozenset(terms), tuple(prefixes))
 
 
 def _date_text(value: Any) -> str | None:

@@ -11,13 +11,17 @@ shown is the one that mentions it rather than the opening paragraph.
 
 from __future__ import annotations
 
+import re
 from math import log
 from typing import Any, Iterable
+
+from whoosh import query as wq
 
 from .analysis import query_terms
 from .backends.embedded.schema import SEP
 from .highlight import MatchTerms
 from .models import QueryEntity
+from .query import TEXT_FIELDS
 
 def _idf(reader: Any, term: str, doc_count: int) -> float:
     frequency = max(reader.doc_frequency("body", term), reader.doc_frequency("title", term))
@@ -69,3 +73,33 @@ def wanted_terms(reader: Any, doc_count: int, base: MatchTerms,
         return base
     weights = {t: max(_idf(reader, t, doc_count), extra.get(t, 0.0)) for t in terms}
     return MatchTerms(frozenset(terms), base.prefixes, weights)
+
+
+def query_match_terms(q: wq.Query | None) -> MatchTerms:
+    """Terms and prefixes of the positive parts of the query, in the text fields."""
+    terms: set[str] = set()
+    prefixes: list[str] = []
+
+    def walk(node: wq.Query, negated: bool) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a, negated)
+            return
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.fieldname in TEXT_FIELDS:
+            stem = re.split(r"[*?]", str(node.text))[0]
+            if len(stem) >= 2:
+                prefixes.append(stem)
+            return
+        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+            terms.add(str(node.text))
+            return
+        if isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
+            terms.update(str(w) for w in node.words)
+            return
+        for child in node.children():
+            walk(child, negated)
+
+    if q is not None:
+        walk(q, False)
+    return MatchTerms(frozenset(terms), tuple(prefixes))

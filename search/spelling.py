@@ -11,11 +11,16 @@ entity whose name contains it.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import Counter
+from typing import Any
 
+from .analysis import fold_accents, query_terms, stop_words
 from .backends.embedded.facets import FacetTable, value_key
 from .backends.embedded.vocabulary import Vocabulary
+from .budget import UNLIMITED, Budget
+from .settings import Limits
 
 NAME_KINDS = ("person", "system", "org", "place")
 #: A query finding this many articles or fewer searches its correction instead, if that
@@ -59,3 +64,39 @@ def correct(word: str, vocabulary: Vocabulary, names: Counter[str], maxdist: int
         return None
     counts = vocabulary.counts
     return min(candidates, key=lambda w: (distance(word, w), -(counts[w] + names.get(w, 0)), w))
+
+
+def suggest(text: str, reader: Any, vocabulary: Vocabulary, facets: FacetTable, limits: Limits,
+            budget: Budget = UNLIMITED) -> str:
+    """"Did you mean": the query's unknown words replaced by the closest indexed word
+    (unstemmed), or "" when none is. Only words of a plausible length, a few per query, and
+    only while the search's time budget lasts: it is a hint, and edit-distance search is
+    costly. ``reader`` answers ``(field, term) in reader`` (Whoosh's, or a cluster's view)."""
+    if not text:
+        return ""
+    changed = False
+    out = []
+    fixes: dict[str, str | None] = {}  # each distinct word is looked up once
+    names: Counter[str] | None = None  # entity names' words, read on the first unknown word
+    for token in re.split(r"(\s+)", text):
+        word = token.lstrip("+-")
+        key = fold_accents(word).lower()
+        if (not word.isalpha() or len(key) < 4 or key in stop_words() or word in ("AND", "OR", "NOT")
+                or len(key) > limits.suggest_max_word_chars
+                or (key not in fixes and (len(fixes) >= limits.suggest_max_words or budget.expired))
+                or key in vocabulary
+                or all(("body", t) in reader or ("title", t) in reader for t in query_terms(word))):
+            out.append(token)
+            continue
+        if names is None:
+            names = name_words(facets)
+        if key not in fixes:
+            fixes[key] = correct(key, vocabulary, names, maxdist=2 if len(key) > 5 else 1)
+        found = fixes[key]
+        if found:  # (a name is written with its capital)
+            fixed = found.capitalize() if word[0].isupper() or found in names else found
+            out.append(token[: len(token) - len(word)] + fixed)
+            changed = True
+        else:
+            out.append(token)
+    return "".join(out) if changed else ""

@@ -32,6 +32,7 @@ from ...budget import Budget
 from ...errors import ArticleNotFoundError, QueryTimeoutError
 from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, SearchResults,
                        StoredArticle)
+from ...request_rules import clip, corrected, facet_category, validate
 from ...query import TEXT_FIELDS, AllFirst, ParsedQuery, date_range, parse_query
 from ...settings import LIMITS, RANKING, Limits
 from ... import spelling
@@ -196,10 +197,9 @@ class OpenSearchEngine:
         """As ``SearchEngine._parse_bounded``: the text cut to ``max_query_chars``, its
         prefixes, wildcards and ranges over title and body expanded to a bounded number of
         words (patterns over other fields are left to the cluster)."""
-        from ...engine import _clip
         from ..embedded.expansion import _patterns, bound_expansions
 
-        clipped = _clip(text, LIMITS.max_query_chars)
+        clipped = clip(text, LIMITS.max_query_chars)
         parsed = self._parse(view, clipped, strict)
         warnings = parsed.warnings
         if clipped != text:
@@ -259,9 +259,8 @@ class OpenSearchEngine:
         return parsed
 
     def search(self, request: SearchRequest, *, strict: bool = False) -> SearchResults:
-        from ...engine import _validate
 
-        _validate(request)
+        validate(request)
         started = time.perf_counter()
         outer = getattr(self._local, "budget", None)  # (a spelling correction searches again)
         self._local.budget = Budget(self.limits.time_budget)
@@ -272,7 +271,6 @@ class OpenSearchEngine:
 
     def _budgeted_search(self, request: SearchRequest, strict: bool, view: ClusterView,
                          started: float) -> SearchResults:
-        from ...engine import SearchEngine, _category
 
         parsed = self._parse_bounded(view, request.text, strict)
         as_typed = parsed.natural  # (if it becomes a sentence, the words as typed found nothing)
@@ -313,7 +311,7 @@ class OpenSearchEngine:
         for name, values in selected.items():
             explained += f" AND {name}:({' OR '.join(values)})"
         total = story_total(answer["aggregations"]) if stories else answer["hits"]["total"]["value"]
-        facets = facets_from(answer["aggregations"], selected, _category)
+        facets = facets_from(answer["aggregations"], selected, facet_category)
         if every_value:
             facets = self._every_value(body["query"], selected, stories, request.facet_limit) + facets
         warnings = parsed.warnings + partial(answer, self.limits.time_budget)
@@ -326,7 +324,8 @@ class OpenSearchEngine:
         fell_back = parsed.natural and not as_typed
         if request.correct and suggestion and (total <= spelling.FEW_RESULTS or fell_back):
             # the embedded engine's rule: its correction's results when they find more
-            return SearchEngine._corrected(self, results, request, strict, fell_back) or results  # type: ignore[arg-type]
+            return corrected(lambda r: self.search(r, strict=strict), results, request,
+                             fell_back) or results
         return results
 
     def _with_similar(self, hits: list[Hit], found: list[dict[str, Any]]) -> tuple[Hit, ...]:
@@ -350,7 +349,6 @@ class OpenSearchEngine:
                      limit: int) -> list:
         """Every value of each facet with its count, paged by key (``FACET_PAGE`` a request),
         ranked as the facets of a search are."""
-        from ...engine import _category
 
         counts: dict[str, dict[str, int]] = {}
         for name in FACET_FIELDS:
@@ -363,7 +361,7 @@ class OpenSearchEngine:
                 after = all_values_page(answer["aggregations"], values)
                 if after is None:
                     break
-        return facets_of_values(counts, selected, _category, limit)
+        return facets_of_values(counts, selected, facet_category, limit)
 
     # -- single articles ---------------------------------------------------------------
 
@@ -478,16 +476,15 @@ class OpenSearchEngine:
         return [(b["key"], b["doc_count"]) for b in answer["aggregations"]["v"]["buckets"]]
 
     def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:
-        from ...engine import _match_terms
         from ...highlight import match_spans
 
         if not query_text.strip() or not text:
             return []
-        from ...passages import wanted_terms
+        from ...passages import query_match_terms, wanted_terms
 
         view = self._view()
         parsed = self._parse(view, query_text)
-        wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
+        wanted = wanted_terms(view.reader, view.facets.doc_count_all, query_match_terms(parsed.query),
                               parsed.entities)
         return match_spans(text, wanted) if wanted else []
 
@@ -572,11 +569,10 @@ def _with_title_matches(hits: list[Hit], view: ClusterView, parsed: ParsedQuery,
     """Each hit with the [start, end) of the words its title matches: the embedded
     engine's rule (the query's words, its entities' names, or the filtered entities' names
     when there is no text), so a title is marked the same on either backend."""
-    from ...engine import _match_terms
     from ...highlight import match_spans
-    from ...passages import wanted_terms
+    from ...passages import query_match_terms, wanted_terms
 
-    wanted = wanted_terms(view.reader, view.facets.doc_count_all, _match_terms(parsed.query),
+    wanted = wanted_terms(view.reader, view.facets.doc_count_all, query_match_terms(parsed.query),
                           parsed.entities, selected)
     if not wanted:
         return tuple(hits)

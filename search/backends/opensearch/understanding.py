@@ -193,13 +193,8 @@ def finder(view: ClusterView, k1: float, count_docs: Callable[[str, list[str]], 
 
 
 def suggestion(view: ClusterView, text: str, limits: Any) -> str:
-    """"Did you mean" over the cluster's vocabulary: the embedded engine's own rules
-    (``SearchEngine._suggestion``), run on this view instead of an index generation."""
-    from types import SimpleNamespace
+    """"Did you mean" over the cluster's vocabulary: the embedded engine's rules
+    (``spelling.suggest``), on this view."""
+    from ...spelling import suggest
 
-    from ...engine import SearchEngine
-
-    snap = SimpleNamespace(searcher=SimpleNamespace(reader=lambda: view.reader),
-                           source=SimpleNamespace(vocabulary=lambda: view.vocabulary),
-                           facets=view.facets)
-    return SearchEngine._suggestion(SimpleNamespace(limits=limits), snap, text)  # type: ignore[arg-type]
+    return suggest(text, view.reader, view.vocabulary, view.facets, limits)
