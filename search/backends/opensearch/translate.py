@@ -16,7 +16,7 @@ from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from ...errors import InvalidQueryError
-from ...query import AllFirst
+from ...parsed_query import AllFirst
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
 TEXT_FIELDS = ("title", "body")
