@@ -439,3 +439,15 @@ def test_reindex_is_picked_up_without_restart(tmp_path):
                                  "date": "2024-01-01"}) + "\n")
     index_paths([str(extra)], target)
     assert api(client, "/api/search")["total"] == 6
+
+
+def test_entity_links_escape_a_hostile_name():
+    """``about_link`` builds its HTML with ``Markup.format``, which escapes every argument:
+    an entity name (article text) can neither close the attribute nor add markup."""
+    from web.views import _about_link
+
+    name = '<script>alert(1)</script>" onmouseover="x'
+    html = str(_about_link('/root"', "person", name))
+    assert "<script>" not in html and '" onmouseover' not in html and 'root"' not in html
+    assert "About &lt;script&gt;alert(1)&lt;/script&gt;&#34; onmouseover=&#34;x" in html
+    assert 'href="/root&#34;/entity/person/%3Cscript%3E' in html
