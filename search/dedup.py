@@ -195,14 +195,6 @@ class Stories:
         return bool(len(self._order))
 
     @classmethod
-    def from_names(cls, doc_count: int, docs: np.ndarray, names: list[str],
-                   values: np.ndarray) -> "Stories":
-        """From keys kept as facet terms (indexes written before key codes): ``names`` by
-        value number, ``values[i]`` the number of ``docs[i]``'s key."""
-        codes = np.array(key_codes(names), dtype=np.uint64)
-        return cls(doc_count, docs, codes[values] if len(names) else np.empty(0, np.uint64))
-
-    @classmethod
     def load(cls, impacts: Any, live: np.ndarray) -> "Stories | None":
         """The stories of one index generation; None for an index written without keys."""
         if impacts is None:

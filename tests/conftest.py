@@ -29,6 +29,24 @@ def engine(seed_index) -> SearchEngine:
     return SearchEngine(seed_index)
 
 
+@pytest.fixture(scope="session")
+def web_corpus(tmp_path_factory) -> str:
+    """The web tests' corpus (tests/webcorpus.py), written once: read-only for tests."""
+    from tests.webcorpus import build_corpus
+
+    return build_corpus(str(tmp_path_factory.mktemp("web-corpus") / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def web_engine(web_corpus, tmp_path_factory) -> SearchEngine:
+    """The embedded engine over ``web_corpus``: what the cluster's answers are compared with."""
+    from search.backends.embedded.indexer import index_paths
+
+    index_dir = str(tmp_path_factory.mktemp("web-index") / "index")
+    assert index_paths([web_corpus], index_dir, workers=1).clean
+    return SearchEngine(index_dir)
+
+
 @pytest.fixture
 def runner(monkeypatch) -> CliRunner:
     monkeypatch.delenv("SEARCH_INDEX", raising=False)

@@ -14,17 +14,14 @@ from click.testing import CliRunner
 
 from search.analysis import query_terms
 from search.backends.base import SearchBackend
-from search.backends.embedded.indexer import index_paths
 from search.backends.opensearch.connection import parse_address
 from search.backends.opensearch.engine import OpenSearchEngine
 from search.backends.opensearch.loader import index_into_cluster
 from search.cli import main
-from search.engine import SearchEngine
 from search.entity_views import entity_detail, list_entities
 from search.errors import ArticleNotFoundError, InvalidQueryError
 from search.settings import Limits
 from search.models import SearchRequest
-from tests.webcorpus import build_corpus
 from web import create_app
 
 pytestmark = pytest.mark.opensearch
@@ -36,22 +33,10 @@ ROOMY = Limits(time_budget=30.0)
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> str:
-    return build_corpus(str(tmp_path_factory.mktemp("contract") / "corpus"))
-
-
-@pytest.fixture(scope="module")
-def embedded(corpus, tmp_path_factory) -> SearchEngine:
-    index_dir = str(tmp_path_factory.mktemp("contract-index") / "index")
-    assert index_paths([corpus], index_dir, workers=1).clean
-    return SearchEngine(index_dir)
-
-
-@pytest.fixture(scope="module")
-def address(opensearch_url, corpus) -> str:
+def address(opensearch_url, web_corpus) -> str:
     """A fresh index on the cluster, loaded by two worker processes; deleted afterwards."""
     spec = f"{opensearch_url.replace('http://', 'opensearch://')}/contract-{uuid.uuid4().hex[:8]}"
-    report = index_into_cluster([corpus], parse_address(spec), workers=2)
+    report = index_into_cluster([web_corpus], parse_address(spec), workers=2)
     assert (report.added, report.total, report.clean) == (46, 46, True)
     yield spec
     engine = OpenSearchEngine(spec, limits=ROOMY)
@@ -86,13 +71,13 @@ def _facets(results) -> dict:
     return {f.name: [(v.value, v.count, v.selected, v.category) for v in f.values] for f in results.facets}
 
 
-def test_both_are_backends(embedded, cluster):
-    assert isinstance(embedded, SearchBackend) and isinstance(cluster, SearchBackend)
+def test_both_are_backends(web_engine, cluster):
+    assert isinstance(web_engine, SearchBackend) and isinstance(cluster, SearchBackend)
 
 
 @pytest.mark.parametrize("request_", REQUESTS, ids=lambda r: repr(r.text or r.filters()))
-def test_same_totals_facets_and_warnings(embedded, cluster, request_):
-    ours, theirs = embedded.search(request_), cluster.search(request_)
+def test_same_totals_facets_and_warnings(web_engine, cluster, request_):
+    ours, theirs = web_engine.search(request_), cluster.search(request_)
     assert theirs.total == ours.total
     assert _facets(theirs) == _facets(ours)
     assert theirs.warnings == ours.warnings and theirs.parsed == ours.parsed
@@ -104,11 +89,11 @@ def test_same_totals_facets_and_warnings(embedded, cluster, request_):
 @pytest.mark.parametrize("text", ["patriot", '"air defence"', "HIMARS", "defense", "nato", "kiev",
                                   "S-300", "who supplied the patriot air defence systems to ukraine",
                                   "himars javelin", "MIM-104"])
-def test_compatible_rankings(embedded, cluster, text):
+def test_compatible_rankings(web_engine, cluster, text):
     """The cluster's best hit is one of ours with the best score (ties are common in the
     synthetic articles; a sentence, which we rescore with feedback terms and the cluster
     does not: one of our first five), and most of our first five are in its first ten."""
-    ours = embedded.search(SearchRequest(text=text, per_page=20))
+    ours = web_engine.search(SearchRequest(text=text, per_page=20))
     theirs = cluster.search(SearchRequest(text=text, per_page=20))
     if len(text.split()) >= 5:
         assert theirs.hits[0].id in {h.id for h in ours.hits[:5]}
@@ -119,9 +104,9 @@ def test_compatible_rankings(embedded, cluster, text):
     assert len(top5 & {h.id for h in theirs.hits[:10]}) >= min(4, len(top5))
 
 
-def test_same_json_shape(embedded, cluster):
+def test_same_json_shape(web_engine, cluster):
     request_ = SearchRequest(text="patriot", systems=("Patriot",))
-    ours, theirs = embedded.search(request_).to_dict(), cluster.search(request_).to_dict()
+    ours, theirs = web_engine.search(request_).to_dict(), cluster.search(request_).to_dict()
     assert list(theirs) == list(ours)
     assert list(theirs["facets"]) == list(ours["facets"])
     for a, b in zip(ours["hits"], theirs["hits"]):
@@ -143,65 +128,65 @@ def test_highlights_mark_the_query_words(cluster):
                 assert "patriot" in query_terms(passage.text[start:end])
 
 
-def test_no_query_shows_the_lead_of_each_article(embedded, cluster):
-    ours = embedded.search(SearchRequest(places=("Kyiv",), sort="date", per_page=3))
+def test_no_query_shows_the_lead_of_each_article(web_engine, cluster):
+    ours = web_engine.search(SearchRequest(places=("Kyiv",), sort="date", per_page=3))
     theirs = cluster.search(SearchRequest(places=("Kyiv",), sort="date", per_page=3))
     assert [h.id for h in theirs.hits] == [h.id for h in ours.hits]
     for hit in theirs.hits:
         assert len(hit.highlights) == 1 and not hit.highlights[0].matches and hit.highlights[0].text
 
 
-def test_strict_errors_are_the_same(embedded, cluster):
+def test_strict_errors_are_the_same(web_engine, cluster):
     messages = []
-    for engine in (embedded, cluster):
+    for engine in (web_engine, cluster):
         with pytest.raises(InvalidQueryError) as caught:
             engine.search(SearchRequest(text="austin AND ("), strict=True)
         messages.append((str(caught.value), caught.value.position))
     assert messages[0] == messages[1]
 
 
-def test_suggestion(embedded, cluster):
+def test_suggestion(web_engine, cluster):
     for text in ("patriott", "zelenski"):
         assert cluster.search(SearchRequest(text=text)).suggestion == \
-               embedded.search(SearchRequest(text=text)).suggestion
+               web_engine.search(SearchRequest(text=text)).suggestion
     assert cluster.search(SearchRequest(text="patriot")).suggestion == ""
 
 
-def test_articles_and_neighbours(embedded, cluster):
-    some = embedded.search(SearchRequest(text="himars", per_page=3)).hits[0].id
-    assert cluster.article(some) == embedded.article(some)
+def test_articles_and_neighbours(web_engine, cluster):
+    some = web_engine.search(SearchRequest(text="himars", per_page=3)).hits[0].id
+    assert cluster.article(some) == web_engine.article(some)
     with pytest.raises(ArticleNotFoundError):
         cluster.article("no-such-id")
     like = cluster.more_like(some, limit=5)
     assert like and some not in {h.id for h in like}
     shared = cluster.sharing_entities(some, limit=5)
-    ours = embedded.sharing_entities(some, limit=5)
+    ours = web_engine.sharing_entities(some, limit=5)
     assert [len(common) for _, common in shared] == [len(common) for _, common in ours]
 
 
-def test_export_stats_and_entities(embedded, cluster):
+def test_export_stats_and_entities(web_engine, cluster):
     request_ = SearchRequest(text="nato", sources=("AFP",))
     exported = sorted(a.id for a in cluster.iter_articles(request_))
-    assert exported == sorted(a.id for a in embedded.iter_articles(request_))
+    assert exported == sorted(a.id for a in web_engine.iter_articles(request_))
     for other in (SearchRequest(text="MIM-104"), SearchRequest(text="patr*", excluded=(("place", "Kyiv"),))):
         assert sorted(a.id for a in cluster.iter_articles(other)) == \
-               sorted(a.id for a in embedded.iter_articles(other))
+               sorted(a.id for a in web_engine.iter_articles(other))
     assert len(exported) == cluster.search(request_).total > 0
-    ours, theirs = embedded.stats(), cluster.stats()
+    ours, theirs = web_engine.stats(), cluster.stats()
     for key in ("articles", "first_month", "last_month", "facets", "years"):
         assert theirs[key] == ours[key], key
-    assert list_entities(cluster, limit=30) == list_entities(embedded, limit=30)
-    a, b = entity_detail(cluster, "Zelenskyy").to_dict(), entity_detail(embedded, "Zelenskyy").to_dict()
+    assert list_entities(cluster, limit=30) == list_entities(web_engine, limit=30)
+    a, b = entity_detail(cluster, "Zelenskyy").to_dict(), entity_detail(web_engine, "Zelenskyy").to_dict()
     assert a == b
-    assert cluster.vocabulary("hima") == embedded.vocabulary("hima")
+    assert cluster.vocabulary("hima") == web_engine.vocabulary("hima")
     for words, text in (("patriot", "Two Patriots."), ("MIM-104", "A Patriot battery and MIM-104 missiles.")):
-        assert cluster.match_spans(words, text) == embedded.match_spans(words, text)
+        assert cluster.match_spans(words, text) == web_engine.match_spans(words, text)
 
 
-def test_cli_over_the_cluster(address, corpus, monkeypatch):
+def test_cli_over_the_cluster(address, web_corpus, monkeypatch):
     monkeypatch.delenv("SEARCH_INDEX", raising=False)
     runner = CliRunner()
-    again = runner.invoke(main, ["index", corpus, "--backend", address, "--workers", "1"])
+    again = runner.invoke(main, ["index", web_corpus, "--backend", address, "--workers", "1"])
     assert again.exit_code == 0, again.output
     assert "Indexed 0 new articles" in again.output and "46 articles were already indexed" in again.output
     answer = runner.invoke(main, ["query", "patriot", "--json", "--backend", address])
@@ -222,8 +207,8 @@ def test_cli_reports_an_unreachable_cluster_without_the_password(monkeypatch):
     assert bad.exit_code == 1 and "Unknown backend 'elastic'" in bad.output
 
 
-def test_web_and_api_answer_the_same(embedded, address):
-    ours = create_app({"SEARCH_INDEX": embedded.index_dir, "TESTING": True}).test_client()
+def test_web_and_api_answer_the_same(web_engine, address):
+    ours = create_app({"SEARCH_INDEX": web_engine.index_dir, "TESTING": True}).test_client()
     theirs = create_app({"SEARCH_BACKEND": address, "TESTING": True}).test_client()
     for url in ("/api/search?q=himars&system=HIMARS", "/api/search?q=%22air+defence%22&source=AFP&limit=3"):
         a, b = ours.get(url).get_json(), theirs.get(url).get_json()
@@ -236,7 +221,7 @@ def test_web_and_api_answer_the_same(embedded, address):
         assert b == a
     page = theirs.get("/search?q=patriot")
     assert page.status_code == 200 and b"patriot" in page.data.lower()
-    some = embedded.search(SearchRequest(text="patriot")).hits[0].id
+    some = web_engine.search(SearchRequest(text="patriot")).hits[0].id
     assert theirs.get(f"/article/{some}").status_code == 200
     assert theirs.get(f"/api/article/{some}").get_json()["id"] == some
 
@@ -249,7 +234,7 @@ def test_web_answers_503_while_the_cluster_is_unreachable():
     assert page.status_code == 503 and b"Cannot reach the cluster" in page.data
 
 
-def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tmp_path):
+def test_two_machines_index_overlapping_files_at_once(opensearch_url, web_corpus, tmp_path):
     """Two indexing runs race to create the same new index and load overlapping files:
     every article is there once, and each run counts what the other added first."""
     import pathlib
@@ -257,7 +242,7 @@ def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tm
 
     half = tmp_path / "half"
     half.mkdir()
-    for seed in sorted(pathlib.Path(corpus, "seeds").iterdir())[:3]:
+    for seed in sorted(pathlib.Path(web_corpus, "seeds").iterdir())[:3]:
         (half / seed.name).write_bytes(seed.read_bytes())
     spec = f"{opensearch_url.replace('http://', 'opensearch://')}/race-{uuid.uuid4().hex[:8]}"
     reports = {}
@@ -265,7 +250,7 @@ def test_two_machines_index_overlapping_files_at_once(opensearch_url, corpus, tm
     def run(name: str, paths: list[str]) -> None:
         reports[name] = index_into_cluster(paths, parse_address(spec), workers=1)
 
-    threads = [threading.Thread(target=run, args=("all", [corpus])),
+    threads = [threading.Thread(target=run, args=("all", [web_corpus])),
                threading.Thread(target=run, args=("half", [str(half)]))]
     for thread in threads:
         thread.start()
@@ -331,14 +316,14 @@ def test_an_answer_cut_at_the_budget_is_shown_as_partial():
     assert "longer than 1.5 s" in warning and "may be incomplete" in warning
 
 
-def test_every_value_of_a_facet_is_paged_through(embedded, address):
+def test_every_value_of_a_facet_is_paged_through(web_engine, address):
     """The "All values" page asks for every value: the cluster reads them a page at a time
     (here 3 per facet and request, so the test pages), with the same counts and order."""
     paged = OpenSearchEngine(address, facet_page=3, limits=ROOMY)
     for request_ in (SearchRequest(facet_limit=1_000_000), SearchRequest(text="nato", facet_limit=1_000_000),
                      SearchRequest(text="ukraine", sources=("AFP", "BBC"), persons=("Lloyd Austin",),
                                    facet_limit=1_000_000)):
-        ours, theirs = embedded.search(request_), paged.search(request_)
+        ours, theirs = web_engine.search(request_), paged.search(request_)
         assert _facets(theirs) == _facets(ours) and theirs.total == ours.total
         assert len(theirs.facet("person").values) > 3  # (more than one page)
     app = create_app({"SEARCH_BACKEND": address, "TESTING": True})

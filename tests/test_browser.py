@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.axe import violations
-from tests.webcorpus import build_index
+from tests.webcorpus import build_index, served
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "screenshots", "journey")
@@ -27,17 +26,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    from waitress import create_server
-
     from web import create_app
 
-    app = create_app({"SEARCH_INDEX": build_index(str(tmp_path_factory.mktemp("browser")))})
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with served(create_app({"SEARCH_INDEX": build_index(str(tmp_path_factory.mktemp("browser")))})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

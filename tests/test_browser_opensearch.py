@@ -4,7 +4,6 @@ same on either backend. Only the served app differs; the tests are the same func
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ import tests.test_browser as browser_tests
 from search.backends.opensearch.connection import parse_address
 from search.backends.opensearch.engine import OpenSearchEngine
 from search.backends.opensearch.loader import index_into_cluster
-from tests.webcorpus import build_corpus
+from tests.webcorpus import build_corpus, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.opensearch]
 
@@ -25,20 +24,14 @@ globals().update({name: getattr(browser_tests, name) for name in dir(browser_tes
 
 @pytest.fixture(scope="module")
 def base_url(opensearch_url, tmp_path_factory):
-    from waitress import create_server
-
     from web import create_app
 
     corpus = build_corpus(str(tmp_path_factory.mktemp("browser-os") / "corpus"))
     spec = f"{opensearch_url.replace('http://', 'opensearch://')}/browser-{uuid.uuid4().hex[:8]}"
     assert index_into_cluster([corpus], parse_address(spec), workers=1).clean
     app = create_app({"SEARCH_BACKEND": spec, "TIME_BUDGET": 30})  # (a loaded CI machine: answers, not timing)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
     engine = OpenSearchEngine(spec)
     engine.client.indices.delete(index=engine.index)
     engine.close()

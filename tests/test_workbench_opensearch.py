@@ -10,37 +10,22 @@ import uuid
 import pytest
 
 from search.backends.base import SearchBackend
-from search.backends.embedded.indexer import index_paths
 from search.backends.opensearch.connection import parse_address
 from search.backends.opensearch.engine import OpenSearchEngine
 from search.backends.opensearch.loader import index_into_cluster
-from search.engine import SearchEngine
 from search.entity_views import entity_detail
 from search.models import SearchRequest
 from search.terms import top_terms
 from search.trends import attention
-from tests.webcorpus import build_corpus
 from web import create_app
 
 pytestmark = pytest.mark.opensearch
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> str:
-    return build_corpus(str(tmp_path_factory.mktemp("workbench-os") / "corpus"))
-
-
-@pytest.fixture(scope="module")
-def embedded(corpus, tmp_path_factory) -> SearchEngine:
-    index_dir = str(tmp_path_factory.mktemp("workbench-os-index") / "index")
-    assert index_paths([corpus], index_dir, workers=1).clean
-    return SearchEngine(index_dir)
-
-
-@pytest.fixture(scope="module")
-def address(opensearch_url, corpus) -> str:
+def address(opensearch_url, web_corpus) -> str:
     spec = f"{opensearch_url.replace('http://', 'opensearch://')}/workbench-{uuid.uuid4().hex[:8]}"
-    assert index_into_cluster([corpus], parse_address(spec), workers=1).clean
+    assert index_into_cluster([web_corpus], parse_address(spec), workers=1).clean
     yield spec
     engine = OpenSearchEngine(spec)
     engine.client.indices.delete(index=engine.index)
@@ -61,31 +46,31 @@ DAY_REQUESTS = [
     SearchRequest(text="nosuchword")]
 
 
-def test_both_implement_the_workbench_interface(embedded, cluster):
-    assert isinstance(embedded, SearchBackend) and isinstance(cluster, SearchBackend)
+def test_both_implement_the_workbench_interface(web_engine, cluster):
+    assert isinstance(web_engine, SearchBackend) and isinstance(cluster, SearchBackend)
 
 
-def test_counts_per_day_are_the_same(embedded, cluster):
-    ours, theirs = embedded.day_counts(DAY_REQUESTS), cluster.day_counts(DAY_REQUESTS)
+def test_counts_per_day_are_the_same(web_engine, cluster):
+    ours, theirs = web_engine.day_counts(DAY_REQUESTS), cluster.day_counts(DAY_REQUESTS)
     assert theirs == ours
-    assert sum(ours[0].counts) + ours[0].undated == embedded.stats()["articles"]
+    assert sum(ours[0].counts) + ours[0].undated == web_engine.stats()["articles"]
     assert ours[-1].counts == () and ours[-1].undated == 0
 
 
 @pytest.mark.parametrize("interval", ["", "day", "week", "month"])
-def test_trends_are_the_same(embedded, cluster, interval):
+def test_trends_are_the_same(web_engine, cluster, interval):
     queries = ["patriot", "himars OR javelin", 'person:"Lloyd Austin"']
     base = SearchRequest(excluded=(("source", "BBC"),))
-    ours = attention(embedded, queries, interval=interval, base=base)
+    ours = attention(web_engine, queries, interval=interval, base=base)
     assert attention(cluster, queries, interval=interval, base=base) == ours
     assert any(s.total for s in ours.series)
     ranged = dict(since=dt.date(2022, 4, 1), until=dt.date(2022, 9, 30))
     assert attention(cluster, queries, interval=interval, **ranged) == \
-        attention(embedded, queries, interval=interval, **ranged)
+        attention(web_engine, queries, interval=interval, **ranged)
 
 
-def test_exclusions_leave_out_exactly_those_values(embedded, cluster):
-    for engine in (embedded, cluster):
+def test_exclusions_leave_out_exactly_those_values(web_engine, cluster):
+    for engine in (web_engine, cluster):
         everything = engine.search(SearchRequest(text="deliveries"))
         afp = engine.search(SearchRequest(text="deliveries", sources=("AFP",)))
         rest = engine.search(SearchRequest(text="deliveries", excluded=(("source", "afp"),)))
@@ -95,18 +80,18 @@ def test_exclusions_leave_out_exactly_those_values(embedded, cluster):
     assert cluster.search(SearchRequest(text="deliveries", excluded=(("source", "AFP"),))).total == rest.total
 
 
-def test_entity_detail_and_pages_are_the_same(embedded, cluster):
-    ours = entity_detail(embedded, "Stoltenberg", "person", articles=0)
+def test_entity_detail_and_pages_are_the_same(web_engine, cluster):
+    ours = entity_detail(web_engine, "Stoltenberg", "person", articles=0)
     theirs = entity_detail(cluster, "Stoltenberg", "person", articles=0)
     assert theirs.summary == ours.summary
     assert theirs.co_mentions == ours.co_mentions and theirs.per_month == ours.per_month
-    docs_ours, docs_theirs = embedded.docs_for("person", ours.summary.name), cluster.docs_for(
+    docs_ours, docs_theirs = web_engine.docs_for("person", ours.summary.name), cluster.docs_for(
         "person", ours.summary.name)
     assert len(docs_theirs) == len(docs_ours) > 3
     pages = [cluster.newest(docs_theirs, 3, first) for first in range(0, len(docs_theirs), 3)]
     ids = [h.id for page in pages for h in page]
     assert len(ids) == len(set(ids)) == len(docs_ours)
-    assert set(ids) == {h.id for h in embedded.newest(docs_ours, len(docs_ours))}
+    assert set(ids) == {h.id for h in web_engine.newest(docs_ours, len(docs_ours))}
     dates = [h.date or "" for h in [h for page in pages for h in page] if h.date]
     assert dates == sorted(dates, reverse=True)
 
@@ -136,9 +121,9 @@ WORKBENCH_URLS = [
     "/feed?q=patriot", "/api/feed?person=Austin"]
 
 
-def test_no_workbench_url_answers_5xx(address, embedded):
+def test_no_workbench_url_answers_5xx(address, web_engine):
     theirs = create_app({"SEARCH_BACKEND": address, "TESTING": True}).test_client()
-    ours = create_app({"SEARCH_INDEX": embedded.index_dir, "TESTING": True}).test_client()
+    ours = create_app({"SEARCH_INDEX": web_engine.index_dir, "TESTING": True}).test_client()
     for url in WORKBENCH_URLS:
         response = theirs.get(url)
         body = response.get_data()  # (streamed exports run here)

@@ -4,10 +4,12 @@ body and URL try to inject HTML and script."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
+import threading
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEEDS = os.path.join(REPO, "seeds")
@@ -71,3 +73,19 @@ def build_index(tmp: str) -> str:
     report = index_paths([corpus], index_dir, rebuild=True, workers=1)
     assert report.clean, report.problems
     return index_dir
+
+
+@contextlib.contextmanager
+def served(app):
+    """``app`` served by waitress on a free loopback port in a thread (as ``search serve``
+    serves it); yields its base URL, and stops it afterwards."""
+    from waitress import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
