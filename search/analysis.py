@@ -262,12 +262,31 @@ def word_tokens(word: str) -> tuple[tuple[tuple[int, str], ...], int]:
     analysis of a whole text is the concatenation of its words' analyses: cached per word,
     that makes long texts cheap to index and to highlight.
     """
-    if word.isascii() and word.isalpha():  # most words: the pipeline, short-circuited
-        text = _plain_word(word)
+    text = _simple_text(word)
+    if text is not False:  # most words: the pipeline, short-circuited
         return (((0, stem(text)),), 1) if text else ((), 0)
     tokens = [(t.pos, t.text) for t in _NEWS(word, positions=True, mode="index")]
     width = tokens[-1][0] + 1 if tokens else 0
     return tuple(tokens), width
+
+
+def _simple_text(word: str) -> str | None | bool:
+    """What the pipeline before stemming makes of a simple tokenizer match: a word of ASCII
+    letters (``_plain_word``), the same with a possessive ``'s`` (which the pipeline
+    strips), or ASCII digits (kept whole, even one digit). None when the pipeline drops it;
+    False for any other match (analysed in full). ``tests/test_analysis.py`` holds the
+    shortcut equal to the pipeline."""
+    if word.isascii():
+        if word.isalpha():
+            return _plain_word(word)
+        if word.isdigit():
+            text = _VARIANTS.get(word, word)
+            return None if text in _STOPS else text
+    if len(word) > 2 and word[-1] in "sS" and word[-2] in "'\u2019":
+        base = word[:-2]
+        if base.isascii() and base.isalpha():
+            return _plain_word(base)
+    return False
 
 
 def _plain_word(word: str) -> str | None:
@@ -300,6 +319,42 @@ def _chunk_terms(chunk: str) -> frozenset[str]:
     return frozenset().union(*(terms for _, _, terms in _chunk_tokens(chunk)))
 
 
+_ANY_KEY = ""  # the key of a word that must be analysed in full to know its terms
+
+
+def _key(text: str) -> str:
+    """The first two letters of a plain word or of its stem, ``y`` read as ``i``.
+
+    Snowball changes only a word's ending: its first two letters survive stemming, except
+    that ``dying``/``lying``/``tying`` become ``die``/``lie``/``tie`` (hence ``y`` = ``i``),
+    and a stem shorter than two letters (``matching_words`` then looks at every word).
+    So a word whose key no query term has cannot yield one of them, and need not be
+    stemmed: most of the words of a hit never are."""
+    return text[:2].replace("y", "i")
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_keys(chunk: str) -> frozenset[str]:
+    """The keys of one whitespace-free run's words (``_ANY_KEY`` for a word that is not
+    simple, see ``_simple_text``: designators, compounds, accents)."""
+    keys = set()
+    for word in _TOKEN_RE.findall(chunk):
+        text = _simple_text(word)
+        if text is False:
+            keys.add(_ANY_KEY)
+        elif text:
+            keys.add(_key(text))
+    return frozenset(keys)
+
+
+def _wanted_keys(terms: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[str] | None:
+    """The keys of the words that may yield ``terms`` or ``prefixes`` (None: any word may)."""
+    wanted = [*terms, *prefixes]
+    if any(len(t) < 2 for t in wanted):
+        return None
+    return frozenset([_ANY_KEY, *map(_key, wanted)])
+
+
 def matching_words(text: str, terms: frozenset[str],
                    prefixes: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """[start, end) offsets of the words of ``text`` that yield one of ``terms`` or a term
@@ -317,6 +372,9 @@ def matching_words(text: str, terms: frozenset[str],
         def wanted(found: frozenset[str]) -> bool:
             return not terms.isdisjoint(found)
     chunks = list(set(text.split()))
+    keys = _wanted_keys(terms, prefixes)
+    if keys is not None:  # (the runs whose words cannot match, left unstemmed)
+        chunks = list(compress(chunks, map(not_, map(keys.isdisjoint, map(_chunk_keys, chunks)))))
     if prefixes:
         accepted = [chunk for chunk in chunks if wanted(_chunk_terms(chunk))]
     else:  # (the same test in C calls only: most texts have a hundred distinct runs)

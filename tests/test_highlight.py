@@ -7,7 +7,8 @@ whitespace-separated run) are held equal to the direct way of computing the same
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.analysis import _TOKEN_RE, matching_words, query_terms, word_terms
+from search.analysis import (_TOKEN_RE, _key, _plain_word, matching_words, query_terms, stem,
+                             word_terms)
 from search.highlight import _SENTENCE_BREAK_RE, MatchTerms, _sentences, best_passages
 
 PIECES = ["a", "B", "oil", "Oil", " ", " ", ".", "!", "?", "\n", "\r", "\t", "(", "Mr", "U.S",
@@ -43,6 +44,38 @@ def test_matched_words_are_the_tokens_whose_terms_meet_the_query(text):
     prefixed = [m.span() for m in _TOKEN_RE.finditer(text)
                 if any(t.startswith("do") for t in word_terms(m.group()))]
     assert matching_words(text, frozenset(), ("do",)) == prefixed
+
+
+# Words whose stems change more than an ending (dying -> die, cries -> cri, aging -> age),
+# stems of one or two letters, and plain words around them.
+TRICKY = ["dying", "die", "lying", "lie", "tying", "ties", "cries", "cry", "aging", "age", "aged",
+          "hoping", "hope", "yelling", "ye", "aed", "ed", "skies", "sky", "news", "ides", "relational",
+          "international", "defence", "colours", "Oil's", "anti-tank", "oils", "soil", "Gently"]
+words = st.one_of(st.sampled_from(TRICKY), st.text("abcdeilnorsty", min_size=1, max_size=9))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=14))
+def test_stemming_keeps_a_plain_words_key(word):
+    """What lets ``matching_words`` leave most words unstemmed."""
+    text = _plain_word(word)
+    if text is not None and len(stem(text)) >= 2:
+        assert _key(stem(text)) == _key(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(words, min_size=1, max_size=12), st.data())
+def test_matched_words_of_any_query_are_the_tokens_whose_terms_meet_it(chosen, data):
+    text = " ".join(chosen)
+    query = data.draw(st.sampled_from(chosen))
+    terms = frozenset(query_terms(query))
+    expected = [m.span() for m in _TOKEN_RE.finditer(text) if terms & word_terms(m.group())]
+    assert matching_words(text, terms) == expected
+    prefix = query.lower()[:2]
+    prefixed = [m.span() for m in _TOKEN_RE.finditer(text)
+                if any(t.startswith(prefix) for t in word_terms(m.group()))]
+    if len(prefix) == 2:
+        assert matching_words(text, frozenset(), (prefix,)) == prefixed
 
 
 def test_abbreviations_and_initials_do_not_end_a_sentence():
