@@ -347,6 +347,7 @@ def _chunk_keys(chunk: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=4096)
 def _wanted_keys(terms: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[str] | None:
     """The keys of the words that may yield ``terms`` or ``prefixes`` (None: any word may)."""
     wanted = [*terms, *prefixes]

@@ -68,6 +68,9 @@ class _Generation:
     #: (field, prefix) -> terms: the alias terms of entities named in queries (passages.py
     #: reads them for every hit list; walking Whoosh's term list took ~2 ms a time).
     prefix_terms: dict[tuple[str, str], tuple[bytes, ...]] = dataclasses.field(default_factory=dict)
+    #: docnum -> its card (``_card_reader``): a story's other copies are listed under it in
+    #: every search that shows it.
+    cards: dict[int, Hit] = dataclasses.field(default_factory=dict)
 
     def stories(self) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
@@ -634,7 +637,7 @@ def _similar(snap: _Snapshot, docnums: list[int], stories: Stories,
              live: np.ndarray) -> dict[int, tuple[Hit, ...]]:
     """The other articles of each one's story (its other copies, whether or not they
     match too: a headline-only copy has no text to match), read from their cards."""
-    card = _card_reader(snap.searcher, snap.source.impacts)
+    card = _card_reader(snap.searcher, snap.source.impacts, snap.source.cards)
     out = {}
     for docnum in docnums:
         others = stories.similar(docnum, live)
@@ -671,11 +674,25 @@ class _TermCounts:
         return found
 
 
-def _card_reader(searcher: Searcher, impacts: Impacts | None) -> Callable[[int], Hit]:
+MAX_CARDS_KEPT = 20_000
+
+
+def _card_reader(searcher: Searcher, impacts: Impacts | None,
+                 kept: dict[int, Hit]) -> Callable[[int], Hit]:
     """docnum -> a Hit with its id, title, date, source and url only: from its card in the
-    impact files (a few bytes), or from its stored fields where it has none (older index)."""
+    impact files (a few bytes), or from its stored fields where it has none (older index);
+    each kept in ``kept`` (up to ``MAX_CARDS_KEPT``)."""
 
     def card(docnum: int) -> Hit:
+        hit = kept.get(docnum)
+        if hit is None:
+            hit = _read_card(docnum)
+            if len(kept) >= MAX_CARDS_KEPT:
+                kept.clear()
+            kept[docnum] = hit
+        return hit
+
+    def _read_card(docnum: int) -> Hit:
         raw = impacts.card(docnum) if impacts is not None else b""
         if not raw:
             return _hit(searcher.stored_fields(docnum), 0.0, ())

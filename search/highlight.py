@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping
 
 from .analysis import matching_words, word_terms
@@ -43,7 +44,21 @@ def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
     return matching_words(text[:MAX_CHARS], wanted.terms, wanted.prefixes)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each sentence (``_find_sentences``), cached for articles of up to
+    ``CACHED_CHARS``: the articles a server shows come back in search after search."""
+    return _cached_sentences(text) if len(text) <= CACHED_CHARS else _find_sentences(text)
+
+
+CACHED_CHARS = 20_000  # (1,024 of them: at most 20 MB)
+
+
+@lru_cache(maxsize=1024)
+def _cached_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return _find_sentences(text)
+
+
+def _find_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each sentence: the text between the breaks _SENTENCE_BREAK_RE finds.
 
     A break starts right after . ! ? or at a newline, so the regex is tried only there
@@ -68,7 +83,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(text):
         bounds.append((start, len(text)))
-    return bounds
+    return tuple(bounds)
 
 
 def _trim(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:

@@ -30,6 +30,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
 from whoosh import query as wq
 
 from .analysis import fold_accents, stop_words
@@ -66,6 +67,45 @@ class _Index:
         self.surnames: dict[str, list[str]] = {}
         for key, values in facets.by_key["person"].items():
             self.surnames.setdefault(key.rsplit(" ", 1)[-1], []).extend(values)
+        # What a span names and how many articles an entity has: the same words come back
+        # in query after query (resolving one span as every kind took ~20 us).
+        self._named: dict[tuple[str, str], tuple[list[str], list[str], int]] = {}
+        self._counts: dict[tuple[str, tuple[str, ...]], int] = {}
+
+    def named(self, kind: str, text: str) -> tuple[list[str], list[str], int]:
+        """The indexed values of ``kind`` that ``text`` names, else the indexed people it
+        may be the surname of (with their articles), for ``_values``."""
+        key = (kind, text)
+        found = self._named.get(key)
+        if found is None:
+            if len(self._named) >= _CACHE_SIZE:
+                self._named.clear()
+            found = self._named[key] = self._lookup(kind, text)
+        return found
+
+    def _lookup(self, kind: str, text: str) -> tuple[list[str], list[str], int]:
+        facets = self.facets
+        values: list[str] = []
+        for candidate in [text, *resolve_entity(kind, text)]:
+            values += facets.lookup(kind, candidate)
+        if values or kind != "person" or " " in text.strip():
+            return list(dict.fromkeys(values)), [], 0
+        people = self.surnames.get(value_key(text), [])
+        return [], people, sum(len(facets.docs_of("person", p)) for p in people)
+
+    def count(self, kind: str, values: tuple[str, ...]) -> int:
+        """The articles tagged with any of ``values``."""
+        key = (kind, values)
+        found = self._counts.get(key)
+        if found is None:
+            if len(self._counts) >= _CACHE_SIZE:
+                self._counts.clear()
+            docs = [d for d in (self.facets.docs_of(kind, v) for v in values) if d is not None]
+            found = self._counts[key] = len(np.unique(np.concatenate(docs))) if docs else 0
+        return found
+
+
+_CACHE_SIZE = 50_000
 
 
 _INDEXES: "weakref.WeakKeyDictionary[FacetTable, _Index]" = weakref.WeakKeyDictionary()
@@ -116,16 +156,9 @@ def _candidate(words: Sequence[_Word]) -> bool:
 
 def _values(index: _Index, kind: str, text: str, word_docs) -> list[str]:
     """Indexed values of ``kind`` that ``text`` names."""
-    facets = index.facets
-    found: list[str] = []
-    for candidate in [text, *resolve_entity(kind, text)]:
-        found += facets.lookup(kind, candidate)
-    if found or kind != "person" or " " in text.strip():
-        return list(dict.fromkeys(found))
-    people = index.surnames.get(value_key(text), [])
-    if not people:
-        return []
-    tagged = sum(len(facets.docs_of("person", p)) for p in people)
+    found, people, tagged = index.named(kind, text)
+    if found or not people:
+        return found
     return people if tagged >= SURNAME_SHARE * max(1, word_docs(text)) else []
 
 
@@ -149,10 +182,8 @@ def find_entities(text: str, facets: FacetTable, word_docs=lambda word: 0) -> tu
                 for kind in KINDS:
                     values = _values(index, kind, span, word_docs)
                     if values:
-                        docs = [facets.docs_of(kind, v) for v in values]
-                        count = len(set().union(*(d.tolist() for d in docs if d is not None)))
                         entities.append(QueryEntity(span, words[0].start, words[-1].end, kind,
-                                                    tuple(values), count))
+                                                    tuple(values), index.count(kind, tuple(values))))
                 if entities:
                     found += _preferred(entities)
                     i += size
