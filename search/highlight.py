@@ -8,9 +8,7 @@ long article are analysed, so a 1 MB article costs what a 60 kB one does.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Mapping
 
 from .analysis import matching_words, word_terms
@@ -44,22 +42,10 @@ def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
     return matching_words(text[:MAX_CHARS], wanted.terms, wanted.prefixes)
 
 
-def _sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """[start, end) of each sentence (``_find_sentences``), cached for articles of up to
-    ``CACHED_CHARS``: the articles a server shows come back in search after search."""
-    return _cached_sentences(text) if len(text) <= CACHED_CHARS else _find_sentences(text)
-
-
-CACHED_CHARS = 20_000  # (1,024 of them: at most 20 MB)
-
-
-@lru_cache(maxsize=1024)
-def _cached_sentences(text: str) -> tuple[tuple[int, int], ...]:
-    return _find_sentences(text)
-
-
-def _find_sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """[start, end) of each sentence: the text between the breaks _SENTENCE_BREAK_RE finds.
+def _sentences(text: str, until: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) of each sentence: the text between the breaks _SENTENCE_BREAK_RE finds;
+    with ``until``, only the sentences up to the one holding that offset (a hit's passages
+    need none after its last match).
 
     A break starts right after . ! ? or at a newline, so the regex is tried only there
     (found with str.find), in order, as ``finditer`` would meet them: scanning every
@@ -80,10 +66,12 @@ def _find_sentences(text: str) -> tuple[tuple[int, int], ...]:
             continue
         if at > start:
             bounds.append((start, at))
+            if until is not None and at > until:
+                return bounds
         start = match.end()
     if start < len(text):
         bounds.append((start, len(text)))
-    return tuple(bounds)
+    return bounds
 
 
 def _trim(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
@@ -109,14 +97,19 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
     if not spans:
         return ()
     # A word never crosses a sentence break (breaks are spaces), so a sentence's words
-    # are those starting in it.
-    starts = [a for a, _ in spans]
+    # are those starting in it: sentences and spans are walked together, in text order.
     worth = _worth(text, spans, wanted)
     scored = []
-    for start, end in _sentences(text[:MAX_CHARS]):
-        inside = spans[bisect_left(starts, start):bisect_left(starts, end)]
-        if inside:
-            scored.append((_weight(text, inside, worth), -start, start, end))
+    first = 0
+    for start, end in _sentences(text[:MAX_CHARS], until=spans[-1][0]):
+        while first < len(spans) and spans[first][0] < start:
+            first += 1
+        last = first
+        while last < len(spans) and spans[last][0] < end:
+            last += 1
+        if last > first:
+            scored.append((_weight(text, spans[first:last], worth), -start, start, end))
+            first = last
     best, seen = [], set()
     for entry in sorted(scored, reverse=True):  # a sentence the article repeats, once
         sentence = text[entry[2]:entry[3]]

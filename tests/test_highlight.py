@@ -32,7 +32,12 @@ def _sentences_by_finditer(text: str) -> list[tuple[int, int]]:
 @settings(max_examples=1500, deadline=None)
 @given(texts)
 def test_sentences_break_where_the_regex_scanning_every_character_does(text):
-    assert list(_sentences(text)) == _sentences_by_finditer(text)
+    expected = _sentences_by_finditer(text)
+    assert _sentences(text) == expected
+    for until in range(len(text)):  # cut after the sentence holding ``until``: a prefix
+        cut = _sentences(text, until)
+        assert cut == expected[:len(cut)]
+        assert not any(a <= until < b for a, b in expected[len(cut):])
 
 
 @settings(max_examples=500, deadline=None)
