@@ -71,6 +71,10 @@ class _Generation:
     #: docnum -> its card (``_card_reader``): a story's other copies are listed under it in
     #: every search that shows it.
     cards: dict[int, Hit] = dataclasses.field(default_factory=dict)
+    #: (text, strict) -> the query as ``_parse_bounded`` reads it: a search is often the
+    #: same text again (another page, a facet ticked, another user), and reading it
+    #: (entities, relaxation, expansions) costs about as much as matching it.
+    parsed: dict[tuple[str, bool], ParsedQuery] = dataclasses.field(default_factory=dict)
 
     def stories(self) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
@@ -250,7 +254,21 @@ class SearchEngine:
     def _parse_bounded(self, snap: _Snapshot, text: str, strict: bool,
                        budget: Budget) -> ParsedQuery:
         """The query (its text cut to ``max_query_chars``), with its prefixes, wildcards and
-        ranges expanded to a bounded number of words; what was cut is in its warnings."""
+        ranges expanded to a bounded number of words; what was cut is in its warnings.
+        Kept per index generation (``_Generation.parsed``): the same for the same text."""
+        if len(text) > self.limits.max_query_chars:  # (cut short: not worth keeping)
+            return self._read_bounded(snap, text, strict, budget)
+        kept = snap.source.parsed
+        found = kept.get((text, strict))
+        if found is None:
+            found = self._read_bounded(snap, text, strict, budget)
+            if len(kept) >= MAX_PARSED_KEPT:
+                kept.clear()
+            kept[(text, strict)] = found
+        return found
+
+    def _read_bounded(self, snap: _Snapshot, text: str, strict: bool,
+                      budget: Budget) -> ParsedQuery:
         clipped = clip(text, self.limits.max_query_chars)
         parsed = self._parse(snap, clipped, strict)
         warnings = parsed.warnings
@@ -675,6 +693,7 @@ class _TermCounts:
 
 
 MAX_CARDS_KEPT = 20_000
+MAX_PARSED_KEPT = 5_000
 
 
 def _card_reader(searcher: Searcher, impacts: Impacts | None,
