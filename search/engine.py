@@ -37,7 +37,7 @@ from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
 from .backends.embedded.impacts import IMPACT_FIELDS, Impacts
 from .backends.embedded.impacts import load as load_impacts
-from .highlight import best_passages, lead_passage, match_spans
+from .highlight import MatchTerms, best_passages, lead_passage, match_spans
 from .passages import query_match_terms, wanted_terms
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
@@ -75,6 +75,7 @@ class _Generation:
     #: same text again (another page, a facet ticked, another user), and reading it
     #: (entities, relaxation, expansions) costs about as much as matching it.
     parsed: dict[tuple[str, bool], ParsedQuery] = dataclasses.field(default_factory=dict)
+    wanted: dict[tuple, MatchTerms] = dataclasses.field(default_factory=dict)  # see _wanted
 
     def stories(self) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
@@ -385,10 +386,7 @@ class SearchEngine:
         if not page:
             return []
         searcher = snap.searcher
-        wanted = wanted_terms(_TermCounts(searcher.reader(), snap.source.impacts,
-                                          snap.source.prefix_terms),
-                              snap.facets.doc_count_all, query_match_terms(parsed.query),
-                              parsed.entities, filters)
+        wanted = _wanted(snap, parsed, filters)
         hits = []
         for docnum, score in page:
             fields = searcher.stored_fields(docnum)
@@ -636,6 +634,24 @@ class SearchEngine:
         wanted = wanted_terms(snap.searcher.reader(), snap.facets.doc_count_all,
                               query_match_terms(parsed.query), parsed.entities)
         return match_spans(text, wanted) if wanted else []
+
+
+def _wanted(snap: _Snapshot, parsed: ParsedQuery,
+            filters: dict[str, list[str]] | None) -> MatchTerms:
+    """What the hits' passages and titles highlight (``passages.wanted_terms``), kept per
+    index generation like the query's reading."""
+    base = query_match_terms(parsed.query)
+    key = (base, parsed.entities, tuple((k, tuple(v)) for k, v in (filters or {}).items()))
+    kept = snap.source.wanted
+    found = kept.get(key)
+    if found is None:
+        found = wanted_terms(_TermCounts(snap.searcher.reader(), snap.source.impacts,
+                                         snap.source.prefix_terms),
+                             snap.facets.doc_count_all, base, parsed.entities, filters)
+        if len(kept) >= MAX_PARSED_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def _intersect(base: np.ndarray | None, others, live: np.ndarray) -> np.ndarray:
