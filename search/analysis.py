@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 from itertools import compress
 from operator import not_
@@ -307,16 +308,39 @@ def word_terms(word: str) -> frozenset[str]:
     return frozenset(term for _, term in word_tokens(word)[0])
 
 
-@lru_cache(maxsize=200_000)
-def _chunk_tokens(chunk: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+class _Memo(dict):
+    """A cache of a pure function of one string: a dict whose missing keys are computed
+    (``memo[key]``), emptied when it holds ``size`` of them. Highlighting looks up every
+    run of every hit's text; a dict hit costs a fraction of ``lru_cache``'s, which keeps
+    its recency list up to date on every hit."""
+
+    def __init__(self, function, size: int):
+        super().__init__()
+        self.function, self.size = function, size
+
+    def __missing__(self, key: str):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+def _tokens_of_chunk(chunk: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """The tokenizer matches of one whitespace-free run of text, as (start, end, index
     terms): no match holds a space, so a text's matches are its runs' matches."""
     return tuple((m.start(), m.end(), word_terms(m.group())) for m in _TOKEN_RE.finditer(chunk))
 
 
-@lru_cache(maxsize=200_000)
-def _chunk_terms(chunk: str) -> frozenset[str]:
+_CHUNK_TOKENS = _Memo(_tokens_of_chunk, 200_000)
+_chunk_tokens = _CHUNK_TOKENS.__getitem__
+
+
+def _terms_of_chunk(chunk: str) -> frozenset[str]:
     return frozenset().union(*(terms for _, _, terms in _chunk_tokens(chunk)))
+
+
+_CHUNK_TERMS = _Memo(_terms_of_chunk, 200_000)
+_chunk_terms = _CHUNK_TERMS.__getitem__
 
 
 _ANY_KEY = ""  # the key of a word that must be analysed in full to know its terms
@@ -333,20 +357,6 @@ def _key(text: str) -> str:
     return text[:2].replace("y", "i")
 
 
-@lru_cache(maxsize=200_000)
-def _chunk_keys(chunk: str) -> frozenset[str]:
-    """The keys of one whitespace-free run's words (``_ANY_KEY`` for a word that is not
-    simple, see ``_simple_text``: designators, compounds, accents)."""
-    keys = set()
-    for word in _TOKEN_RE.findall(chunk):
-        text = _simple_text(word)
-        if text is False:
-            keys.add(_ANY_KEY)
-        elif text:
-            keys.add(_key(text))
-    return frozenset(keys)
-
-
 @lru_cache(maxsize=4096)
 def _wanted_keys(terms: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[str] | None:
     """The keys of the words that may yield ``terms`` or ``prefixes`` (None: any word may)."""
@@ -356,26 +366,90 @@ def _wanted_keys(terms: frozenset[str], prefixes: tuple[str, ...]) -> frozenset[
     return frozenset([_ANY_KEY, *map(_key, wanted)])
 
 
+def _key_of_word(word: str) -> str | None:
+    """A tokenizer match's key (``_key``; ``_ANY_KEY`` if it is not simple), None for a
+    word the pipeline drops."""
+    text = _simple_text(word)
+    if text is False:
+        return _ANY_KEY
+    return _key(text) if text else None
+
+
+_WORD_KEYS = _Memo(_key_of_word, 500_000)
+
+
+def _index_words(text: str) -> dict[str, array]:
+    """Where the words of ``text`` are, by key: ``key -> [start, end, start, end, ...]``."""
+    found: dict[str, list[int]] = {}
+    key_of = _WORD_KEYS.__getitem__
+    for match in _TOKEN_RE.finditer(text):
+        key = key_of(match.group())
+        if key is not None:
+            found.setdefault(key, []).extend(match.span())
+    return {key: array("i", offsets) for key, offsets in found.items()}
+
+
+class _TextMemo(dict):
+    """``_index_words`` of the texts seen last, up to ``chars`` characters of them in all
+    (then emptied): a search shows the same articles again for its next page, a ticked
+    facet or a refined query, and an index of a text's words by key finds a query's
+    words in it with a few dictionary lookups."""
+
+    def __init__(self, chars: int):
+        super().__init__()
+        self.chars, self.held = chars, 0
+
+    def __missing__(self, text: str) -> dict[str, array]:
+        value = _index_words(text)
+        if len(text) <= self.chars // 16:
+            if self.held + len(text) > self.chars:
+                self.clear()
+                self.held = 0
+            self[text] = value
+            self.held += len(text)
+        return value
+
+
+#: About 4 MB of text and 40 MB of word positions, ~4,000 news-wire stories.
+_WORD_INDEXES = _TextMemo(4_000_000)
+
+
 def matching_words(text: str, terms: frozenset[str],
                    prefixes: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """[start, end) offsets of the words of ``text`` that yield one of ``terms`` or a term
     starting with one of ``prefixes``.
 
-    The text is split at whitespace (in C), and each distinct run's matches and terms are
-    worked out once and cached (runs repeat across texts far more than they differ); only
-    the runs that match are then looked for, with ``str.find``. About twice as fast as
-    running the tokenizer's regex over every hit's text for every query, and the same
-    offsets (``tests/test_highlight.py`` holds them equal)."""
+    Only the words whose key (``_key``) a query term has can yield it: they are found in
+    an index of the text's words by key (``_WORD_INDEXES``), and only they are analysed.
+    The same offsets as running the tokenizer over the text and analysing every word
+    (``tests/test_highlight.py`` holds them equal)."""
     if prefixes:
         def wanted(found: frozenset[str]) -> bool:
             return any(term in terms or term.startswith(prefixes) for term in found)
     else:
         def wanted(found: frozenset[str]) -> bool:
             return not terms.isdisjoint(found)
-    chunks = list(set(text.split()))
     keys = _wanted_keys(terms, prefixes)
-    if keys is not None:  # (the runs whose words cannot match, left unstemmed)
-        chunks = list(compress(chunks, map(not_, map(keys.isdisjoint, map(_chunk_keys, chunks)))))
+    if keys is None:
+        return _matching_runs(text, terms, prefixes, wanted)
+    index = _WORD_INDEXES[text]
+    spans = []
+    for key in keys:
+        offsets = index.get(key)
+        if offsets is not None:
+            spans += [(a, b) for a, b in zip(offsets[::2], offsets[1::2])
+                      if wanted(word_terms(text[a:b]))]
+    spans.sort()
+    return spans
+
+
+def _matching_runs(text: str, terms: frozenset[str], prefixes: tuple[str, ...],
+                   wanted) -> list[tuple[int, int]]:
+    """``matching_words`` for a query with a term of one letter (no keys): the text is
+    split at whitespace (in C), and each distinct run's matches and terms are worked out
+    once and cached (runs repeat across texts far more than they differ); only the runs
+    that match are then looked for, with ``str.find``."""
+    chunks = list(set(text.split()))
     if prefixes:
         accepted = [chunk for chunk in chunks if wanted(_chunk_terms(chunk))]
     else:  # (the same test in C calls only: most texts have a hundred distinct runs)
