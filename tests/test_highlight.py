@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import _TOKEN_RE, matching_words, query_terms, word_terms
-from search.highlight import _SENTENCE_BREAK_RE, MatchTerms, _sentences, best_passages
+from search.understanding.highlight import _SENTENCE_BREAK_RE, MatchTerms, _sentences, best_passages
 
 PIECES = ["a", "B", "oil", "Oil", " ", " ", ".", "!", "?", "\n", "\r", "\t", "(", "Mr", "U.S",
           "Gen", "No", "x.", "\u2028", "oil-rich", "soil", "don't", "-", "/", "'",

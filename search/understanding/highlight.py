@@ -12,8 +12,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .analysis import matching_words, word_terms
-from .models import Highlight
+from ..analysis import matching_words, word_terms
+from ..models import Highlight
 
 MAX_CHARS = 60_000
 PASSAGE_CHARS = 240
