@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 from .backends.embedded import storage
 from .backends.base import DayCounts, TermSample
 from .analysis import fold_accents
-from .backends.embedded.expansion import Lexicon, bound_expansions
+from .understanding.expansion import Lexicon, bound_expansions
 from .budget import UNLIMITED, Budget
 from .backends.embedded.docsets import matching_docs
 from .entities import filter_candidates
@@ -37,19 +37,20 @@ from .backends.embedded.facets import FacetTable, Scope
 from .backends.embedded.feedback import top_documents
 from .backends.embedded.impacts import IMPACT_FIELDS, Impacts
 from .backends.embedded.impacts import load as load_impacts
-from .highlight import MatchTerms, best_passages, lead_passage, match_spans
-from .passages import query_match_terms, wanted_terms
+from .understanding.highlight import MatchTerms, best_passages, lead_passage, match_spans
+from .understanding.passages import query_match_terms, wanted_terms
 from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchRequest, SearchResults,
                      StoredArticle)
-from .request_rules import clip, corrected, facet_category, validate
-from .query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
-from .backends.embedded.schema import FACET_NAMES, read_card, stored_list
+from .understanding.request_rules import clip, corrected, facet_category, validate
+from .understanding.query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
+from .backends.embedded.schema import read_card, stored_list
+from .understanding.fields import FACET_NAMES
 from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
 from .settings import LIMITS, RANKING, Limits, Ranking
-from . import query_entities
+from .understanding import query_entities
 from .dedup import Stories
-from . import spelling
-from .backends.embedded.vocabulary import Vocabulary
+from .understanding import spelling
+from .understanding.vocabulary import Vocabulary
 
 
 

@@ -12,7 +12,7 @@ from .entities import entity_kinds, system_info
 from .entities.variants import VariantGroup, likely_variants
 from .errors import SearchError
 from .models import UNDATED, Hit
-from .backends.embedded.schema import SEP
+from .understanding.fields import SEP
 
 
 class EntityNotFoundError(SearchError):

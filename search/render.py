@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .backends.embedded.indexer import IndexReport, Progress
+from .ingest.report import IndexReport, Progress
 from .models import Highlight, SearchResults, StoredArticle
 
 FACET_TITLES = {"person": "People", "system": "Systems", "source": "Sources",

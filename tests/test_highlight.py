@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from search.analysis import (_TOKEN_RE, _key, _plain_word, matching_words, query_terms, stem,
                              word_terms)
-from search.highlight import _SENTENCE_BREAK_RE, MatchTerms, _sentences, best_passages
+from search.understanding.highlight import _SENTENCE_BREAK_RE, MatchTerms, _sentences, best_passages
 
 PIECES = ["a", "B", "oil", "Oil", " ", " ", ".", "!", "?", "\n", "\r", "\t", "(", "Mr", "U.S",
           "Gen", "No", "x.", "\u2028", "oil-rich", "soil", "don't", "-", "/", "'",

@@ -10,7 +10,7 @@ import pytest
 
 from search.errors import InvalidParameterError
 from search.ingest.dates import parse_date_param
-from search.query import parse_query
+from search.understanding.query import parse_query
 from web import create_app
 
 

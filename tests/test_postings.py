@@ -15,7 +15,7 @@ from search.ingest.formats import read_path
 from search.models import Article
 from search.backends.embedded.parallel import _Writer, add_articles
 from search.backends.embedded.postings import PostingsBuffer
-from search.backends.embedded.schema import build_schema
+from search.understanding.fields import build_schema
 
 from .conftest import SEEDS
 

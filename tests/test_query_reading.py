@@ -9,7 +9,7 @@ import dataclasses
 from whoosh import query as wq
 
 from search.models import SearchRequest
-from search.query import AllFirst, parse_query
+from search.understanding.query import AllFirst, parse_query
 from search.settings import RANKING
 from web import create_app
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from search.backends.embedded.expansion import Lexicon, bound_expansions
+from search.understanding.expansion import Lexicon, bound_expansions
 from search.backends.embedded.indexer import index_paths
 from search.engine import SearchEngine
 from search.errors import QueryTimeoutError

@@ -23,9 +23,10 @@ from search.backends.embedded.facets import FacetTable
 from search.backends.embedded.feedback import _scores, _vector_scores, expansion_terms, feedback_terms
 from search.backends.embedded.indexer import index_paths
 from search.models import UNDATED, Article, SearchRequest
-from search.query import AllFirst, parse_query
+from search.understanding.query import AllFirst, parse_query
 from search.settings import RANKING
-from search.backends.embedded.schema import FACET_NAMES, to_document
+from search.backends.embedded.schema import to_document
+from search.understanding.fields import FACET_NAMES
 
 # Keyword queries read as Whoosh reads them (every word required), and sentences with a
 # coordination bonus, so that both of Whoosh's query shapes are compared.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from search.errors import InvalidParameterError, InvalidQueryError
 from search.models import SearchRequest
-from search.query import parse_query
+from search.understanding.query import parse_query
 
 AFP_RAMSTEIN = "73aa3b73bc940f29"
 DOD_NEWS = "ed9820256996eb55"
@@ -194,7 +194,7 @@ def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
     from whoosh.query import Term
 
     from search.analysis import compound_parts, query_stop_words, query_terms
-    from search.query import _PLAIN_WORD_RE, _SCHEMA, TEXT_FIELDS, is_natural_language
+    from search.understanding.query import _PLAIN_WORD_RE, _SCHEMA, TEXT_FIELDS, is_natural_language
     from search.settings import RANKING
 
     parsed = parse_query(" ".join(words))

@@ -1,4 +1,4 @@
-"""The vocabulary behind "did you mean" and word completion (search/vocabulary.py)."""
+"""The vocabulary behind "did you mean" and word completion (search/understanding/vocabulary.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from search.engine import SearchEngine
 from search.entities import extract_entities
 from search.backends.embedded.indexer import index_paths
 from search.models import Article, SearchRequest
-from search.backends.embedded.schema import build_schema, to_document
-from search.backends.embedded.vocabulary import Vocabulary
+from search.backends.embedded.schema import to_document
+from search.understanding.fields import build_schema
+from search.understanding.vocabulary import Vocabulary
 from tests.test_scorer import _write
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 
 from search.errors import InvalidParameterError
-from search.backends.embedded.facets import value_key
+from search.understanding.facet_values import value_key
 from search.models import FACET_FIELDS
 
 ENTITY_FACETS = tuple(f for f in FACET_FIELDS if f != "collection")  # a folder is no entity

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from search.engine import SearchEngine
-from search.backends.embedded.facets import value_key
+from search.understanding.facet_values import value_key
 
 ENTITY_KINDS = ("person", "system", "org", "place", "source")
 MAX_ENTITIES = 6

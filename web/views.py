@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from search.request_rules import MAX_RESULT_WINDOW
+from search.understanding.request_rules import MAX_RESULT_WINDOW
 from search.terms import top_terms
 from search.models import FACET_FIELDS, Facet, SearchResults
 

@@ -21,18 +21,13 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
 
-from ...analysis import fold_accents
 from .impacts import Impacts, live_mask, mask_of, raw_column
 from ...models import UNDATED
-from .schema import FACET_NAMES
+from ...understanding.facet_values import value_key
+from ...understanding.fields import FACET_NAMES
 
 # A facet value held by at least 1/DENSE_FRACTION of the documents is counted by bitset.
 DENSE_FRACTION = 64
-
-
-def value_key(text: str) -> str:
-    """Case-, accent- and spacing-insensitive key for matching user text to facet values."""
-    return " ".join(fold_accents(text).casefold().replace(".", " ").split())
 
 
 class Scope:

@@ -18,7 +18,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from .impacts import Impacts
-from ...parsed_query import ParsedQuery
+from ...understanding.parsed_query import ParsedQuery
 from .scorer import Matches, Ranked, Scorer
 from ...settings import RANKING, Ranking
 

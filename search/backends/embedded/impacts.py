@@ -36,7 +36,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from .schema import FACET_NAMES
+from ...understanding.fields import FACET_NAMES
 
 IMPACT_FIELDS = ("title", "body")
 #: Fields that also get a forward index (document -> terms), read by query expansion.

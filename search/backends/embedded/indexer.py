@@ -25,7 +25,7 @@ import os
 import shutil
 import stat as stat_module
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from whoosh import index as whoosh_index
@@ -33,59 +33,13 @@ from whoosh import index as whoosh_index
 from . import storage
 from ...errors import IngestError, SearchError
 from ...ingest.formats import Problem, ReadOptions, format_for, input_files, read_path
+from ...ingest.report import PARALLEL_MIN_BYTES, IndexReport, Progress
 from ...models import Article
 from .interrupts import HeldSignals, raise_if_stopped
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
 
 BATCH_SIZE = 64
-#: Below this many files' worth of bytes, worker start-up costs more than it saves.
-PARALLEL_MIN_BYTES = 256 * 1024
-
-
-@dataclass
-class Progress:
-    articles: int = 0
-    bytes_done: int = 0
-    bytes_total: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def rate(self) -> float:
-        return self.articles / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def eta(self) -> float | None:
-        if not self.bytes_done or not self.bytes_total:
-            return None
-        return self.elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
-
-
-@dataclass
-class IndexReport:
-    index_dir: str
-    added: int = 0  # articles that were not in the index
-    updated: int = 0  # articles whose id was indexed with other content: replaced
-    removed: int = 0  # articles no file provides any more
-    unchanged: int = 0  # read again (their file changed) but indexed already, same content
-    duplicates: int = 0  # an id seen twice in this run: indexed once
-    files_read: int = 0
-    files_unchanged: int = 0
-    total: int = 0
-    seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
-    #: A signal (SIGINT, SIGTERM) that arrived while the commit was being written: the
-    #: run was committed all the same, and the caller should stop now.
-    interrupted: int | None = None
-
-    @property
-    def clean(self) -> bool:
-        """Nothing skipped (notices of what was assumed or cut do not count)."""
-        return not any(p.skipped for p in self.problems)
 
 
 def _file_key(path: str) -> str:

@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
-from ...parsed_query import AllFirst
+from ...understanding.parsed_query import AllFirst
 from ...budget import UNLIMITED, Budget
 from ...settings import RANKING, Ranking
 

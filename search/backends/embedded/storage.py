@@ -36,7 +36,7 @@ from whoosh import index as whoosh_index
 
 from ...errors import IndexLockedError, IndexNotFoundError, SearchError
 from . import codec, schema
-from .schema import build_schema
+from ...understanding.fields import build_schema
 
 # Indexes written before the embedded backend moved to search/backends/embedded/ pickled the
 # classes of their schema and segments as search.schema.* and search.codec.*: those names stay

@@ -32,11 +32,11 @@ from ...budget import Budget
 from ...errors import ArticleNotFoundError, QueryTimeoutError
 from ...models import (FACET_FIELDS, UNDATED, Highlight, Hit, SearchRequest, SearchResults,
                        StoredArticle)
-from ...request_rules import clip, corrected, facet_category, validate
-from ...query import TEXT_FIELDS, AllFirst, ParsedQuery, date_range, parse_query
+from ...understanding.request_rules import clip, corrected, facet_category, validate
+from ...understanding.query import TEXT_FIELDS, AllFirst, ParsedQuery, date_range, parse_query
 from ...settings import LIMITS, RANKING, Limits
-from ... import spelling
-from ..embedded.facets import value_key
+from ...understanding import spelling
+from ...understanding.facet_values import value_key
 from ..base import DayCounts, TermSample
 from . import workbench
 from .aggregations import (all_values_page, all_values_request, facet_aggregations, facets_from,
@@ -197,7 +197,7 @@ class OpenSearchEngine:
         """As ``SearchEngine._parse_bounded``: the text cut to ``max_query_chars``, its
         prefixes, wildcards and ranges over title and body expanded to a bounded number of
         words (patterns over other fields are left to the cluster)."""
-        from ..embedded.expansion import _patterns, bound_expansions
+        from ...understanding.expansion import _patterns, bound_expansions
 
         clipped = clip(text, LIMITS.max_query_chars)
         parsed = self._parse(view, clipped, strict)
@@ -476,11 +476,11 @@ class OpenSearchEngine:
         return [(b["key"], b["doc_count"]) for b in answer["aggregations"]["v"]["buckets"]]
 
     def match_spans(self, query_text: str, text: str) -> list[tuple[int, int]]:
-        from ...highlight import match_spans
+        from ...understanding.highlight import match_spans
 
         if not query_text.strip() or not text:
             return []
-        from ...passages import query_match_terms, wanted_terms
+        from ...understanding.passages import query_match_terms, wanted_terms
 
         view = self._view()
         parsed = self._parse(view, query_text)
@@ -569,8 +569,8 @@ def _with_title_matches(hits: list[Hit], view: ClusterView, parsed: ParsedQuery,
     """Each hit with the [start, end) of the words its title matches: the embedded
     engine's rule (the query's words, its entities' names, or the filtered entities' names
     when there is no text), so a title is marked the same on either backend."""
-    from ...highlight import match_spans
-    from ...passages import query_match_terms, wanted_terms
+    from ...understanding.highlight import match_spans
+    from ...understanding.passages import query_match_terms, wanted_terms
 
     wanted = wanted_terms(view.reader, view.facets.doc_count_all, query_match_terms(parsed.query),
                           parsed.entities, selected)

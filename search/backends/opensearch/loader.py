@@ -23,8 +23,8 @@ from ...dedup import story_keys
 from ...entities import extract_entities
 from ...ingest.formats import Problem, ReadOptions, input_files, read_path
 from ...models import Article, Entities
-from ..embedded.indexer import PARALLEL_MIN_BYTES, IndexReport, Progress
-from ..embedded.facets import value_key
+from ...ingest.report import PARALLEL_MIN_BYTES, IndexReport, Progress
+from ...understanding.facet_values import value_key
 from .connection import BackendError, ClusterAddress
 from . import stories
 from .template import KEYWORD_FIELDS, index_template, mappings

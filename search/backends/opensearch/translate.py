@@ -1,6 +1,6 @@
 """Our parsed query (a Whoosh query tree of analysed terms) as the OpenSearch query DSL.
 
-The query is parsed, repaired and resolved by ``search/query.py`` exactly as for the
+The query is parsed, repaired and resolved by ``search/understanding/query.py`` exactly as for the
 embedded index (same syntax, same leniency, same errors); this module only rewrites the
 tree. Text terms are already analysed (stemmed, folded, spelling-folded), and the index
 template analyses article text into the same terms, so they are sent as ``term`` queries:
@@ -16,7 +16,7 @@ from whoosh import query as wq
 from whoosh.util.times import long_to_datetime
 
 from ...errors import InvalidQueryError
-from ...parsed_query import AllFirst
+from ...understanding.parsed_query import AllFirst
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
 TEXT_FIELDS = ("title", "body")

@@ -28,11 +28,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ... import query_entities
+from ...understanding import query_entities
 from ...analysis import fold_accents, query_terms
-from ..embedded.expansion import Lexicon
-from ..embedded.facets import value_key
-from ..embedded.vocabulary import Vocabulary
+from ...understanding.expansion import Lexicon
+from ...understanding.facet_values import value_key
+from ...understanding.vocabulary import Vocabulary
 
 KINDS = ("person", "system", "org", "place")
 
@@ -195,6 +195,6 @@ def finder(view: ClusterView, k1: float, count_docs: Callable[[str, list[str]], 
 def suggestion(view: ClusterView, text: str, limits: Any) -> str:
     """"Did you mean" over the cluster's vocabulary: the embedded engine's rules
     (``spelling.suggest``), on this view."""
-    from ...spelling import suggest
+    from ...understanding.spelling import suggest
 
     return suggest(text, view.reader, view.vocabulary, view.facets, limits)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from whoosh import query
 
-from .models import QueryEntity
+from ..models import QueryEntity
 
 TEXT_FIELDS = ("title", "body")
 

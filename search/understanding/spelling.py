@@ -16,11 +16,11 @@ import weakref
 from collections import Counter
 from typing import Any
 
-from .analysis import fold_accents, query_terms, stop_words
-from .backends.embedded.facets import FacetTable, value_key
-from .backends.embedded.vocabulary import Vocabulary
-from .budget import UNLIMITED, Budget
-from .settings import Limits
+from ..analysis import fold_accents, query_terms, stop_words
+from .facet_values import FacetTable, value_key
+from .vocabulary import Vocabulary
+from ..budget import UNLIMITED, Budget
+from ..settings import Limits
 
 NAME_KINDS = ("person", "system", "org", "place")
 #: A query finding this many articles or fewer searches its correction instead, if that

@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
-from .entities import system_info
-from .errors import InvalidParameterError
-from .models import SearchRequest, SearchResults
+from ..entities import system_info
+from ..errors import InvalidParameterError
+from ..models import SearchRequest, SearchResults
 
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 100_000  # page * per_page

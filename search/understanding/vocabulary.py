@@ -41,7 +41,7 @@ class Vocabulary:
         return _Corrector(self)
 
     def within(self, text: str, maxdist: int, prefix: int = 0) -> Iterator[str]:
-        """The words within ``maxdist`` Levenshtein edits of ``text`` (search/spelling.py)."""
+        """The words within ``maxdist`` Levenshtein edits of ``text`` (spelling.py)."""
         return _Corrector(self)._within(text, maxdist, prefix)
 
 

@@ -21,12 +21,12 @@ from typing import Callable
 from whoosh import query
 from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 
-from .ingest.dates import parse_date_param
-from .errors import InvalidParameterError, InvalidQueryError
-from .models import QueryEntity
-from .backends.embedded.schema import build_schema
-from .analysis import compound_parts, query_stop_words, query_terms
-from .settings import RANKING, Ranking
+from ..ingest.dates import parse_date_param
+from ..errors import InvalidParameterError, InvalidQueryError
+from ..models import QueryEntity
+from .fields import build_schema
+from ..analysis import compound_parts, query_stop_words, query_terms
+from ..settings import RANKING, Ranking
 from . import query_entities
 
 from .parsed_query import TEXT_FIELDS, AllFirst, ParsedQuery  # noqa: F401 (their home is lower)

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .analysis import matching_words, word_terms
-from .models import Highlight
+from ..analysis import matching_words, word_terms
+from ..models import Highlight
 
 MAX_CHARS = 60_000
 PASSAGE_CHARS = 240

@@ -17,10 +17,10 @@ from typing import Any, Iterable
 
 from whoosh import query as wq
 
-from .analysis import query_terms
-from .backends.embedded.schema import SEP
+from ..analysis import query_terms
+from .fields import SEP
 from .highlight import MatchTerms
-from .models import QueryEntity
+from ..models import QueryEntity
 from .query import TEXT_FIELDS
 
 def _idf(reader: Any, term: str, doc_count: int) -> float:

@@ -33,11 +33,11 @@ from typing import Sequence
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import fold_accents, stop_words
-from .backends.embedded.facets import FacetTable, value_key
-from .entities import resolve as resolve_entity
-from .models import QueryEntity
-from .settings import RANKING, Ranking
+from ..analysis import fold_accents, stop_words
+from .facet_values import FacetTable, value_key
+from ..entities import resolve as resolve_entity
+from ..models import QueryEntity
+from ..settings import RANKING, Ranking
 
 KINDS = ("system", "person", "org", "place")
 MAX_WORDS = 4  # the longest name tried: "Sergei Shoigu", "European Union", "Nord Stream 2"

@@ -32,8 +32,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from ...budget import UNLIMITED, Budget
-from ...settings import LIMITS, Limits
+from ..budget import UNLIMITED, Budget
+from ..settings import LIMITS, Limits
 
 #: Fields whose patterns are shown to the user without their field name (the query's
 #: default fields).
