@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
-from ...parsed_query import AllFirst
+from ...parsed_query import AllFirst, FieldedTerm
 from ...budget import UNLIMITED, Budget
 from ...settings import RANKING, Ranking
 
@@ -151,6 +151,8 @@ class Scorer:
             return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
         if type(q) is AllFirst:
             return self._all_first(q)
+        if type(q) is FieldedTerm:
+            return self._fielded(q)
         if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
             subs = q.subqueries
             if not subs:
@@ -177,6 +179,31 @@ class Scorer:
         if not len(docs):
             return _Sparse(docs, np.empty(0), 0)
         return _Sparse(docs, self._bm25(q.fieldname, self._idf(len(docs)), tfs, lengths, q.boost), 1)
+
+    def _fielded(self, q: FieldedTerm) -> _Sparse:
+        """BM25F of one word over the fields of ``q``: in each field, its frequency
+        normalised by the field's length and multiplied by the field's weight; these added,
+        then saturated once; the idf of the articles with the word in any field."""
+        k1, b = self.ranking.k1, self.ranking.b
+        docs, weights = [], []
+        for leaf in q.subqueries:
+            found, tfs, lengths = self.impacts.postings(leaf.fieldname, leaf.text)
+            if len(found):
+                norm = (1 - b) + b * lengths / self._avg(leaf.fieldname)
+                docs.append(found)
+                weights.append(tfs.astype(np.float64) * q.weights.get(leaf.fieldname, 1.0) / norm)
+        if not docs:
+            return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
+        if len(docs) == 1:
+            where, tf = docs[0], weights[0]
+        else:
+            where, inverse = np.unique(np.concatenate(docs), return_inverse=True)
+            tf = np.bincount(inverse, weights=np.concatenate(weights), minlength=len(where))
+        scores = self._idf(len(where)) * (tf * (k1 + 1)) / (tf + k1)
+        factor = q.factor * q.boost
+        if factor != 1.0:
+            scores *= factor
+        return _Sparse(where, scores, 1)
 
     def _idf(self, doc_frequency: int) -> float:
         return idf(self.ranking, self.size, doc_frequency)  # (deleted docs count too, as in Whoosh)
