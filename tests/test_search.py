@@ -197,6 +197,8 @@ def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
     from search.query import _PLAIN_WORD_RE, _SCHEMA, TEXT_FIELDS, is_natural_language
     import dataclasses
 
+    from whoosh.query import NullQuery
+
     from search.query import FieldedTerm
     from search.settings import RANKING
 
@@ -205,7 +207,7 @@ def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
     per_field = dataclasses.replace(RANKING, bm25f_title=0.0)
     parsed = parse_query(" ".join(words), ranking=per_field)
     fielded = parse_query(" ".join(words)).query
-    if parsed.query is not None and parsed.natural:
+    if parsed.natural and parsed.query is not NullQuery:
         assert sorted(map(repr, fielded.leaves())) == sorted(map(repr, parsed.query.leaves()))
         words_of = [fielded] if isinstance(fielded, FieldedTerm) else fielded.subqueries
         assert all(isinstance(w, FieldedTerm) and w.weights == {"title": RANKING.bm25f_title}
