@@ -40,7 +40,7 @@ def run_config(index_dir, ranking, queries, depth=1000):
     snap = engine._snapshot()
     searcher, live = snap.searcher, snap.facets.live_mask
     scorer = engine._scorer(snap, ranking)
-    stories = snap.source.stories(searcher.reader())
+    stories = snap.source.stories()
     run = {}
     for qid, text in queries.items():
         request = SearchRequest(text=text)

@@ -23,14 +23,15 @@ from search.backends.embedded.facets import FacetTable
 from search.backends.embedded.feedback import _scores, _vector_scores, expansion_terms, feedback_terms
 from search.backends.embedded.indexer import index_paths
 from search.models import UNDATED, Article, SearchRequest
-from search.understanding.query import AllFirst, parse_query
+from search.understanding.query import AllFirst, FieldedTerm, parse_query
 from search.settings import RANKING
 from search.backends.embedded.schema import to_document
 from search.understanding.fields import FACET_NAMES
 
 # Keyword queries read as Whoosh reads them (every word required), and sentences with a
-# coordination bonus, so that both of Whoosh's query shapes are compared.
-ALL_WORDS = dataclasses.replace(RANKING, relax_min_words=0, or_coordination=0.9)
+# coordination bonus, so that both of Whoosh's query shapes are compared; each word scored
+# per field, as Whoosh scores a multi-field query (BM25F words have a test of their own).
+ALL_WORDS = dataclasses.replace(RANKING, relax_min_words=0, or_coordination=0.9, bm25f_title=0.0)
 
 WORDS = [f"w{i}" for i in range(60)]
 PLACES = ["Kyiv", "Odesa", "Kharkiv"]
@@ -150,7 +151,7 @@ def test_a_segment_without_impact_lists_means_whoosh_scores(tmp_path):
     index_paths([str(tmp_path / "a.jsonl")], index, workers=1)
     # (A plain AND: Whoosh's own search mis-scores some shapes, see _whoosh_top.)
     request = SearchRequest(text="w1 w2", per_page=20)
-    fast = SearchEngine(index)
+    fast = SearchEngine(index, ALL_WORDS)
     assert fast._scorer(fast._snapshot()) is not None
     before = fast.search(request)
     ix = storage.open_live(index)
@@ -161,7 +162,7 @@ def test_a_segment_without_impact_lists_means_whoosh_scores(tmp_path):
     writer.add_document(**doc)
     writer.commit(merge=False)
     ix.close()
-    slow = SearchEngine(index)
+    slow = SearchEngine(index, ALL_WORDS)
     assert slow._scorer(slow._snapshot()) is None
     after = slow.search(request)
     assert before.total == after.total > 0
@@ -284,4 +285,48 @@ def test_all_first_ranks_every_word_above_some_words_and_otherwise_scores_as_an_
         assert found.scores[some] == pytest.approx(plain.scores[some], rel=1e-12)
         lift = found.scores[every] - plain.scores[every]
         assert lift == pytest.approx(np.full(len(lift), plain.scores[some].max()), rel=1e-9)
+    engine.close()
+
+
+def test_a_word_scores_once_as_bm25f_over_its_title_and_body(tmp_path):
+    # The word's frequency in each field, normalised by that field's length (Whoosh's own
+    # stored lengths and averages) and weighted, added, then saturated once; the idf of the
+    # articles with the word in either field. So a word in a title and a body weighs more
+    # than in one of them, but never more than one word can: idf (k1 + 1).
+    rng = random.Random(7)
+    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(120)])
+    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
+    engine = SearchEngine(str(tmp_path / "index"))
+    snap = engine._snapshot()
+    scorer, searcher = engine._scorer(snap), snap.searcher
+    reader = searcher.reader()
+    k1, b = RANKING.k1, RANKING.b
+    sentence = parse_query("w3 w17 w25 w40 w52 w58").query
+    assert RANKING.bm25f_title > 1 and all(isinstance(w, FieldedTerm) for w in sentence.subqueries)
+    both = 0
+    for word in sentence.subqueries:
+        text = word.subqueries[0].text
+        freqs = {}
+        for field in ("title", "body"):
+            postings = reader.postings(field, text) if (field, text) in reader else None
+            while postings is not None and postings.is_active():
+                freqs.setdefault(postings.id(), {})[field] = postings.weight()
+                postings.next()
+        found = scorer.match(word)
+        assert set(np.flatnonzero(found.mask).tolist()) == set(freqs)
+        idf = RANKING.term_idf(reader.doc_count_all(), len(freqs))
+        for docnum, by_field in freqs.items():
+            tf = sum(freq * (RANKING.bm25f_title if field == "title" else 1.0)
+                     / ((1 - b) + b * reader.doc_field_length(docnum, field)
+                        / searcher.avg_field_length(field))
+                     for field, freq in by_field.items())
+            assert found.scores[docnum] == pytest.approx(idf * tf * (k1 + 1) / (tf + k1), rel=1e-9)
+            assert found.scores[docnum] < idf * (k1 + 1)
+            both += len(by_field) == 2
+    assert both > 10
+    # Repeated in the query, a word weighs as its per-field leaves do (query-term saturation).
+    twice = parse_query("w3 w3 w17 w25 w40 w52").query.subqueries[0]
+    once = sentence.subqueries[0]
+    assert twice.factor == twice.subqueries[1].boost > 1
+    assert scorer.match(twice).scores == pytest.approx(scorer.match(once).scores * twice.factor, rel=1e-12)
     engine.close()

@@ -195,9 +195,23 @@ def test_a_sentence_becomes_the_query_whooshs_parser_makes_of_it(words):
 
     from search.analysis import compound_parts, query_stop_words, query_terms
     from search.understanding.query import _PLAIN_WORD_RE, _SCHEMA, TEXT_FIELDS, is_natural_language
+    import dataclasses
+
+    from whoosh.query import NullQuery
+
+    from search.understanding.query import FieldedTerm
     from search.settings import RANKING
 
-    parsed = parse_query(" ".join(words))
+    # Scored per field as Whoosh scores the parser's query; by default each word is one
+    # BM25F term over the same leaves.
+    per_field = dataclasses.replace(RANKING, bm25f_title=0.0)
+    parsed = parse_query(" ".join(words), ranking=per_field)
+    fielded = parse_query(" ".join(words)).query
+    if parsed.natural and parsed.query is not NullQuery:
+        assert sorted(map(repr, fielded.leaves())) == sorted(map(repr, parsed.query.leaves()))
+        words_of = [fielded] if isinstance(fielded, FieldedTerm) else fielded.subqueries
+        assert all(isinstance(w, FieldedTerm) and w.weights == {"title": RANKING.bm25f_title}
+                   for w in words_of)
     if not is_natural_language(parsed.text):  # ANDNOT is an operator; repairs drop words
         assert not parsed.natural
         return

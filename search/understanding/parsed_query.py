@@ -39,3 +39,19 @@ class AllFirst(query.Or):
                  words: tuple[str, ...] = ()):
         super().__init__(subqueries, boost=boost, minmatch=minmatch, scale=scale)
         self.words = tuple(words)
+
+
+
+class FieldedTerm(query.Or):
+    """One word in each text field (a leaf per field), scored by ``scorer.py`` as BM25F: its
+    frequencies in the fields, each normalised by its own field's length and multiplied by
+    the field's ``weights``, are added and then saturated once, times ``factor`` (how much
+    the word's repeats in the query weigh), so a word in the title and the body counts once,
+    more strongly, rather than as two words. Whoosh (an index without impact lists) and the
+    cluster score it as the OR of its leaves, whose boosts are those of the per-field sum."""
+
+    def __init__(self, subqueries, boost: float = 1.0, weights: dict[str, float] | None = None,
+                 factor: float = 1.0):
+        super().__init__(subqueries, boost=boost)
+        self.weights = dict(weights or {})
+        self.factor = factor

@@ -29,7 +29,7 @@ from ..analysis import compound_parts, query_stop_words, query_terms
 from ..settings import RANKING, Ranking
 from . import query_entities
 
-from .parsed_query import TEXT_FIELDS, AllFirst, ParsedQuery  # noqa: F401 (their home is lower)
+from .parsed_query import TEXT_FIELDS, AllFirst, FieldedTerm, ParsedQuery  # noqa: F401 (their home is lower)
 RESOLVED_FIELDS = ("person", "system", "source", "org", "place")
 QUERY_FIELDS = TEXT_FIELDS + RESOLVED_FIELDS + ("year", "month", "date")
 OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
@@ -232,6 +232,15 @@ def _leaf(field: str, token: str, ranking: Ranking, count: int = 1) -> query.Ter
     return query.Term(field, token, boost=boost)
 
 
+def _word(token: str, ranking: Ranking, count: int = 1) -> query.Query:
+    """A word in every text field, scored as one BM25F term (the title's frequency weighted
+    by ``bm25f_title``), its repeats weighing as in :func:`_leaf`; its leaves are the
+    per-field sum's, for Whoosh and the cluster."""
+    leaves = [_leaf(field, token, ranking, count) for field in TEXT_FIELDS]
+    return FieldedTerm(leaves, weights={"title": ranking.bm25f_title},
+                       factor=_leaf(TEXT_FIELDS[1], token, ranking, count).boost)
+
+
 def _content_words(text: str, ranking: Ranking) -> list[str]:
     words = [w for w in _PLAIN_WORD_RE.findall(text) if not _OPERATOR_RE.fullmatch(w)
              or _in_capitals(text)]
@@ -256,7 +265,11 @@ def _natural(text: str, ranking: Ranking) -> query.Query:
         for field in TEXT_FIELDS:
             for token in tokens:
                 counts[field, token] = counts.get((field, token), 0) + 1
-    terms = [_leaf(field, token, ranking, n) for (field, token), n in counts.items()]
+    if ranking.bm25f_title:
+        terms = [_word(token, ranking, n) for (field, token), n in counts.items()
+                 if field == TEXT_FIELDS[0]]
+    else:
+        terms = [_leaf(field, token, ranking, n) for (field, token), n in counts.items()]
     if len(terms) < 2:
         return terms[0] if terms else query.NullQuery
     return query.Or(terms, scale=ranking.or_coordination)
@@ -274,7 +287,8 @@ def _relaxed(text: str, ranking: Ranking, entities: "tuple[QueryEntity, ...]" = 
         tokens = tuple(query_terms(word))
         if tokens and tokens not in clauses:
             words.append(word)
-            leaves = [_leaf(field, token, ranking) for token in tokens for field in TEXT_FIELDS]
+            leaves = ([_word(token, ranking) for token in tokens] if ranking.bm25f_title else
+                      [_leaf(field, token, ranking) for token in tokens for field in TEXT_FIELDS])
             clauses[tokens] = query.Or(leaves) if len(leaves) > 1 else leaves[0]
             clauses[tokens] = query_entities.with_facet_clause(
                 clauses[tokens], match.start(), entities, boosts or {})

@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .impacts import IMPACT_FIELDS, Impacts
-from ...understanding.parsed_query import AllFirst
+from ...understanding.parsed_query import AllFirst, FieldedTerm
 from ...budget import UNLIMITED, Budget
 from ...settings import RANKING, Ranking
 
@@ -78,7 +78,7 @@ class Matches:
 
 @dataclass
 class _Sparse:
-    """A leaf's matches: sorted unique docnums and their scores."""
+    """A leaf's matches: unique docnums (sorted, except a BM25F word's) and their scores."""
 
     docs: np.ndarray
     scores: np.ndarray
@@ -151,6 +151,8 @@ class Scorer:
             return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
         if type(q) is AllFirst:
             return self._all_first(q)
+        if type(q) is FieldedTerm:
+            return self._fielded(q)
         if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
             subs = q.subqueries
             if not subs:
@@ -177,6 +179,32 @@ class Scorer:
         if not len(docs):
             return _Sparse(docs, np.empty(0), 0)
         return _Sparse(docs, self._bm25(q.fieldname, self._idf(len(docs)), tfs, lengths, q.boost), 1)
+
+    def _fielded(self, q: FieldedTerm) -> _Sparse:
+        """BM25F of one word over the fields of ``q``: in each field, its frequency
+        normalised by the field's length and multiplied by the field's weight; these added,
+        then saturated once; the idf of the articles with the word in any field."""
+        k1, b = self.ranking.k1, self.ranking.b
+        fields = []
+        for leaf in q.subqueries:
+            found, tfs, lengths = self.impacts.postings(leaf.fieldname, leaf.text)
+            if len(found):
+                tf = tfs / (lengths * (b / self._avg(leaf.fieldname)) + (1 - b))
+                weight = q.weights.get(leaf.fieldname, 1.0)
+                fields.append((found, tf * weight if weight != 1.0 else tf))
+        if not fields:
+            return _Sparse(np.empty(0, np.int64), np.empty(0), 0)
+        if len(fields) == 1:
+            where, tf = fields[0]
+        elif len(fields) == 2:  # (title and body: the shorter list looked up in the longer)
+            (where, tf), (more, more_tf) = fields if len(fields[0][0]) >= len(fields[1][0]) else fields[::-1]
+            where, tf = _merged(where, tf, more, more_tf)
+        else:
+            where, inverse = np.unique(np.concatenate([f[0] for f in fields]), return_inverse=True)
+            tf = np.bincount(inverse, weights=np.concatenate([f[1] for f in fields]), minlength=len(where))
+        scale = self._idf(len(where)) * (k1 + 1) * q.factor * q.boost
+        scores = tf * scale / (tf + k1)
+        return _Sparse(where, scores, 1)
 
     def _idf(self, doc_frequency: int) -> float:
         return idf(self.ranking, self.size, doc_frequency)  # (deleted docs count too, as in Whoosh)
@@ -284,6 +312,21 @@ class Scorer:
         out.terms[found.docs] = 1
         out.present = found.present
         return out
+
+
+def _merged(docs: np.ndarray, values: np.ndarray, more: np.ndarray,
+            more_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two lists of unique docnums (the first sorted) and their values as one list of
+    unique docnums, the values of a docnum in both added: ``more`` located in ``docs`` by
+    binary search, its docnums not there appended. Not sorted again: what reads a
+    :class:`_Sparse` scatters it into arrays, and a sort cost more than the rest."""
+    at = np.searchsorted(docs, more)
+    inside = docs.take(at, mode="clip") == more
+    values[at[inside]] += more_values[inside]  # (the values are the caller's own arrays)
+    if inside.all():
+        return docs, values
+    outside = ~inside
+    return np.concatenate((docs, more[outside])), np.concatenate((values, more_values[outside]))
 
 
 def _only(found: _Dense, mask: np.ndarray) -> _Dense:
