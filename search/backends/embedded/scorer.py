@@ -251,15 +251,23 @@ class Scorer:
         missing = False  # a word no article has: then no article has every word
         where = []
         for sub in q.subqueries:
-            found = self._dense(self.evaluate(sub))
-            where.append(found.matched)
+            found = self.evaluate(sub)
+            if isinstance(found, _Sparse):  # (added where it matches: no dense arrays)
+                matched = np.zeros(self.size, bool)
+                matched[found.docs] = True
+                out.matched[found.docs] = True
+                out.scores[found.docs] += found.scores
+                out.terms[found.docs] += 1
+            else:
+                matched = found.matched
+                out.matched |= found.matched
+                out.scores += found.scores
+                out.terms += found.terms
+            where.append(matched)
             missing = missing or not found.present
-            out.matched |= found.matched
-            out.scores += found.scores
-            out.terms += found.terms
             out.present += found.present
             if found.present:
-                every = found.matched.copy() if every is None else every & found.matched
+                every = matched.copy() if every is None else every & matched
         if q.boost != 1.0:
             out.scores *= q.boost
         if q.scale:
