@@ -62,8 +62,8 @@ def _document_weights(scores: list[float], ranking: Ranking) -> list[float] | No
     well it matches the query, or None (each counts once, as in plain Bo1). Counted
     alike, the tenth document, which matched the query's words weakly, pulls as hard as the
     first: on a collection about one subject, a few such documents on a neighbouring
-    topic (Turkey blocking Sweden's Nato bid, for Turkey's role in peace talks) steer the
-    feedback terms to theirs."""
+    topic (the retreat from Lysychansk, for why Russian forces withdrew from around Kyiv)
+    steer the feedback terms to theirs."""
     total = sum(scores)
     if not ranking.feedback_by_score or total <= 0:
         return None
