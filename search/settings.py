@@ -71,6 +71,15 @@ class Ranking:
     #: (300 gained .0025 mean MAP, nDCG@10 equal on all five collections, for ~3 ms more
     #: CPU at the 95th percentile of sentence queries: the speed guard decides.)
     feedback_window: int = 100
+    #: Each feedback document's words count in proportion to its first-pass score (over
+    #: the mean of the feedback documents'), as a relevance model (RM1) weighs documents,
+    #: rather than once each (plain Bo1). bench.tune, MAP / nDCG@10, unweighted ->
+    #: weighted: Cranfield .3426 / .4007 -> .3484 / .4049, MED .5963 / .7376 -> .5979 /
+    #: .7444, CACM .3673 / .4995 -> .3753 / .5082, NPL .2865 / .4405 -> .2884 / .4453, news
+    #: .8138 / .8295 -> .8160 / .8388; mean .4813 / .5816 -> .4852 / .5883. (The score
+    #: squared: .4860 / .5884, CACM nDCG@10 and news' top tens lower; its square root:
+    #: .4831 / .5841.)
+    feedback_by_score: bool = True
 
     def term_idf(self, doc_count: int, doc_frequency: int) -> float:
         """The inverse document frequency ``idf`` names. "bm25" is Robertson-Sparck Jones's,

@@ -186,6 +186,35 @@ def test_expansion_terms_from_the_forward_index_equal_whooshs_key_terms(tmp_path
         theirs = feedback_terms(snap.searcher, docnums)
         assert [t.text for t in ours] == [t.text for t in theirs]
         assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+        # Each document weighted (by its first-pass score): the same on both paths.
+        weights = [1.0 + 0.37 * i for i in range(len(docnums))][::-1]
+        ours = expansion_terms(impacts, docnums, doc_weights=weights)
+        theirs = feedback_terms(snap.searcher, docnums, doc_weights=weights)
+        assert [t.text for t in ours] == [t.text for t in theirs]
+        assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+    engine.close()
+
+
+def test_feedback_terms_follow_the_documents_weights(tmp_path):
+    # A word of one document only: with that document weighed above the others, it ranks
+    # higher among the feedback terms than when every document counts once.
+    articles = [{"id": f"a{n}", "title": f"report {n}",
+                 "body": "convoy artillery shelling river " * 3 + ("ceasefire talks " * 4 if n == 0 else
+                                                                      f"harvest grain field{n} " * 4)}
+                for n in range(8)]
+    articles += [{"id": f"z{n}", "title": "other", "body": f"weather forecast rain {n}"} for n in range(40)]
+    _write(tmp_path / "a.jsonl", articles)
+    index = str(tmp_path / "index")
+    index_paths([str(tmp_path / "a.jsonl")], index, workers=1)
+    engine = SearchEngine(index)
+    snap = engine._snapshot()
+    docnums = sorted(snap.searcher.document_number(id=f"a{n}") for n in range(8))
+    first = snap.searcher.document_number(id="a0")
+    even = {t.text: t.boost for t in expansion_terms(snap.source.impacts, docnums)}
+    weights = [5.0 if d == first else 1.0 for d in docnums]
+    weighted = {t.text: t.boost for t in expansion_terms(snap.source.impacts, docnums, doc_weights=weights)}
+    assert weighted.get("ceasefir", 0.0) > even.get("ceasefir", 0.0)
+    assert weighted.get("harvest", 0.0) < even.get("harvest", 0.0)
     engine.close()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from math import log
 
 import numpy as np
-from whoosh import query
+from whoosh import classify, query
 from whoosh.searching import Searcher
 
 from .impacts import Impacts
@@ -43,8 +43,9 @@ def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, li
     if not rescore or len(top) < ranking.feedback_docs:
         return top[:limit]
     best = [d for _, d in top[:ranking.feedback_docs]]
-    terms = (feedback_terms(searcher, best, ranking) if scorer is None
-             else expansion_terms(scorer.impacts, best, ranking))
+    weights = _document_weights([s for s, _ in top[:ranking.feedback_docs]], ranking)
+    terms = (feedback_terms(searcher, best, ranking, weights) if scorer is None
+             else expansion_terms(scorer.impacts, best, ranking, weights))
     if not terms:
         return top[:limit]
     head = top[:ranking.feedback_window]
@@ -55,22 +56,55 @@ def top_documents(searcher: Searcher, q: query.Query, parsed: ParsedQuery, *, li
     return (head + top[len(head):])[:limit]
 
 
-def feedback_terms(searcher: Searcher, docnums: list[int],
-                   ranking: Ranking = RANKING) -> list[query.Term]:
-    """The best ``feedback_terms`` body terms of ``docnums``, weighted relative to the best
-    one (which gets ``feedback_weight``, against 1.0 for each of the user's words)."""
-    scored = searcher.key_terms(docnums, "body", numterms=ranking.feedback_terms,
-                                normalize=False)
+def _document_weights(scores: list[float], ranking: Ranking) -> list[float] | None:
+    """How much each feedback document's words count: its first-pass score over the mean
+    of theirs (``feedback_by_score``), as a relevance model weighs each document by how
+    well it matches the query, or None (each counts once, as in plain Bo1). Counted
+    alike, the tenth document, which matched the query's words weakly, pulls as hard as the
+    first: on a collection about one subject, a few such documents on a neighbouring
+    topic (the retreat from Lysychansk, for why Russian forces withdrew from around Kyiv)
+    steer the feedback terms to theirs."""
+    total = sum(scores)
+    if not ranking.feedback_by_score or total <= 0:
+        return None
+    return [s * len(scores) / total for s in scores]
+
+
+class _WeightedExpander(classify.Expander):
+    """Whoosh's Bo1 expander, each added document's term weights multiplied by
+    ``weight``."""
+
+    weight = 1.0
+
+    def add(self, vector):
+        weight = self.weight
+        super().add((word, count * weight) for word, count in vector)
+
+
+def feedback_terms(searcher: Searcher, docnums: list[int], ranking: Ranking = RANKING,
+                   doc_weights: list[float] | None = None) -> list[query.Term]:
+    """The best ``feedback_terms`` body terms of ``docnums`` (each document's counts times
+    its ``doc_weights``, if given), weighted relative to the best one (which gets
+    ``feedback_weight``, against 1.0 for each of the user's words)."""
+    if doc_weights is None:
+        scored = searcher.key_terms(docnums, "body", numterms=ranking.feedback_terms,
+                                    normalize=False)
+    else:  # (Searcher.key_terms, with each document weighted)
+        expander = _WeightedExpander(searcher.reader(), "body")
+        for docnum, weight in zip(docnums, doc_weights):
+            expander.weight = weight
+            expander.add_document(docnum)
+        scored = expander.expanded_terms(ranking.feedback_terms, normalize=False)
     best = max((weight for _, weight in scored), default=0.0)
     return [query.Term("body", term, boost=ranking.feedback_weight * weight / best)
             for term, weight in scored if weight > 0]
 
 
-def expansion_terms(impacts: Impacts, docnums: list[int],
-                    ranking: Ranking = RANKING) -> list[query.Term]:
+def expansion_terms(impacts: Impacts, docnums: list[int], ranking: Ranking = RANKING,
+                    doc_weights: list[float] | None = None) -> list[query.Term]:
     """:func:`feedback_terms` from the impact lists' forward index instead of re-analysing
     the documents' stored text: the same Bo1 weights and order as Whoosh's expander."""
-    weights, top_total = impacts.top_weights("body", docnums)
+    weights, top_total = impacts.top_weights("body", docnums, doc_weights)
     if not weights:
         return []
     words = list(weights)

@@ -425,17 +425,21 @@ class Impacts:
                     np.empty(0), counts)
         return (*(np.concatenate(part) for part in found), counts)
 
-    def top_weights(self, fieldname: str, docnums: list[int]) -> tuple[dict[str, float], float]:
+    def top_weights(self, fieldname: str, docnums: list[int], doc_weights: list[float] | None = None
+                    ) -> tuple[dict[str, float], float]:
         """Each term's total count in ``docnums``, and the total of all counts (what
-        Whoosh's query expander adds up from re-analysed stored text)."""
+        Whoosh's query expander adds up from re-analysed stored text); with
+        ``doc_weights``, each document's counts multiplied by its weight."""
         weights: dict[str, float] = {}
         total = 0.0
         for segment, offset in self.segments:
             impacts = segment.fields[fieldname]
-            local = [d - offset for d in docnums if offset <= d < offset + segment.doc_count]
-            if not local:
+            places = [i for i, d in enumerate(docnums) if offset <= d < offset + segment.doc_count]
+            if not places:
                 continue
-            terms, tfs, _ = impacts.forward(local)
+            terms, tfs, owners = impacts.forward([docnums[i] - offset for i in places])
+            if doc_weights is not None:
+                tfs = tfs * np.asarray(doc_weights, np.float64)[np.asarray(places)[owners]]
             # (Numbered by the documents' few terms, not the segment's many.)
             found, inverse = np.unique(terms, return_inverse=True)
             sums = np.bincount(inverse, weights=tfs)
