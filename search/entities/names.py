@@ -149,6 +149,29 @@ def people_by_skeleton() -> dict[str, str]:
 
 
 @depends
+@lru_cache(maxsize=None)
+def _known_surname_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """The last token of the ``name_key`` and the last part of the :func:`people_by_skeleton`
+    key of every people.json name: a name whose last word has neither is no known person."""
+    return frozenset(people_by_surname()), frozenset(k.rsplit(" ", 1)[-1] for k in people_by_skeleton())
+
+
+@depends
+@lru_cache(maxsize=65536)
+def surname_may_be_known(word: str) -> bool:
+    """False only when a full name ending in ``word`` (not a suffix such as ``Jr``) is no
+    people.json person in any spelling: neither its ``name_key`` (whose last token is
+    ``word``'s fold) is in :func:`people_index`, nor its :func:`name_skeleton` (whose last part
+    is ``word``'s skeleton) in :func:`people_by_skeleton`. One cached test of the word spares
+    the people rules the keys of the whole names, which nearly every capitalised run misses."""
+    token = _clean_token(word)
+    if not token or key(token) in SUFFIXES or len(token.rstrip(".")) <= 1:
+        return True  # the name's last token is another word, or has no skeleton part: not sure
+    surnames, skeletons = _known_surname_forms()
+    return bool(surnames.intersection(_fold_token(token, True).split()[-1:])) or skeleton(token) in skeletons
+
+
+@depends
 @lru_cache(maxsize=65536)
 def canonical_person(name: str) -> str:
     """The one spelling of a person's full name that every article maps to: a known person

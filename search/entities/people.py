@@ -38,11 +38,11 @@ from . import kb
 from .demonyms import demonym_words
 from .lexicon import COMMON_WORDS, census_given_names, common_surnames, world_given_names
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
-                    people_by_surname, people_index)
+                    people_by_surname, people_index, surname_may_be_known)
 from .text import DATELINE_AFTER_RE, Doc, letters_and_capitals_by_line
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
-_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+_WORD_SPLIT_RE = re.compile(r"([^\W\d_][\w'\u2019.-]*)")  # words (a group: ``split`` keeps them)
 TITLE_WORDS = frozenset("""
 president vice secretary minister ministers premier prime chancellor deputy press spokesman spokeswoman
 spokesperson general gen lt col colonel maj major capt captain sgt sergeant adm admiral army navy air force
@@ -209,24 +209,21 @@ def recase_shouted(text: str) -> str:
     ``WHITE HOUSE'S BAKER SAYS REAGAN TO ...`` reads ``White House's Baker says Reagan to ...``."""
     if not _SHOUTED_LINE_RE.search(text):
         return text
-    out = []
+    lines = text.split("\n")
     changed = False
-    for line, shouted in zip(text.split("\n"), _shouted_lines(text)):
-        if shouted:
-            new = _WORD_RE.sub(_recase_match, line)
-            if len(new) == len(line):
-                line, changed = new, True
-        out.append(line)
-    return "\n".join(out) if changed else text
+    for k in compress(range(len(lines)), _shouted_lines(text)):
+        line = lines[k]
+        parts = _WORD_SPLIT_RE.split(line)  # gap, word, gap, ..., word, gap: words recased in C
+        parts[1::2] = map(_recase_word, parts[1::2])
+        new = "".join(parts)
+        if len(new) == len(line) and new != line:
+            lines[k], changed = new, True
+    return "\n".join(lines) if changed else text
 
 
 def _shouted_lines(text: str) -> list[bool]:
     """For each line of ``text``: is it shouted (8 letters or more, 85% of them capitals)?"""
     return [letters >= 8 and capitals >= 0.85 * letters for letters, capitals in letters_and_capitals_by_line(text)]
-
-
-def _recase_match(m: re.Match) -> str:
-    return _recase_word(m.group())
 
 
 @kb.depends
@@ -337,7 +334,15 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     n = len(words)
     if len(_RUN_FLAGS) > 20_000:
         _RUN_FLAGS.clear()
-    flags = list(map(_RUN_FLAGS.__getitem__, words))
+    if doc.text.isascii():
+        # An ASCII word with no capital (its lower case is itself) has flag 0: only the words
+        # with a capital are looked up, which keeps numbers and lower-case words out of the dict
+        flags = [0] * n
+        flag_of = _RUN_FLAGS.__getitem__
+        for k in compress(range(n), map(str.__ne__, words, lowers)):
+            flags[k] = flag_of(words[k])
+    else:
+        flags = list(map(_RUN_FLAGS.__getitem__, words))
     i = 0
     for candidate in compress(range(n), flags):
         if candidate < i:
@@ -379,8 +384,18 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
+_ROLE_WALK_WORDS = TITLE_WORDS | {".", "of", "the", "'s", "\u2019s"}  # (see _role_before)
+
+
 def _role_before(doc: Doc, first: int) -> str:
     """Walk back over title words from token ``first``: the role they spell ("" if none)."""
+    if not first:
+        return ""
+    low = doc.lowers[first - 1]
+    if low not in _ROLE_WALK_WORDS and low.rstrip(".") not in TITLE_WORDS and \
+            not (low[-1:] == "s" and low[:-1] in HEAD_TITLES) and \
+            not (low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS):
+        return ""  # the word before is no title, nor a word a role walks over (most runs)
     i = first - 1
     start = first
     titled = False
@@ -546,7 +561,7 @@ def _known_tail(tokens: list[int], words_of: list[str], index: dict[str, str]) -
     """The last two words of a longer run when they, but not the run, are a known person in
     some spelling: an unknown word before a name ("Prezydent Wołodymyr Zelanski")."""
     tail = [t for t in tokens if words_of[t] != "."][-2:]
-    if len(tail) < 2 or tail[0] == tokens[0]:
+    if len(tail) < 2 or tail[0] == tokens[0] or not surname_may_be_known(_strip_possessive(words_of[tail[1]])):
         return tokens
     whole = " ".join(_strip_possessive(words_of[t]) for t in tokens if words_of[t] != ".")
     if name_key(whole) in index:
@@ -632,6 +647,7 @@ def _given_name(doc: Doc, content: list[str], last: int) -> str:
 
 
 _DISMISSALS = frozenset({"c", "b", "st", "lbw"})
+_SCORECARD_AFTER = _DISMISSALS | {"not", "run"}
 _BOWLING_FIGURES_RE = re.compile(r"\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}$")  # overs-maidens-runs-wickets
 
 
@@ -641,6 +657,9 @@ def _scorecard_cue(doc: Doc, first: int, last: int) -> bool:
     out 94``, bowling figures ``Wasim Akram 25-8-61-1``. The one-letter marks are lower case
     and sit between capitalised names on one line, which ordinary text hardly ever has."""
     words, text = doc.words, doc.text
+    nxt = words[last + 1] if last + 1 < len(words) else ""
+    if (not first or words[first - 1] not in _DISMISSALS) and nxt not in _SCORECARD_AFTER and not nxt[:1].isdigit():
+        return False  # no mark before, no mark or figure after (nearly every run)
     before = words[first - 1] if first and "\n" not in text[doc.ends[first - 1]:doc.starts[first]] else ""
     after = words[last + 1:last + 4] if last + 1 < len(words) and \
         "\n" not in text[doc.ends[last]:doc.starts[last + 1]] else []
@@ -800,21 +819,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             tokens.pop()
         if not tokens:
             continue
-        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
-        if tokens[0] != first:
-            own = _role_before(doc, tokens[0])
-            if not own and role.lower().endswith((" of", " of the", " for")):
-                # "US Secretary of" + "Defense": the title runs on into the name's run
-                own = f"{role} {doc.text[doc.starts[first]:doc.ends[tokens[0] - 1]]}".strip(" ,.")
-            role = own or role
-        context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
-        if context:
-            run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens))
-            if context == "object" and tokens[0] == first:
-                institutions.add(run_key)
-            if context != "object" or len(tokens) == 1 or tokens[0] == first:
-                if run_key not in index:
-                    continue
+        pre = tokens  # the role and the context read the run before _known_tail
         if len(tokens) >= 3:
             tokens = _known_tail(tokens, words_of, index)
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
@@ -822,12 +827,30 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         if words and words[-1] != words_of[tokens[-1]]:
             e -= len(words_of[tokens[-1]]) - len(words[-1])
         content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
-        if not content or len(content) > 4 or modifier_popped and len(content) == 1:
+        if not content or len(content) > 4 or modifier_popped and len(content) == 1 or \
+                not non_name.isdisjoint(map(str.lower, content)) or is_blocked(s, e):
+            # no candidate (tested before the role and the context, which cost more); but the
+            # object of a role ("head of Roscosmos") still names an institution of the article
+            # (whether the run is titled does not change an "object" answer)
+            if pre[0] == first and first and lowers[first - 1] in ("of", "the") and \
+                    _institution_context(doc, first, first, pre[-1], False) == "object":
+                institutions.add(name_key(" ".join(_strip_possessive(words_of[t]) for t in pre)))
             continue
-        if not non_name.isdisjoint(map(str.lower, content)):
-            continue
-        if is_blocked(s, e):
-            continue
+        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
+        if pre[0] != first:
+            own = _role_before(doc, pre[0])
+            if not own and role.lower().endswith((" of", " of the", " for")):
+                # "US Secretary of" + "Defense": the title runs on into the name's run
+                own = f"{role} {doc.text[doc.starts[first]:doc.ends[pre[0] - 1]]}".strip(" ,.")
+            role = own or role
+        context = _institution_context(doc, first, pre[0], pre[-1], titles_popped or bool(role))
+        if context:
+            run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in pre))
+            if context == "object" and pre[0] == first:
+                institutions.add(run_key)
+            if context != "object" or len(pre) == 1 or pre[0] == first:
+                if run_key not in index:
+                    continue
         nk = name_key(" ".join(words))
         strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
         spreads = True
@@ -844,7 +867,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 strong = content[0] not in companies
             else:
                 strong = True
-        if nk in index or len(content) >= 2 and name_skeleton(" ".join(words)) in people_by_skeleton():
+        if nk in index or len(content) >= 2 and surname_may_be_known(words[-1]) and \
+                name_skeleton(" ".join(words)) in people_by_skeleton():
             strong = True  # a known person, in any spelling ("Wołodymyr Zelanski")
         elif 2 <= len(content) <= 3 and (given := _given_name(doc, content, tokens[-1])) \
                 and not _headline(doc, tokens[0]):
@@ -865,8 +889,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             continue
         if appositive is None:
             appositive = _appositive(doc, tokens[-1])
-        found.append(_Candidate(tokens[0], tokens[-1], s, e, words,
-                                tuple(r for r in (role, appositive) if r), strong, nk, spreads))
+        roles = (role, appositive) if role and appositive else (role,) if role else (appositive,) if appositive else ()
+        found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
