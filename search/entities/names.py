@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
+from ..analysis import fold_accents
 from .kb import depends, entries, key, name_spelling
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "gen", "lt", "col", "maj", "capt",
@@ -32,15 +34,17 @@ PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "der", "d
 _ADJECTIVAL_ENDINGS = ("yy", "iy", "yi", "ii")  # tested with endswith first, as it is cheaper
 _ENDING_RE = re.compile(r"(?<=\w{4})(?:%s)$" % "|".join(_ADJECTIVAL_ENDINGS))
 _TOKEN_SPLIT_RE = re.compile(r"[\s,]+")
+_CLEAN_CHARS = ".,;:'\u2019\"()[]"  # stripped from both ends of a name's tokens
 
 
 def _clean_token(token: str) -> str:
-    return token.strip(".,;:'\u2019\"()[]")
+    return token.strip(_CLEAN_CHARS)
 
 
 def name_tokens(name: str) -> list[str]:
     """The meaningful tokens of a full name, surface spelling kept."""
-    tokens = [t for t in (_clean_token(t) for t in _TOKEN_SPLIT_RE.split(name.strip())) if t]
+    # (_clean_token of each part, the empty ones dropped, in C)
+    tokens = list(filter(None, map(str.strip, _TOKEN_SPLIT_RE.split(name.strip()), repeat(_CLEAN_CHARS))))
     while len(tokens) > 1 and key(tokens[0]) in HONORIFICS:
         tokens.pop(0)
     while len(tokens) > 1 and key(tokens[-1]) in SUFFIXES:
@@ -51,7 +55,9 @@ def name_tokens(name: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=16384)
 def _fold_token(token: str, surname: bool) -> str:
+    """(Cached: the same name words recur in names never seen before.)"""
     spelling = name_spelling()
     folded = []
     for part in key(token).split("-"):
@@ -72,7 +78,6 @@ def name_key(name: str) -> str:
 
 def _display(token: str, folded: str) -> str:
     if key(token) == folded:  # unchanged by the fold: keep its own capitals, accents folded
-        from ..analysis import fold_accents
         surface = fold_accents(token)
         if surface.islower() or (surface.isupper() and len(surface) > 3):
             return "-".join(p.capitalize() for p in surface.split("-"))

@@ -437,7 +437,7 @@ def _role_before(doc: Doc, first: int) -> str:
 def _appositive(doc: Doc, last: int) -> str:
     """``, the head of the Kyiv military administration,`` after a name -> the role phrase."""
     i = last + 1
-    if doc.lower(i) != ",":
+    if i >= len(doc.words) or doc.words[i] != ",":
         return ""
     j = i + 1
     words = []
@@ -467,44 +467,47 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
     * ``the``: right after ``the`` with no title (``the Rose Garden ceremony``);
     * ``credit``: a photo credit (``Photograph: Jane Doe/Reuters``).
     """
-    lower = doc.lower
+    lowers, words = doc.lowers, doc.words  # (indexed inline: Doc.lower is a call per word)
+    n = len(lowers)
     i = first - 1
-    before = lower(i)
-    if before in {":", "–", "-"} and lower(i - 1) in _CREDIT_WORDS or lower(last + 1) == "/":
+    before = lowers[i] if i >= 0 else ""
+    if before in {":", "–", "-"} and (lowers[i - 1] if i >= 1 else "") in _CREDIT_WORDS or \
+            last + 1 < n and lowers[last + 1] == "/":
         return "credit"
-    if lower(name_first - 1) == "the" and lower(name_first - 2) != "of" and not titled and \
-            not doc.words[last].endswith(_POSSESSIVES):
+    if name_first >= 1 and lowers[name_first - 1] == "the" and (lowers[name_first - 2] if name_first >= 2 else "") \
+            != "of" and not titled and not words[last].endswith(_POSSESSIVES):
         return "the"
-    if before == "the" and lower(i - 1) == "of":
+    if before == "the" and i >= 1 and lowers[i - 1] == "of":
         i -= 1
         before = "of"
     if before == "of" and i > 0:
-        head = lower(i - 1)
+        head = lowers[i - 1]
         if head in TITLE_WORDS or head in ROLE_NOUNS or head.rstrip("s") in ROLE_NOUNS or head in _OBJECT_HEADS:
             return "object"
     j = i
     nationalities = demonym_words()
     while j >= 0 and (before in nationalities or before in {"state", "state-run", "state-owned"}):
         j -= 1
-        before = lower(j)
-    if before in INSTITUTION_INTROS and doc.words[j].islower():
+        before = lowers[j] if j >= 0 else ""
+    if before in INSTITUTION_INTROS and words[j].islower():
         return "intro"
-    if not doc.words[last].endswith(_POSSESSIVES):
-        nxt = doc.words[last + 1] if last + 1 < len(doc.words) else ""
-        if nxt in INSTITUTION_NOUNS or nxt in _INSTITUTION_MODIFIERS and last + 2 < len(doc.words) and \
-                doc.words[last + 2] in INSTITUTION_NOUNS:
+    if not words[last].endswith(_POSSESSIVES):
+        nxt = words[last + 1] if last + 1 < n else ""
+        if nxt in INSTITUTION_NOUNS or nxt in _INSTITUTION_MODIFIERS and last + 2 < n and \
+                words[last + 2] in INSTITUTION_NOUNS:
             return "noun"
     return ""
 
 
 def _speech_cue(doc: Doc, first: int, last: int) -> bool:
-    after = doc.lower(last + 1)
+    lowers = doc.lowers
+    n = len(lowers)
+    after = lowers[last + 1] if last + 1 < n else ""
     if after in SPEECH_VERBS:
         return True
-    if after == "," and doc.lower(last + 2) in SPEECH_VERBS:
+    if after == "," and last + 2 < n and lowers[last + 2] in SPEECH_VERBS:
         return True
-    before = doc.lower(first - 1)
-    if before in _SAID and doc.lower(first - 2) in {",", "\u201d", '"', "'", "\u2019"}:
+    if first >= 2 and lowers[first - 1] in _SAID and lowers[first - 2] in {",", "\u201d", '"', "'", "\u2019"}:
         return True  # inverted attribution: '..., said Bogdan'
     return False
 
