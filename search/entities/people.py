@@ -331,6 +331,7 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     not every token of the article."""
     runs = []
     words, lowers, sentence = doc.words, doc.lowers, doc.sentence
+    text, starts, ends = doc.text, doc.starts, doc.ends
     n = len(words)
     if len(_RUN_FLAGS) > 20_000:
         _RUN_FLAGS.clear()
@@ -355,8 +356,9 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
         here = sentence[i]
         while j < n:
             w = words[j]
-            if j > i and "\n" in doc.text[doc.ends[j - 1]:doc.starts[j]] and (
-                    j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(doc.text, doc.ends[j])):
+            if j > i and (starts[j] - ends[j - 1] != 1 or text[ends[j - 1]] == "\n") and \
+                    "\n" in text[ends[j - 1]:starts[j]] and (
+                    j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(text, ends[j])):
                 break  # a name does not run into the label or the dateline of the next line
                 # ("Victoria\nDeaths: 11", "Glenn Somerville\nWASHINGTON 1996-08-30")
             if flags[j] == _NAME_WORD:
@@ -826,7 +828,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         if len(tokens) >= 3:
             tokens = _known_tail(tokens, words_of, index)
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
-        words = [_strip_possessive(words_of[t]) for t in tokens if words_of[t] != "."]
+        words = list(map(_strip_possessive, filter(".".__ne__, map(words_of.__getitem__, tokens))))
         if words and words[-1] != words_of[tokens[-1]]:
             e -= len(words_of[tokens[-1]]) - len(words[-1])
         content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
