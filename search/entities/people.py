@@ -789,6 +789,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
 
     for first, last in (_runs(doc) if runs is None else runs):
         prev = words_of[first - 1] if first else ""
+        if first == last and lowers[first] in leading_drop and len(lowers[first]) > 1 and \
+                not (2 <= len(prev) <= 4 and prev.isupper()):
+            continue  # "The", "March", "It": one word, dropped below (a shortcut for the commonest runs)
         if 2 <= len(prev) <= 4 and prev.isupper() and prev.isalpha() and \
                 name_key(" ".join([prev, *words_of[first:last + 1]])) in index:
             first -= 1  # a known name with a shouted word: "XI Jinping"
@@ -879,6 +882,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 and not _headline(doc, tokens[0]):
             strong = True
             spreads = given == "census"  # a world-list name is a weaker cue: it does not spread
+        elif strong:
+            pass  # (the tests below only make a run strong)
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
