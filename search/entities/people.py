@@ -257,10 +257,7 @@ class _Candidate(NamedTuple):
     strong: bool  # a cue of its own (a role, "said", a known given name...)
     key: str  # name_key of its words
     spreads: bool = True  # may its cue make the names listed with it people (see _coordinated)
-
-    def name_words(self) -> int:
-        """Its words longer than an initial."""
-        return sum(len(w) > 1 for w in self.words)
+    name_words: int = 0  # its words longer than an initial (counted once: asked for again and again)
 
 
 def _is_cap_word(w: str) -> bool:
@@ -517,13 +514,13 @@ def _speech_cue(doc: Doc, first: int, last: int) -> bool:
 def _validate_by_surname(found: list[_Candidate]) -> list[_Candidate]:
     """A full name with no cue of its own ("his counterpart, Penny Wong") is a person when its
     surname alone has one elsewhere in the article ("Wong said")."""
-    cued = {f.key for f in found if f.strong and f.name_words() == 1}
+    cued = {f.key for f in found if f.strong and f.name_words == 1}
     if not cued:
         return found
     weak: dict[str, set[str]] = {}
     named = set()  # surnames with a cued full name in the article already
     for f in found:
-        if f.name_words() >= 2:
+        if f.name_words >= 2:
             parts = f.key.split()
             if f.strong and parts:
                 named.add(parts[-1])
@@ -536,7 +533,7 @@ def _validate_by_surname(found: list[_Candidate]) -> list[_Candidate]:
         return found
     out = []
     for f in found:
-        if not f.strong and f.name_words() >= 2:
+        if not f.strong and f.name_words >= 2:
             parts = f.key.split()
             if parts and len(weak.get(parts[-1], ())) == 1:
                 f = f._replace(strong=True)
@@ -734,7 +731,7 @@ def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
     links = [k for k in range(len(found) - 1)
              if found[k + 1].first - found[k].last <= 3
              and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
-             and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
+             and found[k].name_words >= 2 and found[k + 1].name_words >= 2]
     if links:  # a name with a cue elsewhere in the article is a person in a list of the body too
         cued = {f.key for f in found if f.strong and f.spreads}
         title_end = doc.text.find("\n")
@@ -900,7 +897,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         if appositive is None:
             appositive = _appositive(doc, tokens[-1])
         roles = (role, appositive) if role and appositive else (role,) if role else (appositive,) if appositive else ()
-        found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads))
+        found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads,
+                                sum(len(w) > 1 for w in words)))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
@@ -908,7 +906,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     validated_keys: set[str] = set()
     found = _validate_by_surname(_coordinated(doc, found))
     for f in found:
-        if f.strong and f.name_words() >= 2:
+        if f.strong and f.name_words >= 2:
             canon = canonical_person(" ".join(f.words))
             validated_keys.add(f.key)
             k = f.key.split()
@@ -917,9 +915,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
     article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
-    for first, last, s, e, words, roles, strong, nk, _ in found:
-        content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
-        if len(content) >= 2:
+    for first, last, s, e, words, roles, strong, nk, _, name_words in found:
+        # two content words (suffixes are not: "Jr"); at most its name words, counted already
+        if name_words >= 2 and sum(len(w) > 1 and w.lower() not in SUFFIXES for w in words) >= 2:
             if not strong and nk not in validated_keys:
                 continue
             canon = canonical_person(" ".join(words))
