@@ -73,7 +73,10 @@ def name_key(name: str) -> str:
     """The comparison key of a person's name (see the module docstring); cached, as people
     code asks for the key of the same few names many times per article."""
     tokens = name_tokens(name)
-    return " ".join(_fold_token(t, i == len(tokens) - 1) for i, t in enumerate(tokens))
+    if not tokens:
+        return ""
+    last = tokens.pop()  # the surname: its adjectival ending is folded too
+    return " ".join([*map(_fold_token, tokens, repeat(False)), _fold_token(last, True)])
 
 
 def _display(token: str, folded: str) -> str:

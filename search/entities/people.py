@@ -336,9 +336,9 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
         # An ASCII word with no capital (its lower case is itself) has flag 0: only the words
         # with a capital are looked up, which keeps numbers and lower-case words out of the dict
         flags = [0] * n
-        flag_of = _RUN_FLAGS.__getitem__
-        for k in compress(range(n), map(str.__ne__, words, lowers)):
-            flags[k] = flag_of(words[k])
+        capitalised = list(compress(range(n), map(str.__ne__, words, lowers)))
+        for k, flag in zip(capitalised, map(_RUN_FLAGS.__getitem__, map(words.__getitem__, capitalised))):
+            flags[k] = flag
     else:
         flags = list(map(_RUN_FLAGS.__getitem__, words))
     i = 0
