@@ -40,7 +40,7 @@ from .demonyms import demonym_words
 from .lexicon import COMMON_WORDS, census_given_names, common_surnames, world_given_names
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
                     people_by_surname, people_index, surname_may_be_known)
-from .text import DATELINE_AFTER_RE, Doc, letters_and_capitals_by_line
+from .text import DATELINE_AFTER_RE, Doc, lines_in_capitals
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
 _WORD_SPLIT_RE = re.compile(r"([^\W\d_][\w'\u2019.-]*)")  # words (a group: ``split`` keeps them)
@@ -224,7 +224,7 @@ def recase_shouted(text: str) -> str:
 
 def _shouted_lines(text: str) -> list[bool]:
     """For each line of ``text``: is it shouted (8 letters or more, 85% of them capitals)?"""
-    return [letters >= 8 and capitals >= 0.85 * letters for letters, capitals in letters_and_capitals_by_line(text)]
+    return lines_in_capitals(text, 8, 0.85)
 
 
 @kb.depends
