@@ -486,3 +486,23 @@ def test_initials_a_and_i_in_scorecards_and_lists():
     # a company's initial at the start of a title is no person's
     assert extract_entities("A. SCHULMAN SETS SPECIAL DIVIDEND", "AKRON, Ohio, Oct 19 - A. Schulman Inc said "
                             "its board declared a dividend.").persons == ()
+
+
+def test_the_surname_shortcut_never_hides_a_known_person():
+    """``surname_may_be_known`` lets the people rules skip the keys of a whole name; it may say
+    "not known" only when neither the name's key nor its skeleton is a known person's: every
+    known name and alias, and spellings of them, keep it True."""
+    from search.entities import kb
+    from search.entities.names import name_key, name_skeleton, people_by_skeleton, people_index, \
+        surname_may_be_known
+
+    forms = [form for entry in kb.entries("person") for form in entry.surface_forms]
+    assert forms
+    for form in forms + ["Wołodymyr Zelanski", "Aleksiej Nawalny", "Jewgienij Prigożyna"]:
+        words = form.split()
+        if name_key(form) in people_index() or name_skeleton(form) in people_by_skeleton():
+            assert surname_may_be_known(words[-1]), form
+    for made_up in ("Quentin Blorvax", "Agriculture Department", "Texas Commerce Bancshares"):
+        assert not surname_may_be_known(made_up.split()[-1])
+        assert name_key(made_up) not in people_index() and name_skeleton(made_up) not in people_by_skeleton()
+    assert surname_may_be_known("Jr") and surname_may_be_known("J.")  # not the surname / no skeleton: unsure

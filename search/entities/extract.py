@@ -37,7 +37,8 @@ def _accepted_targets(words: _LazyDoc, matches: list[Match], folded: str,
     system_sentences: set[int] = set()
     country_of = places.kb.country_of_place()
     for m in matches:
-        if any(t.kind == "place" for t in m.targets) and places.team_in_results(text, m):
+        if (m.targets[0].kind == "place" or any(t.kind == "place" for t in m.targets[1:])) and \
+                places.team_in_results(text, m):
             team_spans.append((m.start, m.tail_end, False))
         for t in m.targets:
             if t.ambiguous:

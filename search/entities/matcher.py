@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -43,8 +44,9 @@ class Target:
     demonym: bool = False  # "Iranian" for Iran
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """One alias occurrence (a named tuple: made for every hit, it must be cheap to build)."""
+
     start: int
     end: int  # end of the alias, tail excluded
     tail_end: int  # end including a plural/possessive tail

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
+from ..analysis import fold_accents
 from .kb import depends, entries, key, name_spelling
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "gen", "lt", "col", "maj", "capt",
@@ -32,15 +34,17 @@ PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "der", "d
 _ADJECTIVAL_ENDINGS = ("yy", "iy", "yi", "ii")  # tested with endswith first, as it is cheaper
 _ENDING_RE = re.compile(r"(?<=\w{4})(?:%s)$" % "|".join(_ADJECTIVAL_ENDINGS))
 _TOKEN_SPLIT_RE = re.compile(r"[\s,]+")
+_CLEAN_CHARS = ".,;:'\u2019\"()[]"  # stripped from both ends of a name's tokens
 
 
 def _clean_token(token: str) -> str:
-    return token.strip(".,;:'\u2019\"()[]")
+    return token.strip(_CLEAN_CHARS)
 
 
 def name_tokens(name: str) -> list[str]:
     """The meaningful tokens of a full name, surface spelling kept."""
-    tokens = [t for t in (_clean_token(t) for t in _TOKEN_SPLIT_RE.split(name.strip())) if t]
+    # (_clean_token of each part, the empty ones dropped, in C)
+    tokens = list(filter(None, map(str.strip, _TOKEN_SPLIT_RE.split(name.strip()), repeat(_CLEAN_CHARS))))
     while len(tokens) > 1 and key(tokens[0]) in HONORIFICS:
         tokens.pop(0)
     while len(tokens) > 1 and key(tokens[-1]) in SUFFIXES:
@@ -51,7 +55,9 @@ def name_tokens(name: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=16384)
 def _fold_token(token: str, surname: bool) -> str:
+    """(Cached: the same name words recur in names never seen before.)"""
     spelling = name_spelling()
     folded = []
     for part in key(token).split("-"):
@@ -67,12 +73,14 @@ def name_key(name: str) -> str:
     """The comparison key of a person's name (see the module docstring); cached, as people
     code asks for the key of the same few names many times per article."""
     tokens = name_tokens(name)
-    return " ".join(_fold_token(t, i == len(tokens) - 1) for i, t in enumerate(tokens))
+    if not tokens:
+        return ""
+    last = tokens.pop()  # the surname: its adjectival ending is folded too
+    return " ".join([*map(_fold_token, tokens, repeat(False)), _fold_token(last, True)])
 
 
 def _display(token: str, folded: str) -> str:
     if key(token) == folded:  # unchanged by the fold: keep its own capitals, accents folded
-        from ..analysis import fold_accents
         surface = fold_accents(token)
         if surface.islower() or (surface.isupper() and len(surface) > 3):
             return "-".join(p.capitalize() for p in surface.split("-"))
@@ -146,6 +154,29 @@ def people_by_skeleton() -> dict[str, str]:
             if len(sk.split()) >= 2 and all(len(p) >= 2 for p in sk.split()):
                 index.setdefault(sk, set()).add(entry.name)
     return {k: next(iter(v)) for k, v in index.items() if len(v) == 1}
+
+
+@depends
+@lru_cache(maxsize=None)
+def _known_surname_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """The last token of the ``name_key`` and the last part of the :func:`people_by_skeleton`
+    key of every people.json name: a name whose last word has neither is no known person."""
+    return frozenset(people_by_surname()), frozenset(k.rsplit(" ", 1)[-1] for k in people_by_skeleton())
+
+
+@depends
+@lru_cache(maxsize=65536)
+def surname_may_be_known(word: str) -> bool:
+    """False only when a full name ending in ``word`` (not a suffix such as ``Jr``) is no
+    people.json person in any spelling: neither its ``name_key`` (whose last token is
+    ``word``'s fold) is in :func:`people_index`, nor its :func:`name_skeleton` (whose last part
+    is ``word``'s skeleton) in :func:`people_by_skeleton`. One cached test of the word spares
+    the people rules the keys of the whole names, which nearly every capitalised run misses."""
+    token = _clean_token(word)
+    if not token or key(token) in SUFFIXES or len(token.rstrip(".")) <= 1:
+        return True  # the name's last token is another word, or has no skeleton part: not sure
+    surnames, skeletons = _known_surname_forms()
+    return bool(surnames.intersection(_fold_token(token, True).split()[-1:])) or skeleton(token) in skeletons
 
 
 @depends

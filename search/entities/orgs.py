@@ -10,6 +10,8 @@ is an organisation word (``Wagner Group``).
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from . import kb
 from .matcher import Match, in_caps_context
 from .demonyms import demonym_words
@@ -121,9 +123,9 @@ def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]
     places found: a run that is one (after nationality words) is not an organisation."""
     words, lowers, starts, ends = doc.words, doc.lowers, doc.starts, doc.ends
     demonyms = demonym_words()
-    by_first = {first: last for first, last in runs}
+    by_first = dict(runs)  # first token -> last (runs are (first, last) pairs)
     out: list[PatternOrg] = []
-    by_last = {last: first for first, last in runs}
+    by_last = dict(zip(map(itemgetter(1), runs), map(itemgetter(0), runs)))  # last token -> first
     for first, last in runs:
         if first and lowers[first - 1] in PREFIX_HEADS:
             first -= 1  # "FC Porto" (a prefix in capitals does not start a run)

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import ne
 from typing import NamedTuple
 
 from ..analysis import stop_words
@@ -38,11 +39,11 @@ from . import kb
 from .demonyms import demonym_words
 from .lexicon import COMMON_WORDS, census_given_names, common_surnames, world_given_names
 from .names import (PARTICLES, SUFFIXES, canonical_person, name_key, name_skeleton, people_by_skeleton,
-                    people_by_surname, people_index)
-from .text import DATELINE_AFTER_RE, Doc, letters_and_capitals_by_line
+                    people_by_surname, people_index, surname_may_be_known)
+from .text import DATELINE_AFTER_RE, Doc, lines_in_capitals
 
 _SHOUTED_LINE_RE = re.compile(r"^(?=[^\n]*[A-Z]{3})[^a-z\n]{8,}$", re.M)
-_WORD_RE = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+_WORD_SPLIT_RE = re.compile(r"([^\W\d_][\w'\u2019.-]*)")  # words (a group: ``split`` keeps them)
 TITLE_WORDS = frozenset("""
 president vice secretary minister ministers premier prime chancellor deputy press spokesman spokeswoman
 spokesperson general gen lt col colonel maj major capt captain sgt sergeant adm admiral army navy air force
@@ -209,24 +210,21 @@ def recase_shouted(text: str) -> str:
     ``WHITE HOUSE'S BAKER SAYS REAGAN TO ...`` reads ``White House's Baker says Reagan to ...``."""
     if not _SHOUTED_LINE_RE.search(text):
         return text
-    out = []
+    lines = text.split("\n")
     changed = False
-    for line, shouted in zip(text.split("\n"), _shouted_lines(text)):
-        if shouted:
-            new = _WORD_RE.sub(_recase_match, line)
-            if len(new) == len(line):
-                line, changed = new, True
-        out.append(line)
-    return "\n".join(out) if changed else text
+    for k in compress(range(len(lines)), _shouted_lines(text)):
+        line = lines[k]
+        parts = _WORD_SPLIT_RE.split(line)  # gap, word, gap, ..., word, gap: words recased in C
+        parts[1::2] = map(_recase_word, parts[1::2])
+        new = "".join(parts)
+        if len(new) == len(line) and new != line:
+            lines[k], changed = new, True
+    return "\n".join(lines) if changed else text
 
 
 def _shouted_lines(text: str) -> list[bool]:
     """For each line of ``text``: is it shouted (8 letters or more, 85% of them capitals)?"""
-    return [letters >= 8 and capitals >= 0.85 * letters for letters, capitals in letters_and_capitals_by_line(text)]
-
-
-def _recase_match(m: re.Match) -> str:
-    return _recase_word(m.group())
+    return lines_in_capitals(text, 8, 0.85)
 
 
 @kb.depends
@@ -260,10 +258,7 @@ class _Candidate(NamedTuple):
     strong: bool  # a cue of its own (a role, "said", a known given name...)
     key: str  # name_key of its words
     spreads: bool = True  # may its cue make the names listed with it people (see _coordinated)
-
-    def name_words(self) -> int:
-        """Its words longer than an initial."""
-        return sum(len(w) > 1 for w in self.words)
+    name_words: int = 0  # its words longer than an initial (counted once: asked for again and again)
 
 
 def _is_cap_word(w: str) -> bool:
@@ -334,10 +329,19 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     not every token of the article."""
     runs = []
     words, lowers, sentence = doc.words, doc.lowers, doc.sentence
+    text, starts, ends = doc.text, doc.starts, doc.ends
     n = len(words)
     if len(_RUN_FLAGS) > 20_000:
         _RUN_FLAGS.clear()
-    flags = list(map(_RUN_FLAGS.__getitem__, words))
+    if doc.text.isascii():
+        # An ASCII word with no capital (its lower case is itself) has flag 0: only the words
+        # with a capital are looked up, which keeps numbers and lower-case words out of the dict
+        flags = [0] * n
+        capitalised = list(compress(range(n), map(ne, words, lowers)))  # (operator.ne: twice str.__ne__'s speed)
+        for k, flag in zip(capitalised, map(_RUN_FLAGS.__getitem__, map(words.__getitem__, capitalised))):
+            flags[k] = flag
+    else:
+        flags = list(map(_RUN_FLAGS.__getitem__, words))
     i = 0
     for candidate in compress(range(n), flags):
         if candidate < i:
@@ -350,8 +354,9 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
         here = sentence[i]
         while j < n:
             w = words[j]
-            if j > i and "\n" in doc.text[doc.ends[j - 1]:doc.starts[j]] and (
-                    j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(doc.text, doc.ends[j])):
+            if j > i and (starts[j] - ends[j - 1] != 1 or text[ends[j - 1]] == "\n") and \
+                    "\n" in text[ends[j - 1]:starts[j]] and (
+                    j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(text, ends[j])):
                 break  # a name does not run into the label or the dateline of the next line
                 # ("Victoria\nDeaths: 11", "Glenn Somerville\nWASHINGTON 1996-08-30")
             if flags[j] == _NAME_WORD:
@@ -379,8 +384,18 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
+_ROLE_WALK_WORDS = TITLE_WORDS | {".", "of", "the", "'s", "\u2019s"}  # (see _role_before)
+
+
 def _role_before(doc: Doc, first: int) -> str:
     """Walk back over title words from token ``first``: the role they spell ("" if none)."""
+    if not first:
+        return ""
+    low = doc.lowers[first - 1]
+    if low not in _ROLE_WALK_WORDS and low.rstrip(".") not in TITLE_WORDS and \
+            not (low[-1:] == "s" and low[:-1] in HEAD_TITLES) and \
+            not (low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS):
+        return ""  # the word before is no title, nor a word a role walks over (most runs)
     i = first - 1
     start = first
     titled = False
@@ -422,7 +437,7 @@ def _role_before(doc: Doc, first: int) -> str:
 def _appositive(doc: Doc, last: int) -> str:
     """``, the head of the Kyiv military administration,`` after a name -> the role phrase."""
     i = last + 1
-    if doc.lower(i) != ",":
+    if i >= len(doc.words) or doc.words[i] != ",":
         return ""
     j = i + 1
     words = []
@@ -452,44 +467,47 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
     * ``the``: right after ``the`` with no title (``the Rose Garden ceremony``);
     * ``credit``: a photo credit (``Photograph: Jane Doe/Reuters``).
     """
-    lower = doc.lower
+    lowers, words = doc.lowers, doc.words  # (indexed inline: Doc.lower is a call per word)
+    n = len(lowers)
     i = first - 1
-    before = lower(i)
-    if before in {":", "–", "-"} and lower(i - 1) in _CREDIT_WORDS or lower(last + 1) == "/":
+    before = lowers[i] if i >= 0 else ""
+    if before in {":", "–", "-"} and (lowers[i - 1] if i >= 1 else "") in _CREDIT_WORDS or \
+            last + 1 < n and lowers[last + 1] == "/":
         return "credit"
-    if lower(name_first - 1) == "the" and lower(name_first - 2) != "of" and not titled and \
-            not doc.words[last].endswith(_POSSESSIVES):
+    if name_first >= 1 and lowers[name_first - 1] == "the" and (lowers[name_first - 2] if name_first >= 2 else "") \
+            != "of" and not titled and not words[last].endswith(_POSSESSIVES):
         return "the"
-    if before == "the" and lower(i - 1) == "of":
+    if before == "the" and i >= 1 and lowers[i - 1] == "of":
         i -= 1
         before = "of"
     if before == "of" and i > 0:
-        head = lower(i - 1)
+        head = lowers[i - 1]
         if head in TITLE_WORDS or head in ROLE_NOUNS or head.rstrip("s") in ROLE_NOUNS or head in _OBJECT_HEADS:
             return "object"
     j = i
     nationalities = demonym_words()
     while j >= 0 and (before in nationalities or before in {"state", "state-run", "state-owned"}):
         j -= 1
-        before = lower(j)
-    if before in INSTITUTION_INTROS and doc.words[j].islower():
+        before = lowers[j] if j >= 0 else ""
+    if before in INSTITUTION_INTROS and words[j].islower():
         return "intro"
-    if not doc.words[last].endswith(_POSSESSIVES):
-        nxt = doc.words[last + 1] if last + 1 < len(doc.words) else ""
-        if nxt in INSTITUTION_NOUNS or nxt in _INSTITUTION_MODIFIERS and last + 2 < len(doc.words) and \
-                doc.words[last + 2] in INSTITUTION_NOUNS:
+    if not words[last].endswith(_POSSESSIVES):
+        nxt = words[last + 1] if last + 1 < n else ""
+        if nxt in INSTITUTION_NOUNS or nxt in _INSTITUTION_MODIFIERS and last + 2 < n and \
+                words[last + 2] in INSTITUTION_NOUNS:
             return "noun"
     return ""
 
 
 def _speech_cue(doc: Doc, first: int, last: int) -> bool:
-    after = doc.lower(last + 1)
+    lowers = doc.lowers
+    n = len(lowers)
+    after = lowers[last + 1] if last + 1 < n else ""
     if after in SPEECH_VERBS:
         return True
-    if after == "," and doc.lower(last + 2) in SPEECH_VERBS:
+    if after == "," and last + 2 < n and lowers[last + 2] in SPEECH_VERBS:
         return True
-    before = doc.lower(first - 1)
-    if before in _SAID and doc.lower(first - 2) in {",", "\u201d", '"', "'", "\u2019"}:
+    if first >= 2 and lowers[first - 1] in _SAID and lowers[first - 2] in {",", "\u201d", '"', "'", "\u2019"}:
         return True  # inverted attribution: '..., said Bogdan'
     return False
 
@@ -497,13 +515,13 @@ def _speech_cue(doc: Doc, first: int, last: int) -> bool:
 def _validate_by_surname(found: list[_Candidate]) -> list[_Candidate]:
     """A full name with no cue of its own ("his counterpart, Penny Wong") is a person when its
     surname alone has one elsewhere in the article ("Wong said")."""
-    cued = {f.key for f in found if f.strong and f.name_words() == 1}
+    cued = {f.key for f in found if f.strong and f.name_words == 1}
     if not cued:
         return found
     weak: dict[str, set[str]] = {}
     named = set()  # surnames with a cued full name in the article already
     for f in found:
-        if f.name_words() >= 2:
+        if f.name_words >= 2:
             parts = f.key.split()
             if f.strong and parts:
                 named.add(parts[-1])
@@ -516,7 +534,7 @@ def _validate_by_surname(found: list[_Candidate]) -> list[_Candidate]:
         return found
     out = []
     for f in found:
-        if not f.strong and f.name_words() >= 2:
+        if not f.strong and f.name_words >= 2:
             parts = f.key.split()
             if parts and len(weak.get(parts[-1], ())) == 1:
                 f = f._replace(strong=True)
@@ -546,7 +564,7 @@ def _known_tail(tokens: list[int], words_of: list[str], index: dict[str, str]) -
     """The last two words of a longer run when they, but not the run, are a known person in
     some spelling: an unknown word before a name ("Prezydent Wołodymyr Zelanski")."""
     tail = [t for t in tokens if words_of[t] != "."][-2:]
-    if len(tail) < 2 or tail[0] == tokens[0]:
+    if len(tail) < 2 or tail[0] == tokens[0] or not surname_may_be_known(_strip_possessive(words_of[tail[1]])):
         return tokens
     whole = " ".join(_strip_possessive(words_of[t]) for t in tokens if words_of[t] != ".")
     if name_key(whole) in index:
@@ -632,6 +650,7 @@ def _given_name(doc: Doc, content: list[str], last: int) -> str:
 
 
 _DISMISSALS = frozenset({"c", "b", "st", "lbw"})
+_SCORECARD_AFTER = _DISMISSALS | {"not", "run"}
 _BOWLING_FIGURES_RE = re.compile(r"\d{1,3}(?:\.\d)?-\d{1,3}-\d{1,3}-\d{1,2}$")  # overs-maidens-runs-wickets
 
 
@@ -641,6 +660,9 @@ def _scorecard_cue(doc: Doc, first: int, last: int) -> bool:
     out 94``, bowling figures ``Wasim Akram 25-8-61-1``. The one-letter marks are lower case
     and sit between capitalised names on one line, which ordinary text hardly ever has."""
     words, text = doc.words, doc.text
+    nxt = words[last + 1] if last + 1 < len(words) else ""
+    if (not first or words[first - 1] not in _DISMISSALS) and nxt not in _SCORECARD_AFTER and not nxt[:1].isdigit():
+        return False  # no mark before, no mark or figure after (nearly every run)
     before = words[first - 1] if first and "\n" not in text[doc.ends[first - 1]:doc.starts[first]] else ""
     after = words[last + 1:last + 4] if last + 1 < len(words) and \
         "\n" not in text[doc.ends[last]:doc.starts[last + 1]] else []
@@ -710,7 +732,7 @@ def _coordinated(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
     links = [k for k in range(len(found) - 1)
              if found[k + 1].first - found[k].last <= 3
              and doc.lowers[found[k].last + 1:found[k + 1].first] in _LIST_GLUE
-             and found[k].name_words() >= 2 and found[k + 1].name_words() >= 2]
+             and found[k].name_words >= 2 and found[k + 1].name_words >= 2]
     if links:  # a name with a cue elsewhere in the article is a person in a list of the body too
         cued = {f.key for f in found if f.strong and f.spreads}
         title_end = doc.text.find("\n")
@@ -765,6 +787,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
 
     for first, last in (_runs(doc) if runs is None else runs):
         prev = words_of[first - 1] if first else ""
+        if first == last and lowers[first] in leading_drop and len(lowers[first]) > 1 and \
+                not (2 <= len(prev) <= 4 and prev.isupper()):
+            continue  # "The", "March", "It": one word, dropped below (a shortcut for the commonest runs)
         if 2 <= len(prev) <= 4 and prev.isupper() and prev.isalpha() and \
                 name_key(" ".join([prev, *words_of[first:last + 1]])) in index:
             first -= 1  # a known name with a shouted word: "XI Jinping"
@@ -800,34 +825,38 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             tokens.pop()
         if not tokens:
             continue
-        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
-        if tokens[0] != first:
-            own = _role_before(doc, tokens[0])
-            if not own and role.lower().endswith((" of", " of the", " for")):
-                # "US Secretary of" + "Defense": the title runs on into the name's run
-                own = f"{role} {doc.text[doc.starts[first]:doc.ends[tokens[0] - 1]]}".strip(" ,.")
-            role = own or role
-        context = _institution_context(doc, first, tokens[0], tokens[-1], titles_popped or bool(role))
-        if context:
-            run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in tokens))
-            if context == "object" and tokens[0] == first:
-                institutions.add(run_key)
-            if context != "object" or len(tokens) == 1 or tokens[0] == first:
-                if run_key not in index:
-                    continue
+        pre = tokens  # the role and the context read the run before _known_tail
         if len(tokens) >= 3:
             tokens = _known_tail(tokens, words_of, index)
         s, e = doc.starts[tokens[0]], doc.ends[tokens[-1]]
-        words = [_strip_possessive(words_of[t]) for t in tokens if words_of[t] != "."]
+        words = [_strip_possessive(w) for w in map(words_of.__getitem__, tokens) if w != "."]
         if words and words[-1] != words_of[tokens[-1]]:
             e -= len(words_of[tokens[-1]]) - len(words[-1])
         content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
-        if not content or len(content) > 4 or modifier_popped and len(content) == 1:
+        if not content or len(content) > 4 or modifier_popped and len(content) == 1 or \
+                not non_name.isdisjoint(map(str.lower, content)) or is_blocked(s, e):
+            # no candidate (tested before the role and the context, which cost more); but the
+            # object of a role ("head of Roscosmos") still names an institution of the article
+            # (whether the run is titled does not change an "object" answer)
+            if pre[0] == first and first and lowers[first - 1] in ("of", "the") and \
+                    _institution_context(doc, first, first, pre[-1], False) == "object":
+                institutions.add(name_key(" ".join(_strip_possessive(words_of[t]) for t in pre)))
             continue
-        if not non_name.isdisjoint(map(str.lower, content)):
-            continue
-        if is_blocked(s, e):
-            continue
+        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
+        if pre[0] != first:
+            own = _role_before(doc, pre[0])
+            if not own and role.lower().endswith((" of", " of the", " for")):
+                # "US Secretary of" + "Defense": the title runs on into the name's run
+                own = f"{role} {doc.text[doc.starts[first]:doc.ends[pre[0] - 1]]}".strip(" ,.")
+            role = own or role
+        context = _institution_context(doc, first, pre[0], pre[-1], titles_popped or bool(role))
+        if context:
+            run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in pre))
+            if context == "object" and pre[0] == first:
+                institutions.add(run_key)
+            if context != "object" or len(pre) == 1 or pre[0] == first:
+                if run_key not in index:
+                    continue
         nk = name_key(" ".join(words))
         strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
         spreads = True
@@ -844,12 +873,15 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 strong = content[0] not in companies
             else:
                 strong = True
-        if nk in index or len(content) >= 2 and name_skeleton(" ".join(words)) in people_by_skeleton():
+        if nk in index or len(content) >= 2 and surname_may_be_known(words[-1]) and \
+                name_skeleton(" ".join(words)) in people_by_skeleton():
             strong = True  # a known person, in any spelling ("Wołodymyr Zelanski")
         elif 2 <= len(content) <= 3 and (given := _given_name(doc, content, tokens[-1])) \
                 and not _headline(doc, tokens[0]):
             strong = True
             spreads = given == "census"  # a world-list name is a weaker cue: it does not spread
+        elif strong:
+            pass  # (the tests below only make a run strong)
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
@@ -865,8 +897,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             continue
         if appositive is None:
             appositive = _appositive(doc, tokens[-1])
-        found.append(_Candidate(tokens[0], tokens[-1], s, e, words,
-                                tuple(r for r in (role, appositive) if r), strong, nk, spreads))
+        roles = (role, appositive) if role and appositive else (role,) if role else (appositive,) if appositive else ()
+        found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads,
+                                sum(len(w) > 1 for w in words)))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
@@ -874,7 +907,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     validated_keys: set[str] = set()
     found = _validate_by_surname(_coordinated(doc, found))
     for f in found:
-        if f.strong and f.name_words() >= 2:
+        if f.strong and f.name_words >= 2:
             canon = canonical_person(" ".join(f.words))
             validated_keys.add(f.key)
             k = f.key.split()
@@ -883,9 +916,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 firsts.setdefault(k[0], set()).add(canon)
     people: list[Person] = []
     article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
-    for first, last, s, e, words, roles, strong, nk, _ in found:
-        content = [w for w in words if len(w) > 1 and w.lower() not in SUFFIXES]
-        if len(content) >= 2:
+    for first, last, s, e, words, roles, strong, nk, _, name_words in found:
+        # two content words (suffixes are not: "Jr"); at most its name words, counted already
+        if name_words >= 2 and sum(len(w) > 1 and w.lower() not in SUFFIXES for w in words) >= 2:
             if not strong and nk not in validated_keys:
                 continue
             canon = canonical_person(" ".join(words))

@@ -13,6 +13,7 @@ Jordan``) or a title (``Gen. Washington``), or right before a capitalised word
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import kb
 from .matcher import Match, in_caps_context
@@ -118,6 +119,7 @@ def dateline_place(text: str) -> tuple[int, int, str] | None:
     return s, e, " ".join(_place_word(w, k) for k, w in enumerate(m.group("place").split()))
 
 
+@lru_cache(maxsize=4096)
 def _place_word(word: str, position: int) -> str:
     """One word of a shouted place name as places are written: "KING OF PRUSSIA" -> King of
     Prussia, "MCLEAN" -> McLean, "WINSTON-SALEM" -> Winston-Salem."""

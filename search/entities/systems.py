@@ -149,17 +149,17 @@ def _may_have_designators(text: str) -> bool:
 
 def unknown_designators(text: str, words: Callable[[], Doc]) -> list[str]:
     """Designators like ``XM-30`` near military cue words that the knowledge base lacks.
-    ``words()`` gives the Doc of ``text``, asked for only when ``text`` may hold one."""
+    ``words()`` gives the Doc of ``text``, asked for only when ``text`` holds a possible one (most
+    dashed numbers are known designators or none: a parse spared)."""
     out: list[str] = []
     if not _may_have_designators(text):
         return out
-    doc = words()
     for m in _DESIGNATOR_RE.finditer(text):
         designator = m.group(1)
         k = kb.key(designator)
         if k in NOT_DESIGNATORS or k in kb.all_alias_keys() or designator in out:
             continue
-        if any(w in CUE_WORDS for w in doc.window(m.start(), m.end(), 8)):
+        if any(w in CUE_WORDS for w in words().window(m.start(), m.end(), 8)):
             out.append(designator)
     return out
 

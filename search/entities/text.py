@@ -229,10 +229,12 @@ def letters_and_capitals(text: str) -> tuple[int, int]:
     return len(letters), sum(1 for c in letters if c.isupper())
 
 
-def letters_and_capitals_by_line(text: str) -> list[tuple[int, int]]:
-    """:func:`letters_and_capitals` of each line of ``text``; ASCII text is reduced to its
-    letter shapes in one C pass, so that a line costs two C calls."""
+def lines_in_capitals(text: str, min_letters: int, share: float) -> list[bool]:
+    """For each line of ``text``: has it ``min_letters`` letters or more, at least ``share`` of
+    them capitals? ASCII text is reduced to its letter shapes in one C pass (capitals as "A"),
+    so that a line costs two C calls."""
     if not text.isascii():
-        return [letters_and_capitals(line) for line in text.split("\n")]
+        return [letters >= min_letters and capitals >= share * letters
+                for letters, capitals in map(letters_and_capitals, text.split("\n"))]
     shapes = text.encode("ascii").translate(_LETTER_SHAPES, _NOT_LETTER_OR_LINE_BREAK).split(b"\n")
-    return [(len(letters), letters.count(b"A")) for letters in shapes]
+    return [len(letters) >= min_letters and letters.count(b"A") >= share * len(letters) for letters in shapes]
