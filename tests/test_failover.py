@@ -1,6 +1,7 @@
 """A node of the 2-node cluster dies during a query load: with a replica of every shard,
-every query keeps answering (no error reaches the user), and indexing resumes once the node
-is back. The node killed is node 1: the first entry node of the address, and the cluster
+every query keeps answering (no error reaches the user: a search that met the dying node
+is asked again), an index without replicas says that results would be incomplete, and
+indexing resumes once the node is back. The node killed is node 1: the first entry node of the address, and the cluster
 manager when it was elected first. Runs after the other cluster tests (it restarts node 1)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import uuid
 
 import pytest
 
-from search.backends.opensearch.connection import parse_address
+from search.backends.opensearch.connection import BackendError, parse_address
 from search.backends.opensearch.engine import OpenSearchEngine
 from search.backends.opensearch.loader import index_into_cluster
 from search.models import SearchRequest
@@ -30,6 +31,12 @@ def test_queries_survive_a_node_and_indexing_resumes(opensearch_url, tmp_path, r
     request.addfinalizer(lambda: OpenSearchEngine(address).client.indices.delete(
         index=address.index, ignore_unavailable=True))
     assert index_into_cluster([corpus], address, workers=1).total == 46
+    # the same articles without replicas: while the node is down, some of its shards have no copy
+    alone = parse_address(spec.replace("failover-", "alone-").replace("replicas=1&shards=2",
+                                                                   "replicas=0&shards=4"))
+    request.addfinalizer(lambda: OpenSearchEngine(alone).client.indices.delete(
+        index=alone.index, ignore_unavailable=True))
+    assert index_into_cluster([corpus], alone, workers=1).total == 46
     engine = OpenSearchEngine(address)
     engine.client.cluster.health(index=address.index, wait_for_status="green", request_timeout=60)
     answers, errors = [], []
@@ -57,6 +64,9 @@ def test_queries_survive_a_node_and_indexing_resumes(opensearch_url, tmp_path, r
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+        # no copy of a shard reachable: a clear error, not a silently smaller answer
+        with pytest.raises(BackendError, match="cannot be reached"):
+            OpenSearchEngine(alone).search(SearchRequest(text="himars"))
         assert not errors, errors[:3]
         assert before >= 3 and len(answers) > before + 3, (before, len(answers))
         assert set(answers) == {9}

@@ -112,10 +112,26 @@ class OpenSearchEngine:
             raise cluster_error(exc, self.address) from None
 
     def _search(self, body: dict[str, Any], **params) -> dict[str, Any]:
+        """A search every shard answered. A shard whose copy was on a node that just went
+        down fails the searches already in flight to it, though its replica is alive:
+        asked again a moment later, the cluster answers from the replica. So a missing
+        shard is asked again (``SHARD_RETRIES`` times, while the time budget allows) before
+        the user is told that results would be incomplete."""
         budget: Budget | None = getattr(self._local, "budget", None)
-        if budget is not None and budget.seconds > 0:  # the cluster stops searching in time
-            body = {**body, "timeout": f"{max(1, int(_left(budget) * 1000))}ms"}
-        return complete(self._call("search", index=self.index, body=body, **params), self.address)
+        limited = budget is not None and budget.seconds > 0
+        retries = SHARD_RETRIES
+        while True:
+            timed = body
+            if limited:  # the cluster stops searching in time
+                timed = {**body, "timeout": f"{max(1, int(_left(budget) * 1000))}ms"}
+            answer = self._call("search", index=self.index, body=timed, **params)
+            try:
+                return complete(answer, self.address)
+            except BackendError:
+                if retries == 0 or (limited and _left(budget) < 2 * SHARD_PAUSE_S):
+                    raise
+                retries -= 1
+                time.sleep(SHARD_PAUSE_S)
 
     def warm_up(self) -> None:
         """Check the index answers; then drop the client, so that each forked server
@@ -497,6 +513,10 @@ def partial(answer: dict[str, Any], seconds: float) -> tuple[str, ...]:
     return (f"the search took longer than {seconds:g} s, the time a search may take: the cluster "
             "answered with what it had found by then, so counts and hits may be incomplete; "
             "a narrower query answers in full",)
+
+
+SHARD_RETRIES = 2
+SHARD_PAUSE_S = 0.25
 
 
 def _left(budget: Budget) -> float:
