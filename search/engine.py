@@ -260,14 +260,8 @@ class SearchEngine:
         Kept per index generation (``_Generation.parsed``): the same for the same text."""
         if len(text) > self.limits.max_query_chars:  # (cut short: not worth keeping)
             return self._read_bounded(snap, text, strict, budget)
-        kept = snap.source.parsed
-        found = kept.get((text, strict))
-        if found is None:
-            found = self._read_bounded(snap, text, strict, budget)
-            if len(kept) >= MAX_PARSED_KEPT:
-                kept.clear()
-            kept[(text, strict)] = found
-        return found
+        return _kept(snap.source.parsed, (text, strict),
+                     lambda: self._read_bounded(snap, text, strict, budget), MAX_PARSED_KEPT)
 
     def _read_bounded(self, snap: _Snapshot, text: str, strict: bool,
                       budget: Budget) -> ParsedQuery:
@@ -643,15 +637,19 @@ def _wanted(snap: _Snapshot, parsed: ParsedQuery,
     index generation like the query's reading."""
     base = query_match_terms(parsed.query)
     key = (base, parsed.entities, tuple((k, tuple(v)) for k, v in (filters or {}).items()))
-    kept = snap.source.wanted
-    found = kept.get(key)
+    return _kept(snap.source.wanted, key, lambda: wanted_terms(
+        _TermCounts(snap.searcher.reader(), snap.source.impacts, snap.source.prefix_terms),
+        snap.facets.doc_count_all, base, parsed.entities, filters), MAX_PARSED_KEPT)
+
+
+def _kept(store: dict, key: Any, make: Callable[[], Any], limit: int) -> Any:
+    """``store[key]``, made by ``make()`` the first time: a cache kept with an index
+    generation, emptied when it holds ``limit`` entries."""
+    found = store.get(key)
     if found is None:
-        found = wanted_terms(_TermCounts(snap.searcher.reader(), snap.source.impacts,
-                                         snap.source.prefix_terms),
-                             snap.facets.doc_count_all, base, parsed.entities, filters)
-        if len(kept) >= MAX_PARSED_KEPT:
-            kept.clear()
-        kept[key] = found
+        if len(store) >= limit:
+            store.clear()
+        found = store[key] = make()
     return found
 
 
@@ -720,13 +718,7 @@ def _card_reader(searcher: Searcher, impacts: Impacts | None,
     each kept in ``kept`` (up to ``MAX_CARDS_KEPT``)."""
 
     def card(docnum: int) -> Hit:
-        hit = kept.get(docnum)
-        if hit is None:
-            hit = _read_card(docnum)
-            if len(kept) >= MAX_CARDS_KEPT:
-                kept.clear()
-            kept[docnum] = hit
-        return hit
+        return _kept(kept, docnum, lambda: _read_card(docnum), MAX_CARDS_KEPT)
 
     def _read_card(docnum: int) -> Hit:
         raw = impacts.card(docnum) if impacts is not None else b""
