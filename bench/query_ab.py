@@ -22,11 +22,6 @@ import sys
 import time
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(1, -(-len(ordered) * pct // 100)) - 1]
-
-
 def serve(index: str) -> None:
     """Answer queries read as JSON lines from stdin with their thread CPU ms."""
     sys.path.insert(0, os.getcwd())
@@ -79,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.other:
         parser.error("--other is required")
+    from .metrics import percentile  # (here: --serve runs as a plain script)
     if args.queries:
         with open(args.queries, encoding="utf-8") as f:
             queries = json.load(f)
@@ -103,13 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         side.close()
     for p in range(args.passes):
         a, b = times["this"][p], times["other"][p]
-        print(f"pass {p + 1}: this p50 {_percentile(a, 50):.2f} p95 {_percentile(a, 95):.2f} ms | "
-              f"other p50 {_percentile(b, 50):.2f} p95 {_percentile(b, 95):.2f} ms | "
-              f"ratio p50 {_percentile(a, 50) / _percentile(b, 50):.3f} "
-              f"p95 {_percentile(a, 95) / _percentile(b, 95):.3f} sum {sum(a) / sum(b):.3f}")
+        print(f"pass {p + 1}: this p50 {percentile(a, 50):.2f} p95 {percentile(a, 95):.2f} ms | "
+              f"other p50 {percentile(b, 50):.2f} p95 {percentile(b, 95):.2f} ms | "
+              f"ratio p50 {percentile(a, 50) / percentile(b, 50):.3f} "
+              f"p95 {percentile(a, 95) / percentile(b, 95):.3f} sum {sum(a) / sum(b):.3f}")
     mid = args.passes // 2
-    a = sorted(_percentile(t, 95) for t in times["this"])[mid]
-    b = sorted(_percentile(t, 95) for t in times["other"])[mid]
+    a = sorted(percentile(t, 95) for t in times["this"])[mid]
+    b = sorted(percentile(t, 95) for t in times["other"])[mid]
     print(f"median pass p95: this {a:.2f} ms, other {b:.2f} ms, ratio {a / b:.3f}")
     return 0
 
