@@ -21,8 +21,6 @@ import re
 import unicodedata
 from array import array
 from functools import lru_cache
-from itertools import compress
-from operator import not_
 from importlib import resources
 from typing import Iterator
 
@@ -310,9 +308,9 @@ def word_terms(word: str) -> frozenset[str]:
 
 class _Memo(dict):
     """A cache of a pure function of one string: a dict whose missing keys are computed
-    (``memo[key]``), emptied when it holds ``size`` of them. Highlighting looks up every
-    run of every hit's text; a dict hit costs a fraction of ``lru_cache``'s, which keeps
-    its recency list up to date on every hit."""
+    (``memo[key]``), emptied when it holds ``size`` of them. Indexing a shown text's words
+    looks up every word; a dict hit costs a fraction of ``lru_cache``'s, which keeps its
+    recency list up to date on every hit."""
 
     def __init__(self, function, size: int):
         super().__init__()
@@ -323,24 +321,6 @@ class _Memo(dict):
             self.clear()
         value = self[key] = self.function(key)
         return value
-
-
-def _tokens_of_chunk(chunk: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
-    """The tokenizer matches of one whitespace-free run of text, as (start, end, index
-    terms): no match holds a space, so a text's matches are its runs' matches."""
-    return tuple((m.start(), m.end(), word_terms(m.group())) for m in _TOKEN_RE.finditer(chunk))
-
-
-_CHUNK_TOKENS = _Memo(_tokens_of_chunk, 200_000)
-_chunk_tokens = _CHUNK_TOKENS.__getitem__
-
-
-def _terms_of_chunk(chunk: str) -> frozenset[str]:
-    return frozenset().union(*(terms for _, _, terms in _chunk_tokens(chunk)))
-
-
-_CHUNK_TERMS = _Memo(_terms_of_chunk, 200_000)
-_chunk_terms = _CHUNK_TERMS.__getitem__
 
 
 _ANY_KEY = ""  # the key of a word that must be analysed in full to know its terms
@@ -429,43 +409,14 @@ def matching_words(text: str, terms: frozenset[str],
     else:
         def wanted(found: frozenset[str]) -> bool:
             return not terms.isdisjoint(found)
-    keys = _wanted_keys(terms, prefixes)
-    if keys is None:
-        return _matching_runs(text, terms, prefixes, wanted)
     index = _WORD_INDEXES[text]
+    keys = _wanted_keys(terms, prefixes)
     spans = []
-    for key in keys:
+    for key in (index if keys is None else keys):  # (a term of one letter: every word)
         offsets = index.get(key)
         if offsets is not None:
             spans += [(a, b) for a, b in zip(offsets[::2], offsets[1::2])
                       if wanted(word_terms(text[a:b]))]
-    spans.sort()
-    return spans
-
-
-def _matching_runs(text: str, terms: frozenset[str], prefixes: tuple[str, ...],
-                   wanted) -> list[tuple[int, int]]:
-    """``matching_words`` for a query with a term of one letter (no keys): the text is
-    split at whitespace (in C), and each distinct run's matches and terms are worked out
-    once and cached (runs repeat across texts far more than they differ); only the runs
-    that match are then looked for, with ``str.find``."""
-    chunks = list(set(text.split()))
-    if prefixes:
-        accepted = [chunk for chunk in chunks if wanted(_chunk_terms(chunk))]
-    else:  # (the same test in C calls only: most texts have a hundred distinct runs)
-        accepted = list(compress(chunks, map(not_, map(terms.isdisjoint, map(_chunk_terms, chunks)))))
-    spans: list[tuple[int, int]] = []
-    size = len(text)
-    for chunk in accepted:
-        inside = [(a, b) for a, b, found in _chunk_tokens(chunk) if wanted(found)]
-        at = text.find(chunk)
-        while at != -1:
-            end = at + len(chunk)
-            if (at == 0 or text[at - 1].isspace()) and (end == size or text[end].isspace()):
-                spans += [(at + a, at + b) for a, b in inside]
-                at = text.find(chunk, end)
-            else:  # (inside a longer run)
-                at = text.find(chunk, at + 1)
     spans.sort()
     return spans
 

@@ -83,6 +83,13 @@ def test_matched_words_of_any_query_are_the_tokens_whose_terms_meet_it(chosen, d
         assert matching_words(text, frozenset(), (prefix,)) == prefixed
 
 
+def test_a_one_letter_term_is_looked_for_in_every_word():
+    text = "Room 7, the 7th floor, 77 and S-7 (7 times)"
+    terms = frozenset({"7"})
+    expected = [m.span() for m in _TOKEN_RE.finditer(text) if terms & word_terms(m.group())]
+    assert len(expected) >= 2 and matching_words(text, terms) == expected
+
+
 def test_abbreviations_and_initials_do_not_end_a_sentence():
     text = "Gen. Mark Milley met Lloyd J. Austin in the U.S. capital. Patriot batteries were sent."
     assert [text[a:b] for a, b in _sentences(text)] == [
