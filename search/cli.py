@@ -155,9 +155,10 @@ def index_command(paths: tuple[str, ...], rebuild: bool, workers: int | None, in
     if on_tty:
         click.echo("", err=True)
     click.echo(report_text(report), nl=False)
-    if report.interrupted:
+    interrupted = report.interrupted or stop.signum  # (held during the commit, or after it)
+    if interrupted:
         click.echo("Interrupted after the commit: the changes above are in the index.", err=True)
-        sys.exit(128 + report.interrupted)
+        sys.exit(128 + interrupted)
     if not report.clean:
         sys.exit(EXIT_SKIPPED)
 

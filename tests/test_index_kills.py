@@ -160,3 +160,23 @@ def test_killed_index_runs_leave_the_last_commit_no_process_and_a_usable_index(t
         print("\nkill trials (fault, outcome): count")
         for key, count in sorted(tally.items()):
             print(f"  {key[0]:8} {key[1]:12} {count}")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_after_the_commit_is_recorded_not_raised(signum):
+    """Between the commit and the report reaching the command line, a Ctrl-C or SIGTERM
+    must not be reported as "nothing was committed" (a kill trial once caught exactly
+    that): once the work is committed, the request is only recorded."""
+    from search.backends.embedded.interrupts import (mark_committed, raise_if_stopped,
+                                                     stop_on_signals)
+
+    with pytest.raises(KeyboardInterrupt):  # before the commit: it stops the work
+        with stop_on_signals():
+            os.kill(os.getpid(), signum)
+            time.sleep(1)
+    with stop_on_signals() as stop:
+        mark_committed()
+        os.kill(os.getpid(), signum)
+        time.sleep(0.1)  # (the handler runs here, in the main thread)
+    assert stop.signum == signum
+    raise_if_stopped()  # outside the block the request is over: the next run is not stopped

@@ -35,7 +35,7 @@ from ...errors import IngestError, SearchError
 from ...ingest.formats import Problem, ReadOptions, format_for, input_files, read_path
 from ...ingest.report import PARALLEL_MIN_BYTES, IndexReport, Progress
 from ...models import Article
-from .interrupts import HeldSignals, raise_if_stopped
+from .interrupts import HeldSignals, mark_committed, raise_if_stopped
 from .parallel import (SEGMENT_TEXT_CHARS, SegmentBuilder, SegmentWorkers, commit_with_segments,
                        new_segment_writer)
 
@@ -373,6 +373,7 @@ def _index_locked(paths, inputs, kept, index_dir, rebuild, workers, on_progress,
         writer = None
         if fresh:
             storage.publish(index_dir, generation)
+        mark_committed()  # (signals are still held here: no stop can fall in between)
     except BaseException as exc:
         held.release()
         with HeldSignals():  # a second Ctrl-C must not cut the clean-up short

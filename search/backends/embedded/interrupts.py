@@ -61,6 +61,10 @@ class HeldSignals:
 
 class _StopRequest:
     signum: int | None = None
+    #: The work is committed: a stop asked for from now on is recorded, not raised (the
+    #: caller reports "interrupted after the commit" instead of denying the commit).
+    committed: bool = False
+    active: bool = False  # inside a stop_on_signals block (a request outside one is stale)
 
 
 _stop = _StopRequest()
@@ -73,24 +77,34 @@ def stop_on_signals() -> Iterator[_StopRequest]:
     once and also records the request, because Python swallows an exception raised in
     a finalizer or an at-fork hook: :func:`raise_if_stopped` at safe points makes sure
     the request is not lost. Yields the request (its ``signum``, once one came)."""
-    _stop.signum = None
+    _stop.signum, _stop.committed = None, False
     if threading.current_thread() is not threading.main_thread():
         yield _stop
         return
 
     def stop(signum, frame):
         _stop.signum = signum
-        raise KeyboardInterrupt
+        if not _stop.committed:
+            raise KeyboardInterrupt
 
     previous = {signum: signal.signal(signum, stop) for signum in HELD_SIGNALS}
+    _stop.active = True
     try:
         yield _stop
     finally:
+        _stop.active = False
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
+def mark_committed() -> None:
+    """The work in ``stop_on_signals``' block is committed: a later stop only records
+    itself. (A stop arriving between the commit and the caller's receiving the report
+    would otherwise raise there, and be reported as "nothing was committed".)"""
+    _stop.committed = True
+
+
 def raise_if_stopped() -> None:
     """A stop was asked for (and its KeyboardInterrupt may have been swallowed): stop now."""
-    if _stop.signum is not None:
+    if _stop.active and _stop.signum is not None:
         raise KeyboardInterrupt
