@@ -107,9 +107,9 @@ class PostingsBuffer:
             # postings in a worker's segment) would take hundreds of MB as Python objects.
             for first_term, last_term, a, b in _windows(ends, self.window):
                 _write_terms(fieldwriter, fixed_size, terms[first_term:last_term],
-                             (ends[first_term:last_term] - a).tolist(), docs[a:b].tolist(),
-                             weights[a:b].tolist(), [postings.values[i] for i in order[a:b].tolist()],
-                             length_bytes[a:b].tolist() if length_bytes is not None else None,
+                             ends[first_term:last_term] - a, docs[a:b], weights[a:b],
+                             [postings.values[i] for i in order[a:b].tolist()],
+                             length_bytes[a:b] if length_bytes is not None else None,
                              self.compress_from)
             fieldwriter.finish_field()
             fieldwriter.collect(fieldname, terms, ends, docs, weights.astype(np.float32))
@@ -138,9 +138,78 @@ def _windows(ends: np.ndarray, size: int):
         first_term, start = last_term, stop
 
 
-def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: list[int],
-                 docs: list[int], weights: list[float], values: list[bytes | None],
-                 length_bytes: list[int] | None, compress_from: int) -> None:
+class _Blocks:
+    """A window's posting lists cut into blocks of ``_BLOCK`` postings, and what each
+    block's header and each term's record need (sums, extremes, deltas), computed for
+    all blocks at once with numpy; what is left per block is pickling."""
+
+    def __init__(self, ends: np.ndarray, docs: np.ndarray, weights: np.ndarray,
+                 length_bytes: np.ndarray | None):
+        starts = np.concatenate(([0], ends[:-1])).astype(np.int64)
+        per_term = (ends - starts + _BLOCK - 1) // _BLOCK
+        self.docs = docs.tolist()
+        self.term_blocks = np.concatenate(([0], np.cumsum(per_term))).tolist()
+        nth = np.arange(int(per_term.sum())) - np.repeat(self.term_blocks[:-1], per_term)
+        first = np.repeat(starts, per_term) + nth * _BLOCK
+        self.first = first.tolist()
+        self.last = np.minimum(first + _BLOCK, np.repeat(ends, per_term)).tolist()
+        # each block's doc numbers as deltas, its first one whole
+        deltas = np.diff(docs.astype(np.int64), prepend=0)
+        deltas[first] = docs[first]
+        self.deltas = deltas.tolist()
+        stored = weights.astype(np.float32)  # what Whoosh keeps, sums and compares
+        self.stored = stored.astype(np.float64).tolist()
+        self.heaviest = np.maximum.reduceat(weights, first).tolist()
+        # blocks whose weights are all 1, or all the first one's (counted with prefix sums)
+        not_one = np.concatenate(([0], np.cumsum(stored != 1)))
+        changes = np.concatenate(([0, 0], np.cumsum(stored[1:] != stored[:-1])))
+        last = np.asarray(self.last)
+        self.all_one = (not_one[last] == not_one[first]).tolist()
+        self.all_same = (changes[last] == changes[first + 1]).tolist()
+        if length_bytes is None:
+            self.shortest = self.longest = None
+        else:  # extremes of the lengths present (a zero byte: no length)
+            self.shortest = np.minimum.reduceat(np.where(length_bytes == 0, 256, length_bytes)
+                                                .astype(np.int16), first).tolist()
+            self.longest = np.maximum.reduceat(length_bytes, first).tolist()
+
+    def block(self, k: int, values: list[bytes | None], fixed_size: int | None,
+              compress_from: int, last: bool) -> tuple[bytes, float, int | None, int, float]:
+        """Block ``k`` as ``W3PostingsWriter._write_block`` writes it, with its weight sum,
+        shortest and longest length (None, 0 without lengths) and heaviest weight."""
+        a, b = self.first[k], self.last[k]
+        weights = self.stored[a:b]
+        heaviest = self.heaviest[k]
+        max_weight = heaviest if heaviest > 0 else 0
+        shortest = self.shortest[k] if self.shortest is not None else 256
+        min_length = byte_to_length(shortest) if shortest < 256 else None
+        longest = self.longest[k] if self.longest is not None else 0
+        max_length = byte_to_length(longest) if longest else 0
+        if self.all_one[k]:
+            mini_weights = None
+        elif self.all_same[k]:
+            mini_weights = weights[0]
+        else:
+            mini_weights = tuple(weights)
+        if fixed_size == 0:
+            mini_values = None
+        else:
+            kept = [v for v in values[a:b] if v]
+            mini_values = tuple(kept) if fixed_size is None or fixed_size < 0 else b"".join(kept)
+        raw = pickle.dumps((tuple(self.deltas[a:b]), mini_weights, mini_values), 2)
+        level = _COMPRESSION if len(raw) >= compress_from else 0
+        if level:
+            raw = zlib.compress(raw, level)
+        info = pickle.dumps((b - a, self.docs[b - 1], max_weight, level,
+                             length_to_byte(min_length), length_to_byte(max_length)), 2)
+        size = len(info) + len(raw)
+        return (pack_int(-size if last else size) + info + raw, sum(weights), min_length,
+                max_length, max_weight)
+
+
+def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: np.ndarray,
+                 docs: np.ndarray, weights: np.ndarray, values: list[bytes | None],
+                 length_bytes: np.ndarray | None, compress_from: int) -> None:
     """Each term's posting blocks and its term-info record, as W3FieldWriter writes them
     (W3PostingsWriter's blocks of 128, W3TermInfo's record; never inlined: inlinelimit 1).
 
@@ -153,83 +222,38 @@ def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: 
     magic = WHOOSH3_HEADER_MAGIC
     offset = postfile.tell()
     out: list[bytes] = []
+    blocks = _Blocks(ends, docs, weights, length_bytes)
+    doc_list = blocks.docs
+    term_blocks = blocks.term_blocks
     start = 0
-    for btext, end in zip(terms, ends):
-        if end - start == 1:  # most terms of a segment: one posting, one block
-            one = _one_posting(docs[start], weights[start], values[start],
-                               length_bytes[start] if length_bytes is not None else 0,
-                               fixed_size, compress_from)
-            out += (magic, one)
-            size = len(magic) + len(one)
-            records.append((field_id + btext, _one_info(weights[start], length_bytes, start, docs[start])
-                            + pack_long(offset) + pack_int(size)))
-            offset += size
-            start = end
-            continue
+    for t, (btext, end) in enumerate(zip(terms, ends.tolist())):
         out.append(magic)
         size = len(magic)
         total = 0.0
         min_length: int | None = None
         max_length = max_weight = 0
-        for first in range(start, end, _BLOCK):
-            last = min(first + _BLOCK, end)
-            block = _Block(docs[first:last], weights[first:last], values[first:last],
-                           length_bytes[first:last] if length_bytes is not None else None,
-                           fixed_size, compress_from)
-            raw = block.to_bytes(last == end)
+        last_block = term_blocks[t + 1] - 1
+        for k in range(term_blocks[t], last_block + 1):
+            raw, weight_sum, shortest, longest, heaviest = blocks.block(
+                k, values, fixed_size, compress_from, k == last_block)
             out.append(raw)
             size += len(raw)
-            total += block.weight_sum
+            total += weight_sum
             if min_length is None:
-                min_length = block.min_length
-            else:
-                min_length = min(min_length, block.min_length)  # type: ignore[type-var]
-            max_length = max(max_length, block.max_length)
-            max_weight = max(max_weight, block.max_weight)
+                min_length = shortest
+            elif shortest is not None:
+                min_length = min(min_length, shortest)
+            max_length = max(max_length, longest)
+            max_weight = max(max_weight, heaviest)
         info = _TERMINFO.pack(False, total, end - start,
                               0 if min_length is None else length_to_byte(min_length),
                               length_to_byte(max_length), max_weight,
-                              docs[start] if end > start else _NO_ID, docs[end - 1])
+                              doc_list[start] if end > start else _NO_ID, doc_list[end - 1])
         records.append((field_id + btext, info + pack_long(offset) + pack_int(size)))
         offset += size
         start = end
     postfile.write(b"".join(out))
     _add_terms(fieldwriter._tindex, records)
-
-
-def _one_posting(doc: int, weight: float, value: bytes | None, length_byte: int,
-                 fixed_size: int | None, compress_from: int) -> bytes:
-    """``_Block(...).to_bytes(True)`` for a posting list of one posting: the same bytes,
-    without the lists and sums a block of many postings needs."""
-    stored = _float32(weight)
-    length = byte_to_length(length_byte) if length_byte else None
-    if fixed_size is None or fixed_size < 0:
-        mini_values = (value,) if value else ()
-    elif fixed_size == 0:
-        mini_values = None
-    else:
-        mini_values = value or b""
-    raw = pickle.dumps(((doc,), None if stored == 1.0 else stored, mini_values), 2)
-    level = _COMPRESSION if len(raw) >= compress_from else 0
-    if level:
-        raw = zlib.compress(raw, level)
-    info = pickle.dumps((1, doc, weight if weight > 0 else 0, level, length_to_byte(length),
-                         length_to_byte(length or 0)), 2)
-    return pack_int(-(len(info) + len(raw))) + info + raw
-
-
-def _one_info(weight: float, length_bytes: list[int] | None, at: int, doc: int) -> bytes:
-    """The term-info record of a posting list of one posting (see ``_write_terms``)."""
-    length_byte = length_bytes[at] if length_bytes is not None else 0
-    length = byte_to_length(length_byte) if length_byte else None
-    return _TERMINFO.pack(False, _float32(weight), 1, 0 if length is None else length_to_byte(length),
-                          length_to_byte(length or 0), weight if weight > 0 else 0, doc, doc)
-
-
-@lru_cache(maxsize=4096)
-def _float32(weight: float) -> float:
-    """``weight`` as Whoosh keeps it in a block (a C float)."""
-    return array("f", (weight,))[0]
 
 
 def _add_terms(tindex, records: list[tuple[bytes, bytes]]) -> None:
@@ -252,44 +276,3 @@ def _add_terms(tindex, records: list[tuple[bytes, bytes]]) -> None:
         position += len(head) + len(key) + len(value)
     dbfile.write(b"".join(out))
     tindex.lastkey = records[-1][0]
-
-
-class _Block:
-    """One block of a posting list, as ``W3PostingsWriter._write_block`` makes it."""
-
-    __slots__ = ("raw", "weight_sum", "min_length", "max_length", "max_weight", "_info")
-
-    def __init__(self, docs: list[int], weights: list[float], values: list[bytes | None],
-                 length_bytes: list[int] | None, fixed_size: int | None, compress_from: int):
-        stored = array("f", weights)  # what Whoosh keeps, and sums
-        self.weight_sum = sum(stored)
-        heaviest = max(weights)
-        self.max_weight = heaviest if heaviest > 0 else 0
-        present = [b for b in length_bytes if b] if length_bytes is not None else ()
-        self.min_length = byte_to_length(min(present)) if present else None
-        self.max_length = byte_to_length(max(present)) if present else 0
-        deltas = [docs[0]] + [b - a for a, b in zip(docs, docs[1:])]
-        if all(w == 1.0 for w in stored):
-            mini_weights = None
-        elif all(w == stored[0] for w in stored):
-            mini_weights = stored[0]
-        else:
-            mini_weights = tuple(stored)
-        kept = [v for v in values if v]
-        if fixed_size is None or fixed_size < 0:
-            mini_values = tuple(kept)
-        elif fixed_size == 0:
-            mini_values = None
-        else:
-            mini_values = b"".join(kept)
-        raw = pickle.dumps((tuple(deltas), mini_weights, mini_values), 2)
-        level = _COMPRESSION if len(raw) >= compress_from else 0
-        self.raw = zlib.compress(raw, level) if level else raw
-        self._info = pickle.dumps((len(docs), docs[-1], self.max_weight, level,
-                                   length_to_byte(self.min_length),
-                                   length_to_byte(self.max_length)), 2)
-
-    def to_bytes(self, last: bool) -> bytes:
-        size = len(self._info) + len(self.raw)
-        return pack_int(-size if last else size) + self._info + self.raw
-
