@@ -25,7 +25,7 @@ import traceback
 from typing import Callable, Iterable
 
 import numpy as np
-from whoosh import index as whoosh_index
+from whoosh import fields, index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.writing import SegmentWriter
 
@@ -65,6 +65,8 @@ class _Writer(SegmentWriter):
             self.fieldwriter.vocabulary = None
         if buffered:  # a new segment of bounded size: its postings are kept in memory
             self.pool = PostingsBuffer()
+        self._dates: dict = {}  # a date's index terms (see _terms), and its column value:
+        self._date_columns: dict = {}
 
     def add_document(self, **fields):
         if "collection" not in self.schema:  # an index made before collections: none
@@ -99,20 +101,38 @@ class _Writer(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    length = self.pool.add_field(name, field.index(value), docnum,
+                    length = self.pool.add_field(name, self._terms(field, value), docnum,
                                                  self._field_boost(fields, name, docboost))
                     if not field.scorable:
                         length = 0
                 stored = fields.get("_stored_" + name, value)
                 perdoc.add_field(name, field, stored if field.stored else None, length)
                 if field.column_type and stored is not None:
-                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+                    perdoc.add_column_value(name, field.column_type, self._column_value(field, stored))
         except Exception:
             perdoc.cancel_doc()
             raise
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _terms(self, field, value):
+        """``field.index(value)``; a date's terms (eight, one per precision of its range
+        queries) are kept, as many articles share a day."""
+        if not isinstance(field, fields.NUMERIC):
+            return field.index(value)
+        found = self._dates.get(value)
+        if found is None:
+            found = self._dates[value] = list(field.index(value))
+        return found
+
+    def _column_value(self, field, value):
+        if not isinstance(field, fields.NUMERIC):
+            return field.to_column_value(value)
+        found = self._date_columns.get(value)
+        if found is None:
+            found = self._date_columns[value] = field.to_column_value(value)
+        return found
 
     def add_reader(self, reader):
         """Merging a segment (Whoosh's merge policy): its vocabulary comes along."""
