@@ -429,11 +429,21 @@ def tokenizer_matches(text: str) -> list[str]:
 def analyse(text: str | list[str]) -> dict[str, list[int]]:
     """Index terms of ``text`` (or of its ``tokenizer_matches``) with their positions (what
     the writer stores); the same as running the Whoosh analyzer over the text, computed
-    word by word from a cache."""
+    word by word from a cache (``_ANALYSED``)."""
     postings: dict[str, list[int]] = {}
     position = 0
+    entries = _ANALYSED
     for word in (_TOKEN_RE.findall(text) if isinstance(text, str) else text):
-        tokens, width = word_tokens(word)
+        entry = entries[word]
+        if entry.__class__ is str:  # one term at the word's position: most words
+            positions = postings.get(entry)
+            if positions is None:
+                postings[entry] = [position]
+            else:  # (positions only grow: no repeat to check)
+                positions.append(position)
+            position += 1
+            continue
+        tokens, width = entry
         for offset, term in tokens:
             at = position + offset
             positions = postings.get(term)
@@ -443,6 +453,19 @@ def analyse(text: str | list[str]) -> dict[str, list[int]]:
                 positions.append(at)
         position += width
     return postings
+
+
+def _analysed(word: str) -> str | tuple[tuple[tuple[int, str], ...], int]:
+    """``word_tokens(word)`` for ``analyse``: its one term when the word is one term at
+    one position, as most words are (a dict hit and a string for the common case)."""
+    tokens, width = word_tokens(word)
+    if width == 1 and len(tokens) == 1 and tokens[0][0] == 0:
+        return tokens[0][1]
+    return tokens, width
+
+
+#: What ``analyse`` reads for each word.
+_ANALYSED = _Memo(_analysed, 200_000)
 
 
 def query_terms(text: str) -> list[str]:
@@ -460,7 +483,6 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return parts if len(parts) > 1 else ()
 
 
-@lru_cache(maxsize=500_000)
 def _surface(word: str) -> tuple[str, ...]:
     if word.isascii() and word.isalpha():
         text = _plain_word(word)
@@ -472,4 +494,8 @@ def surface_words(text: str | list[str]) -> set[str]:
     """Folded, unstemmed words (of ``text`` or of its ``tokenizer_matches``), the
     vocabulary for spelling suggestions."""
     matches = _TOKEN_RE.findall(text) if isinstance(text, str) else text
-    return {w for word in set(matches) for w in _surface(word)}
+    return set().union(*map(_SURFACES.__getitem__, set(matches)))
+
+
+#: ``_surface`` of each word, for ``surface_words`` (a dict hit per distinct word).
+_SURFACES = _Memo(_surface, 200_000)

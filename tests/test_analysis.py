@@ -104,4 +104,4 @@ def test_plain_words_take_the_short_path_to_the_same_tokens():
         assert word_tokens.__wrapped__(word) == (tuple(tokens), width), word
         surface = tuple(t.text for t in _WORDS(word, mode="query")
                         if t.text.isalpha() and len(t.text) > 2)
-        assert _surface.__wrapped__(word) == surface, word
+        assert _surface(word) == surface, word
