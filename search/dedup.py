@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,9 +51,18 @@ def _words(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())[:MAX_WORDS]
 
 
-@lru_cache(maxsize=200_000)
-def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+class _WordHashes(dict):
+    """Each word's CRC-32, computed once (words repeat; a dict hit is cheaper than an
+    ``lru_cache`` call), emptied when it holds 200,000 words."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 200_000:
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode("utf-8"))
+        return value
+
+
+_WORD_HASHES = _WordHashes()
 
 
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint64)
@@ -69,7 +77,7 @@ def story_codes(title: str, body: str) -> list[int]:
     if len(words) >= 2 * SHINGLE:
         # each 5-word shingle hashed from its words' hashes (cached: words repeat), in numpy;
         # a repeated shingle changes no minimum, so they are not made unique first
-        ids = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+        ids = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
         count = len(words) - SHINGLE + 1
         mixed = sum(ids[k:k + count] * _MIX[k] for k in range(SHINGLE))
         hashes = (mixed ^ (mixed >> np.uint64(29))) % _PRIME

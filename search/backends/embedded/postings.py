@@ -18,7 +18,6 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from functools import lru_cache
 from typing import Callable
 
 import numpy as np
