@@ -7,6 +7,10 @@
 
     .venv/bin/python -m bench.web_pages --index /tmp/web-bench/index-x5 --against /work/main
 
+A checkout whose code cannot read this one's index (one from before a format change) serves
+an index it built itself from the same corpus: ``--other-index DIR`` (``bench.tree_ab``
+leaves such a pair in its work folder, ``ix-this`` and ``ix-other``).
+
 The index is built beforehand (``bench.corpus.write_reuters`` + ``search index``); the other
 checkout is only read (its own ``.venv/bin/python`` serves from it, or this interpreter run
 in its folder, e.g. ``git archive <commit> | tar -x -C /tmp/base``)."""
@@ -161,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.web_pages")
     parser.add_argument("--index", required=True)
     parser.add_argument("--against", default="", help="another checkout with its own .venv")
+    parser.add_argument("--other-index", default="",
+                        help="the index the other checkout serves (default: --index), built by it")
     parser.add_argument("--corpus", default="/tmp/web-bench/reuters-x5.jsonl",
                         help="JSONL the queries are drawn from (as bench.run draws them)")
     parser.add_argument("--rounds", type=int, default=2)
@@ -171,10 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         library_figures(args.index)
     if args.against:
         queries = make_queries(read_jsonl(args.corpus), 200)
+        index_of = {"this": args.index, "other": args.other_index or args.index}
         cpu: dict[str, list[float]] = {"other": [], "this": []}
         for round_ in range(args.rounds):
             for name, checkout in (("other", args.against), ("this", HERE)):
-                r = render_cost(checkout, args.index, queries)
+                r = render_cost(checkout, index_of[name], queries)
                 cpu[name].append(r["cpu"])
                 print(f"render, HTML search page in-process, {name}, round {round_ + 1}: CPU {r['cpu']:.1f} ms, "
                       f"wall mean {r['mean']:.1f} ms, "
@@ -188,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             order = [("other", args.against), ("this", HERE)]
             for name, checkout in (order if round_ % 2 == 0 else order[::-1]):  # no order bias
                 python = _python(checkout)
-                result = load_test(python, checkout, args.index, queries, 8700 + round_ * 2 + (name == "this"))
+                result = load_test(python, checkout, index_of[name], queries, 8700 + round_ * 2 + (name == "this"))
                 runs[name].append(result)
                 print(f"load test, HTML search page, 8 clients, {name} ({checkout}), round {round_ + 1}: "
                       f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, errors {result['errors']}")
