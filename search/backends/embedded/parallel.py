@@ -100,7 +100,10 @@ class _Writer(SegmentWriter):
                     continue
                 field = schema[name]
                 length = 0
-                if field.indexed:
+                empty = not value and isinstance(value, (list, tuple, dict))  # no terms
+                if empty and not field.stored:
+                    continue  # (an unstored facet most articles have no value of)
+                if field.indexed and not empty:
                     length = self.pool.add_field(name, self._terms(field, value), docnum,
                                                  self._field_boost(fields, name, docboost))
                     if not field.scorable:
