@@ -160,7 +160,31 @@ def compare(results: dict[str, dict[str, Result]], collection: colls.Collection)
         relevant = {d for d, g in collection.qrels.get(q, {}).items() if g > 0}
         if any(relevant & set(r.run.get(q, {})) for r in peers.values()):
             out["lost_empty"].append(q)
+    story = _story_of(collection)
+    out["fewer_in_top10"] = {
+        by: {peer.engine: [[q, ours, theirs] for q in sorted(mine.per_query)
+                           if (ours := relevant_in_top(mine, collection, q, key))
+                           < (theirs := relevant_in_top(peer, collection, q, key))]
+             for peer in peers.values()}
+        for by, key in (("article", None), ("story", story))}
     return out
+
+
+def _story_of(collection: colls.Collection) -> dict[str, str]:
+    """Each document's text (title and body, case and spacing folded): two ids with the same
+    text are one story, which our engine lists once (issue 16, "one story once")."""
+    return {d["id"]: " ".join(f"{d.get('title', '')} {d.get('body', '')}".lower().split())
+            for d in collection.docs}
+
+
+def relevant_in_top(result: Result, collection: colls.Collection, query: str,
+                    story: dict[str, str] | None = None, k: int = 10) -> int:
+    """Relevant documents in ``result``'s top ``k`` for ``query``; with ``story``, documents
+    of one text count once."""
+    ranked = sorted(result.run.get(query, {}).items(), key=lambda item: -item[1])[:k]
+    judged = collection.qrels.get(query, {})
+    hits = [d for d, _ in ranked if judged.get(d, 0) > 0]
+    return len({story.get(d, d) for d in hits}) if story is not None else len(hits)
 
 
 def table(results: dict[str, dict[str, Result]], names: list[str],
@@ -185,6 +209,12 @@ def table(results: dict[str, dict[str, Result]], names: list[str],
         if "ours" in results:
             lines.append(f"ours returns nothing where a peer finds a relevant document: "
                          f"{len(c['lost_empty'])} {c['lost_empty'] or ''}")
+            for by, label in (("article", "by article id"), ("story", "a duplicated text counted once")):
+                short = {peer: rows for peer, rows in c["fewer_in_top10"][by].items() if rows}
+                lines.append(f"queries where ours' top 10 holds fewer relevant documents than a peer's "
+                             f"({label}): " + ("; ".join(
+                                 f"{peer} " + ", ".join(f"{q} {a} < {b}" for q, a, b in rows)
+                                 for peer, rows in short.items()) or "none"))
     lines.append(f"\nmean of {len(names)} collections")
     lines.append(f"| engine | {' | '.join(MEASURES)} |")
     lines.append("|---" * (len(MEASURES) + 1) + "|")

@@ -98,3 +98,21 @@ def test_news_ids_count_csv_records_not_lines(tmp_path):
 def test_randomisation_test_tells_a_consistent_gain_from_noise():
     assert randomisation_test([0.5] * 30, [0.4] * 30, rounds=2000) < 0.01
     assert randomisation_test([0.5, 0.4] * 15, [0.4, 0.5] * 15, rounds=2000) > 0.5
+
+
+def test_top_ten_counts_a_duplicated_text_once_when_read_by_story():
+    from bench.ir import Result, _story_of, compare, relevant_in_top
+    from bench.metrics import MEASURES
+
+    docs = [{"id": "a", "title": "Fracking ban", "body": "Text one."},
+            {"id": "a2", "title": "Fracking  ban", "body": "text one."},  # the same text again
+            {"id": "b", "title": "Other", "body": "Text two."},
+            {"id": "c", "title": "Third", "body": "Text three."}]
+    collection = colls.Collection("t", docs, {"q": "fracking"}, {"q": {"a": 1, "a2": 1, "b": 2}})
+    ours = Result("ours", "t", {"q": {"a": 3.0, "b": 2.0, "c": 1.0}}, {"q": dict.fromkeys(MEASURES, 1.0)})
+    peer = Result("fts5", "t", {"q": {"a": 3.0, "a2": 2.5, "b": 2.0}}, {"q": dict.fromkeys(MEASURES, 1.0)})
+    assert relevant_in_top(peer, collection, "q") == 3
+    assert relevant_in_top(peer, collection, "q", _story_of(collection)) == 2
+    fewer = compare({"ours": {"t": ours}, "fts5": {"t": peer}}, collection)["fewer_in_top10"]
+    assert fewer["article"] == {"fts5": [["q", 2, 3]]}
+    assert fewer["story"] == {"fts5": []}
