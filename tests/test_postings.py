@@ -130,3 +130,11 @@ def test_buffered_writer_refuses_to_merge(tmp_path):
     with ix.reader() as reader, pytest.raises(ValueError, match="new documents only"):
         writer.add_reader(reader)
     writer.cancel()
+
+
+def test_length_bytes_are_kept_as_whoosh_would_turn_them_back():
+    """The buffer writes blocks' length bytes as they are: Whoosh turns each into a length
+    and back, which gives the same byte for every byte."""
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    assert all(length_to_byte(byte_to_length(b)) == b for b in range(256))

@@ -24,7 +24,6 @@ import numpy as np
 from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _BLOCK = 128  # W3Codec's blocklimit: postings per block
 _COMPRESSION = 3  # W3Codec's zlib level
@@ -175,35 +174,45 @@ class _Blocks:
     def block(self, k: int, values: list[bytes | None], fixed_size: int | None,
               compress_from: int, last: bool) -> tuple[bytes, float, int | None, int, float]:
         """Block ``k`` as ``W3PostingsWriter._write_block`` writes it, with its weight sum,
-        shortest and longest length (None, 0 without lengths) and heaviest weight."""
+        its shortest and longest length as length bytes (None and 0 without lengths) and its
+        heaviest weight. (Whoosh turns the bytes into lengths and back: ``length_to_byte``
+        inverts ``byte_to_length`` on every byte, so the bytes are kept.)"""
         a, b = self.first[k], self.last[k]
-        weights = self.stored[a:b]
         heaviest = self.heaviest[k]
         max_weight = heaviest if heaviest > 0 else 0
         shortest = self.shortest[k] if self.shortest is not None else 256
-        min_length = byte_to_length(shortest) if shortest < 256 else None
+        if shortest == 256:
+            shortest = None
         longest = self.longest[k] if self.longest is not None else 0
-        max_length = byte_to_length(longest) if longest else 0
-        if self.all_one[k]:
-            mini_weights = None
-        elif self.all_same[k]:
-            mini_weights = weights[0]
+        if b - a == 1:  # most blocks: a term in one document
+            weight = self.stored[a]
+            weight_sum = weight
+            mini_weights = None if weight == 1 else weight
+            deltas: tuple[int, ...] = (self.deltas[a],)
+            value = values[a]
+            kept = [value] if value else []
         else:
-            mini_weights = tuple(weights)
+            weights = self.stored[a:b]
+            weight_sum = sum(weights)
+            if self.all_one[k]:
+                mini_weights = None
+            elif self.all_same[k]:
+                mini_weights = weights[0]
+            else:
+                mini_weights = tuple(weights)
+            deltas = tuple(self.deltas[a:b])
+            kept = [v for v in values[a:b] if v] if fixed_size != 0 else []
         if fixed_size == 0:
             mini_values = None
         else:
-            kept = [v for v in values[a:b] if v]
             mini_values = tuple(kept) if fixed_size is None or fixed_size < 0 else b"".join(kept)
-        raw = pickle.dumps((tuple(self.deltas[a:b]), mini_weights, mini_values), 2)
+        raw = pickle.dumps((deltas, mini_weights, mini_values), 2)
         level = _COMPRESSION if len(raw) >= compress_from else 0
         if level:
             raw = zlib.compress(raw, level)
-        info = pickle.dumps((b - a, self.docs[b - 1], max_weight, level,
-                             length_to_byte(min_length), length_to_byte(max_length)), 2)
+        info = pickle.dumps((b - a, self.docs[b - 1], max_weight, level, shortest or 0, longest), 2)
         size = len(info) + len(raw)
-        return (pack_int(-size if last else size) + info + raw, sum(weights), min_length,
-                max_length, max_weight)
+        return pack_int(-size if last else size) + info + raw, weight_sum, shortest, longest, max_weight
 
 
 def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: np.ndarray,
@@ -244,9 +253,7 @@ def _write_terms(fieldwriter, fixed_size: int | None, terms: list[bytes], ends: 
                 min_length = min(min_length, shortest)
             max_length = max(max_length, longest)
             max_weight = max(max_weight, heaviest)
-        info = _TERMINFO.pack(False, total, end - start,
-                              0 if min_length is None else length_to_byte(min_length),
-                              length_to_byte(max_length), max_weight,
+        info = _TERMINFO.pack(False, total, end - start, min_length or 0, max_length, max_weight,
                               doc_list[start] if end > start else _NO_ID, doc_list[end - 1])
         records.append((field_id + btext, info + pack_long(offset) + pack_int(size)))
         offset += size
