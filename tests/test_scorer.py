@@ -192,6 +192,12 @@ def test_expansion_terms_from_the_forward_index_equal_whooshs_key_terms(tmp_path
         theirs = feedback_terms(snap.searcher, docnums, doc_weights=weights)
         assert [t.text for t in ours] == [t.text for t in theirs]
         assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+        # Numbered across the segments, each term's weight is added up as by word, to the bit.
+        for each in (None, weights):
+            numbers, sums = impacts.top_weight_numbers("body", docnums, each)
+            by_word = impacts.top_weights("body", docnums, each)[0]
+            words = impacts.numbered("body").words
+            assert {words[n]: w for n, w in zip(numbers.tolist(), sums.tolist())} == by_word
     engine.close()
 
 
