@@ -291,7 +291,6 @@ class Scorer:
         for sub in q.subqueries:
             found = self.evaluate(sub)
             if isinstance(found, _Sparse):
-                out.matched[found.docs] = True
                 out.scores[found.docs] += found.scores
                 out.terms[found.docs] += 1
             else:
@@ -299,6 +298,9 @@ class Scorer:
                 out.scores += found.scores
                 out.terms += found.terms
             out.present += found.present
+        # A sparse leaf matches where it counts a term (so does a dense part, which may
+        # match more: a NOT): one pass, not one scatter per leaf.
+        out.matched |= out.terms > 0
         if q.boost != 1.0:
             out.scores *= q.boost
         if q.scale:
