@@ -416,19 +416,26 @@ class Impacts:
                 continue
             if not impacts.has_forward:
                 raise ValueError(f"the impact files keep no forward lists for {fieldname!r}")
-            numbers = {}
-            for k, word in enumerate(words):
-                number = impacts.number(word)
-                if number is not None:
-                    numbers[number] = k
-                    counts[k] += impacts.doc_frequency(number)
+            # (each word's term number here and its document count, as arrays: a feedback
+            # window asks ~10 words in each segment)
+            number_of = impacts.number
+            numbers = [number_of(word) for word in words]
+            which = np.array([k for k, n in enumerate(numbers) if n is not None], dtype=np.int64)
+            if not len(which):
+                continue
+            present = np.array([n for n in numbers if n is not None], dtype=np.int64)
+            ends = impacts.ends
+            counts[which] += ends[present] - np.where(present > 0, ends[present - 1], 0)
             lo, hi = np.searchsorted(docnums, (offset, offset + segment.doc_count))
-            if not numbers or lo == hi:
+            if lo == hi:
                 continue
             local = docnums[lo:hi] - offset
             terms, tfs, owners = impacts.forward(local)
-            hits = np.flatnonzero(np.isin(terms, np.fromiter(numbers, dtype=terms.dtype)))
-            found[0].append(np.array([numbers[t] for t in terms[hits].tolist()], dtype=np.int64))
+            order = np.argsort(present)
+            ranked = present[order]
+            at = np.searchsorted(ranked, terms)
+            hits = np.flatnonzero(ranked.take(at, mode="clip") == terms)
+            found[0].append(which[order[at[hits]]])
             found[1].append(owners[hits] + lo)
             found[2].append(tfs[hits])
             found[3].append(segment.lengths[fieldname][local[owners[hits]]])
