@@ -191,6 +191,7 @@ class Stories:
         self.headline_only = np.zeros(doc_count, dtype=bool)
         self.headline_only[docs[(codes >> np.uint64(32)) == np.uint64(_KIND["e"])]] = True
         self.grouped = self.story >= 0
+        self._alone = ~self.grouped
         # Grouped articles by story, then text before headline, then docnum: a story's
         # first article in this order that a result set holds is the one it shows.
         members = np.flatnonzero(self.grouped)
@@ -217,17 +218,22 @@ class Stories:
     def collapse(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` keeping one article of each story: one with text before a headline
         alone, then the first indexed. (Linear: the order is made once per index.)"""
-        held = np.flatnonzero(mask[self._order])
+        held = np.flatnonzero(mask.take(self._order))
         if not len(held):
             return mask
-        stories = self._order_story[held]
+        stories = self._order_story.take(held)
         later = np.empty(len(held), dtype=bool)
         later[0] = False
-        later[1:] = stories[1:] == stories[:-1]
-        if not later.any():
+        np.equal(stories[1:], stories[:-1], out=later[1:])
+        dropped = int(np.count_nonzero(later))
+        if not dropped:
             return mask
+        if dropped * 2 > len(held):  # (mostly copies: fewer articles to set than to clear)
+            out = mask & self._alone
+            out[self._order.take(held[~later])] = True
+            return out
         out = mask.copy()
-        out[self._order[held[later]]] = False
+        out[self._order.take(held[later])] = False
         return out
 
     def collapse_all(self, live: np.ndarray) -> np.ndarray:

@@ -45,7 +45,7 @@ from .understanding.request_rules import clip, corrected, facet_category, valida
 from .understanding.query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
 from .backends.embedded.schema import read_card, stored_list
 from .understanding.fields import FACET_NAMES
-from .backends.embedded.scorer import Matches, RankingBM25F, Scorer
+from .backends.embedded.scorer import Matches, RankingBM25F, Scorer, ScoredWords
 from .settings import LIMITS, RANKING, Limits, Ranking
 from .understanding import query_entities
 from .dedup import Stories
@@ -77,6 +77,8 @@ class _Generation:
     #: (entities, relaxation, expansions) costs about as much as matching it.
     parsed: dict[tuple[str, bool], ParsedQuery] = dataclasses.field(default_factory=dict)
     wanted: dict[tuple, MatchTerms] = dataclasses.field(default_factory=dict)  # see _wanted
+    #: The words queries scored last (``scorer.ScoredWords``): common words recur.
+    scored: ScoredWords = dataclasses.field(default_factory=ScoredWords)
 
     def stories(self) -> Stories | None:
         """Articles of one story (dedup.py), read on first use; None without story keys."""
@@ -403,7 +405,7 @@ class SearchEngine:
         facets = snap.facets
         return Scorer(impacts, snap.searcher, ranking,
                       lambda name, value: facets.docs_of(name, value) if name in FACET_NAMES else None,
-                      budget=budget)
+                      budget=budget, scored=snap.source.scored)
 
     def _suggestion(self, snap: _Snapshot, text: str, budget: Budget = UNLIMITED) -> str:
         """"Did you mean" (``spelling.suggest``) over this index generation."""

@@ -33,3 +33,20 @@ def test_both_ways_of_counting_agree_with_a_count_by_hand():
         assert by_hand.tolist() == column._count_many(Scope(mask)).tolist()
         assert by_hand.tolist() == column._count_few(np.flatnonzero(mask)).tolist()
         assert by_hand.tolist() == column.count_array(Scope(mask)).tolist()
+
+
+def test_documents_after_the_last_one_with_a_value_count_nothing():
+    # The last documents of an index often have no value of a facet (no person named):
+    # the document-major table still has a start for each, so counting needs no bounds test.
+    rng = np.random.default_rng(6)
+    column, pairs = _column(rng, 640)
+    wider = _Column(column.names, column.docs, column.values, 700)
+    mask = np.zeros(700, dtype=bool)
+    mask[::3] = True
+    by_hand = np.zeros(45, dtype=np.int64)
+    for doc, value in pairs:
+        by_hand[value] += mask[doc]
+    assert by_hand.tolist() == wider._count_few(np.flatnonzero(mask)).tolist()
+    assert by_hand.tolist() == wider._count_many(Scope(mask)).tolist()
+    assert wider.values_of(699) == () and wider.values_of(5) == tuple(
+        column.names[v] for d, v in pairs if d == 5)

@@ -114,3 +114,31 @@ def test_a_long_sentence_is_cut_around_its_first_match_on_word_edges():
     assert len(passage.text) <= 242
     (start, end), = passage.matches
     assert passage.text[start:end] == "Patriot"
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, st.lists(st.sampled_from(["oil", "a b", "soil oil", "gen", "rich", "a"]), min_size=1, max_size=5))
+def test_passages_read_from_the_kept_sentences_equal_passages_read_afresh(text, queries):
+    # The sentences of a text are kept up to its last match, and read further when a later
+    # query matches further on: passages must not depend on which queries came before.
+    from search.understanding import highlight
+
+    highlight._SENTENCES.clear()
+    for query in queries:
+        wanted = MatchTerms(frozenset(query_terms(query)))
+        kept = best_passages(text, wanted)
+        held = dict(highlight._SENTENCES)
+        highlight._SENTENCES.clear()
+        assert kept == best_passages(text, wanted), query
+        highlight._SENTENCES.clear()
+        highlight._SENTENCES.update(held)
+
+
+def test_a_later_query_matching_further_on_reads_the_kept_sentences_further():
+    from search.understanding import highlight
+
+    text = "Oil rose. Gas fell. Markets shut early today. Oil again, and oil."
+    highlight._SENTENCES.clear()
+    best_passages(text, MatchTerms(frozenset(query_terms("gas"))))  # (kept up to its sentence)
+    passages = best_passages(text, MatchTerms(frozenset(query_terms("oil"))), count=1)
+    assert [p.text for p in passages] == ["Oil again, and oil."]

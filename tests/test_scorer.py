@@ -192,6 +192,12 @@ def test_expansion_terms_from_the_forward_index_equal_whooshs_key_terms(tmp_path
         theirs = feedback_terms(snap.searcher, docnums, doc_weights=weights)
         assert [t.text for t in ours] == [t.text for t in theirs]
         assert [t.boost for t in ours] == pytest.approx([t.boost for t in theirs], rel=1e-9)
+        # Numbered across the segments, each term's weight is added up as by word, to the bit.
+        for each in (None, weights):
+            numbers, sums = impacts.top_weight_numbers("body", docnums, each)
+            by_word = impacts.top_weights("body", docnums, each)[0]
+            words = impacts.numbered("body").words
+            assert {words[n]: w for n, w in zip(numbers.tolist(), sums.tolist())} == by_word
     engine.close()
 
 
@@ -358,4 +364,42 @@ def test_a_word_scores_once_as_bm25f_over_its_title_and_body(tmp_path):
     once = sentence.subqueries[0]
     assert twice.factor == twice.subqueries[1].boost > 1
     assert scorer.match(twice).scores == pytest.approx(scorer.match(once).scores * twice.factor, rel=1e-12)
+    engine.close()
+
+
+def test_scored_words_kept_with_the_generation_score_as_a_fresh_scorer_does(tmp_path):
+    # The generation keeps the words queries scored (scorer.ScoredWords): a query asked
+    # again, or sharing words with an earlier one, is scored from them, to the bit as
+    # a scorer without them scores it; the oldest are dropped past the limit.
+    rng = random.Random(9)
+    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(150)])
+    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
+    engine = SearchEngine(str(tmp_path / "index"))
+    snap = engine._snapshot()
+    kept = engine._scorer(snap)
+    assert kept.scored is snap.source.scored
+    texts = _natural_queries(random.Random(4)) + _queries(random.Random(5))
+    queries = [parse_query(text, lambda f, t: engine._resolve(snap.facets, f, t)).query
+               for text in texts]
+    for boost in (1.0, 2.0, 1.0):  # (the same words, boosted or not)
+        queries.append(query.Or([query.Term("body", "w3", boost=boost), query.Term("title", "w1")]))
+        word = parse_query("w2 w3 w5 w7 w9 w11").query.subqueries[0]
+        word.factor, word.boost = boost, 3 - boost
+        queries.append(query.Or([word]))
+    for _ in range(2):
+        for text, q in zip(texts + [str(q) for q in queries[len(texts):]], queries):
+            alone = type(kept)(kept.impacts, kept.searcher, kept.ranking, kept.facet_docs)
+            got, expected = kept.match(q), alone.match(q)
+            assert (got.mask == expected.mask).all(), text
+            assert got.scores.tobytes() == expected.scores.tobytes(), text
+    held = snap.source.scored
+    assert held._entries and held._held <= held.limit
+    some = next(iter(held._entries.values()))
+    with pytest.raises(ValueError):  # every query reads them: none may write
+        some.scores[:1] = 0
+    small = type(held)(limit=200)
+    for q in queries:
+        type(kept)(kept.impacts, kept.searcher, kept.ranking, kept.facet_docs,
+                   scored=small).match(q)
+    assert 0 < small._held <= 200
     engine.close()

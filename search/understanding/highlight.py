@@ -8,6 +8,7 @@ long article are analysed, so a 1 MB article costs what a 60 kB one does.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -74,6 +75,36 @@ def _sentences(text: str, until: int | None = None) -> list[tuple[int, int]]:
     return bounds
 
 
+class _Sentences(dict):
+    """The sentences of the texts highlighted last (``_sentences``, as one array of
+    ``start, end, start, end, ...`` per text), up to ``chars`` characters of text in all
+    (then emptied), as ``analysis`` keeps their words: a search shows the same articles
+    again for its next page, a ticked facet or a refined query. Read, as ``_sentences``
+    reads them, up to the sentence holding a match (``until``): read further when a later
+    query matches further on."""
+
+    def __init__(self, chars: int):
+        super().__init__()
+        self.chars, self.held = chars, 0
+
+    def upto(self, text: str, until: int) -> array:
+        found = self.get(text)
+        if found is not None and until < found[-1]:
+            return found
+        found = array("i", [at for bounds in _sentences(text, until) for at in bounds])
+        if found and len(text) <= self.chars // 16:
+            if text not in self:
+                if self.held + len(text) > self.chars:
+                    self.clear()
+                    self.held = 0
+                self.held += len(text)
+            self[text] = found
+        return found
+
+
+_SENTENCES = _Sentences(4_000_000)
+
+
 def _trim(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
     """Cut a long sentence to about PASSAGE_CHARS around its first match, on word edges."""
     if end - start <= PASSAGE_CHARS:
@@ -101,7 +132,9 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
     worth = _worth(text, spans, wanted)
     scored = []
     first = 0
-    for start, end in _sentences(text[:MAX_CHARS], until=spans[-1][0]):
+    until = spans[-1][0]
+    bounds = _SENTENCES.upto(text[:MAX_CHARS], until)
+    for start, end in zip(bounds[::2], bounds[1::2]):
         while first < len(spans) and spans[first][0] < start:
             first += 1
         last = first
@@ -110,6 +143,8 @@ def best_passages(text: str, wanted: MatchTerms, count: int = 3) -> tuple[Highli
         if last > first:
             scored.append((_weight(text, spans[first:last], worth), -start, start, end))
             first = last
+        if end > until:  # (no match starts in a later sentence)
+            break
     best, seen = [], set()
     for entry in sorted(scored, reverse=True):  # a sentence the article repeats, once
         sentence = text[entry[2]:entry[3]]

@@ -69,10 +69,12 @@ class _Index:
             self.surnames.setdefault(key.rsplit(" ", 1)[-1], []).extend(values)
         # What a span names and how many articles an entity has: the same words come back
         # in query after query (resolving one span as every kind took ~20 us).
-        self._named: dict[tuple[str, str], tuple[list[str], list[str], int]] = {}
+        # (Tuples: a cold search looks up ~100 spans, and lists, two per span, were as many
+        # objects more for the garbage collector to walk; the empty tuple is shared.)
+        self._named: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...], int]] = {}
         self._counts: dict[tuple[str, tuple[str, ...]], int] = {}
 
-    def named(self, kind: str, text: str) -> tuple[list[str], list[str], int]:
+    def named(self, kind: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...], int]:
         """The indexed values of ``kind`` that ``text`` names, else the indexed people it
         may be the surname of (with their articles), for ``_values``."""
         key = (kind, text)
@@ -83,15 +85,15 @@ class _Index:
             found = self._named[key] = self._lookup(kind, text)
         return found
 
-    def _lookup(self, kind: str, text: str) -> tuple[list[str], list[str], int]:
+    def _lookup(self, kind: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...], int]:
         facets = self.facets
         values: list[str] = []
         for candidate in [text, *resolve_entity(kind, text)]:
             values += facets.lookup(kind, candidate)
         if values or kind != "person" or " " in text.strip():
-            return list(dict.fromkeys(values)), [], 0
+            return tuple(dict.fromkeys(values)), (), 0
         people = self.surnames.get(value_key(text), [])
-        return [], people, sum(len(facets.docs_of("person", p)) for p in people)
+        return (), tuple(people), sum(len(facets.docs_of("person", p)) for p in people)
 
     def count(self, kind: str, values: tuple[str, ...]) -> int:
         """The articles tagged with any of ``values``."""
@@ -154,12 +156,12 @@ def _candidate(words: Sequence[_Word]) -> bool:
     return len(key) > 2 or word.isupper()
 
 
-def _values(index: _Index, kind: str, text: str, word_docs) -> list[str]:
+def _values(index: _Index, kind: str, text: str, word_docs) -> tuple[str, ...]:
     """Indexed values of ``kind`` that ``text`` names."""
     found, people, tagged = index.named(kind, text)
     if found or not people:
         return found
-    return people if tagged >= SURNAME_SHARE * max(1, word_docs(text)) else []
+    return people if tagged >= SURNAME_SHARE * max(1, word_docs(text)) else ()
 
 
 def find_entities(text: str, facets: FacetTable, word_docs=lambda word: 0) -> tuple[QueryEntity, ...]:

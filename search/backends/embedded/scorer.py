@@ -19,8 +19,10 @@ anywhere in the index.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 from whoosh import query as wq
@@ -95,16 +97,63 @@ class _Dense:
     words: tuple[tuple[str, np.ndarray], ...] = ()  # and where each of its words does
 
 
+#: Postings (docnum and score, 16 bytes each) that a :class:`ScoredWords` holds at most:
+#: about 16 MB, some 25 of the commonest words of a 100,000-article index.
+MAX_SCORED_POSTINGS = 1_000_000
+
+
+class ScoredWords:
+    """The scored matches of the words queries used last, kept with one index generation
+    (least recently used dropped first, ``limit`` postings in all): a word scores the same
+    in every query of one generation (its idf, the field lengths and the ranking are fixed),
+    and the common words (said, year, Ukraine, Russia) recur in most queries; reading and
+    scoring a common word's postings is most of what matching a query costs. Shared by
+    the generation's threads: the arrays are read-only."""
+
+    def __init__(self, limit: int = MAX_SCORED_POSTINGS):
+        self.limit = limit
+        self._held = 0
+        self._entries: OrderedDict[Any, _Sparse] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], "_Sparse"]) -> "_Sparse":
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = make()
+        found.docs.flags.writeable = False  # (every query reads them: none may write)
+        found.scores.flags.writeable = False
+        size = _SIZE_OF_ENTRY + len(found.docs)
+        if size > self.limit:
+            return found
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = found
+                self._held += size
+            while self._held > self.limit:
+                _, dropped = self._entries.popitem(last=False)
+                self._held -= _SIZE_OF_ENTRY + len(dropped.docs)
+        return found
+
+
+_SIZE_OF_ENTRY = 64  # (in postings: a word without postings, its key and arrays, still count)
+
+
 class Scorer:
     """Scores queries against one index generation (``impacts``) for one thread."""
 
     def __init__(self, impacts: Impacts, searcher: Searcher, ranking: Ranking = RANKING,
-                 facet_docs: FacetDocs | None = None, budget: Budget = UNLIMITED):
+                 facet_docs: FacetDocs | None = None, budget: Budget = UNLIMITED,
+                 scored: ScoredWords | None = None):
         self.impacts = impacts
         self.budget = budget  # checked at each node and while Whoosh steps through documents
         self.searcher = searcher
         self.ranking = ranking
         self.facet_docs = facet_docs
+        #: The generation's scored words (None: each query scores its own).
+        self.scored = scored
         self.size = impacts.doc_count_all
         self._avg_length: dict[str, float] = {}
 
@@ -175,12 +224,25 @@ class Scorer:
         return self._whoosh(q)
 
     def _term(self, q: wq.Term) -> _Sparse:
+        if self.scored is None:
+            return self._score_term(q)
+        return self.scored.get(("term", self.ranking, q.fieldname, q.text, q.boost),
+                               lambda: self._score_term(q))
+
+    def _score_term(self, q: wq.Term) -> _Sparse:
         docs, tfs, lengths = self.impacts.postings(q.fieldname, q.text)
         if not len(docs):
             return _Sparse(docs, np.empty(0), 0)
         return _Sparse(docs, self._bm25(q.fieldname, self._idf(len(docs)), tfs, lengths, q.boost), 1)
 
     def _fielded(self, q: FieldedTerm) -> _Sparse:
+        if self.scored is None:
+            return self._score_fielded(q)
+        key = ("fielded", self.ranking, tuple((leaf.fieldname, leaf.text) for leaf in q.subqueries),
+               tuple(sorted(q.weights.items())), q.factor, q.boost)
+        return self.scored.get(key, lambda: self._score_fielded(q))
+
+    def _score_fielded(self, q: FieldedTerm) -> _Sparse:
         """BM25F of one word over the fields of ``q``: in each field, its frequency
         normalised by the field's length and multiplied by the field's weight; these added,
         then saturated once; the idf of the articles with the word in any field."""
@@ -229,7 +291,6 @@ class Scorer:
         for sub in q.subqueries:
             found = self.evaluate(sub)
             if isinstance(found, _Sparse):
-                out.matched[found.docs] = True
                 out.scores[found.docs] += found.scores
                 out.terms[found.docs] += 1
             else:
@@ -237,6 +298,9 @@ class Scorer:
                 out.scores += found.scores
                 out.terms += found.terms
             out.present += found.present
+        # A sparse leaf matches where it counts a term (so does a dense part, which may
+        # match more: a NOT): one pass, not one scatter per leaf.
+        out.matched |= out.terms > 0
         if q.boost != 1.0:
             out.scores *= q.boost
         if q.scale:
