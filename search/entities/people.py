@@ -336,18 +336,22 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     if doc.text.isascii():
         # An ASCII word with no capital (its lower case is itself) has flag 0: only the words
         # with a capital are looked up, which keeps numbers and lower-case words out of the dict
-        flags = [0] * n
         capitalised = list(compress(range(n), map(ne, words, lowers)))  # (operator.ne: twice str.__ne__'s speed)
-        for k, flag in zip(capitalised, map(_RUN_FLAGS.__getitem__, map(words.__getitem__, capitalised))):
-            flags[k] = flag
+        flag_of = dict(zip(capitalised, map(_RUN_FLAGS.__getitem__, map(words.__getitem__, capitalised))))
+        openers = compress(capitalised, flag_of.values())
     else:
         flags = list(map(_RUN_FLAGS.__getitem__, words))
+        flag_of = dict(compress(enumerate(flags), flags))
+        openers = iter(flag_of)
+    # flag_of: token index -> its flag, for the tokens whose flag is not 0 (the others are not
+    # visited: a dict of the few flagged tokens, not a list over every token of the article)
+    flag = flag_of.get
     i = 0
-    for candidate in compress(range(n), flags):
+    for candidate in openers:
         if candidate < i:
             continue
         i = candidate
-        if not (flags[i] == _NAME_WORD or _is_initial(doc, i)):
+        if not (flag_of[i] == _NAME_WORD or _is_initial(doc, i)):
             continue
         j = i
         last = i
@@ -359,18 +363,19 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
                     j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(text, ends[j])):
                 break  # a name does not run into the label or the dateline of the next line
                 # ("Victoria\nDeaths: 11", "Glenn Somerville\nWASHINGTON 1996-08-30")
-            if flags[j] == _NAME_WORD:
+            f = flag(j, 0)
+            if f == _NAME_WORD:
                 last = j
                 j += 1
                 if w.endswith(_POSSESSIVES):
                     break
-            elif flags[j] == _CAPITAL_LETTER and _is_initial(doc, j):
+            elif f == _CAPITAL_LETTER and _is_initial(doc, j):
                 last = j + 1
                 j += 2
-            elif lowers[j] in PARTICLES and j + 1 < n and flags[j + 1] == _NAME_WORD and j > i:
+            elif lowers[j] in PARTICLES and j + 1 < n and flag(j + 1, 0) == _NAME_WORD and j > i:
                 j += 1
             elif lowers[j] in PARTICLES and j + 2 < n and lowers[j + 1] in PARTICLES and \
-                    flags[j + 2] == _NAME_WORD and j > i:
+                    flag(j + 2, 0) == _NAME_WORD and j > i:
                 j += 2  # "von der Leyen", "de la Madrid"
             elif w == "." and j > i and lowers[j - 1] in _ABBREVIATED_TITLES:
                 last = j
