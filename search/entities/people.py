@@ -392,14 +392,25 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
 _ROLE_WALK_WORDS = TITLE_WORDS | {".", "of", "the", "'s", "\u2019s"}  # (see _role_before)
 
 
+class _RoleWalkStart(dict):
+    """Lower-case word -> may a role end with it (a title, or a word a role walks over)? Filled
+    on first sight: asked of the word before every capitalised run."""
+
+    def __missing__(self, low: str) -> bool:
+        if len(self) > 50_000:
+            self.clear()
+        may = self[low] = low in _ROLE_WALK_WORDS or low.rstrip(".") in TITLE_WORDS or \
+            (low[-1:] == "s" and low[:-1] in HEAD_TITLES) or \
+            (low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS)
+        return may
+
+
+_ROLE_WALK_START = _RoleWalkStart()
+
+
 def _role_before(doc: Doc, first: int) -> str:
     """Walk back over title words from token ``first``: the role they spell ("" if none)."""
-    if not first:
-        return ""
-    low = doc.lowers[first - 1]
-    if low not in _ROLE_WALK_WORDS and low.rstrip(".") not in TITLE_WORDS and \
-            not (low[-1:] == "s" and low[:-1] in HEAD_TITLES) and \
-            not (low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS):
+    if not first or not _ROLE_WALK_START[doc.lowers[first - 1]]:
         return ""  # the word before is no title, nor a word a role walks over (most runs)
     i = first - 1
     start = first
@@ -785,10 +796,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     institutions: set[str] = set()  # keys of names this article uses as an institution ("head of X")
     words_of, lowers, sentence_start = doc.words, doc.lowers, doc.sentence_start
 
-    def is_blocked(s: int, e: int) -> bool:
-        # spans are sorted and disjoint: only the last one starting before ``e`` can overlap
-        i = bisect.bisect_left(blocked_starts, e) - 1
-        return i >= 0 and blocked_sorted[i][1] > s
+    role_walk_start = _ROLE_WALK_START
+    n = len(words_of)
 
     for first, last in (_runs(doc) if runs is None else runs):
         prev = words_of[first - 1] if first else ""
@@ -839,7 +848,10 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
             e -= len(words_of[tokens[-1]]) - len(words[-1])
         content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
         if not content or len(content) > 4 or modifier_popped and len(content) == 1 or \
-                not non_name.isdisjoint(map(str.lower, content)) or is_blocked(s, e):
+                not non_name.isdisjoint(map(str.lower, content)) or \
+                (b := bisect.bisect_left(blocked_starts, e) - 1) >= 0 and blocked_sorted[b][1] > s:
+            # (blocked: the spans are sorted and disjoint, so only the last one starting before
+            # ``e`` can overlap)
             # no candidate (tested before the role and the context, which cost more); but the
             # object of a role ("head of Roscosmos") still names an institution of the article
             # (whether the run is titled does not change an "object" answer)
@@ -847,7 +859,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                     _institution_context(doc, first, first, pre[-1], False) == "object":
                 institutions.add(name_key(" ".join(_strip_possessive(words_of[t]) for t in pre)))
             continue
-        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
+        # (pure: computed only for runs that get this far; called only when the word before
+        # may end a role, its own first test, which nearly every run fails)
+        role = _role_before(doc, first) if first and role_walk_start[lowers[first - 1]] else ""
         if pre[0] != first:
             own = _role_before(doc, pre[0])
             if not own and role.lower().endswith((" of", " of the", " for")):
@@ -863,13 +877,18 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 if run_key not in index:
                     continue
         nk = name_key(" ".join(words))
-        strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
+        # What follows the name and what precedes it decide whether the cue functions below can
+        # answer anything but "no" (their own first tests, made here to spare the calls)
+        t0, t1 = tokens[0], tokens[-1]
+        after = lowers[t1 + 1] if t1 + 1 < n else ""
+        may_speak = after in SPEECH_VERBS or after == "," or t0 >= 2 and lowers[t0 - 1] in _SAID
+        strong = bool(role) or (len(content) > 1 and may_speak and _speech_cue(doc, t0, t1))
         spreads = True
         appositive = None
         if not strong:
-            appositive = _appositive(doc, tokens[-1])
+            appositive = _appositive(doc, t1) if after == "," else ""
             strong = bool(appositive)
-        if not strong and len(content) == 1 and _speech_cue(doc, tokens[0], tokens[-1]):
+        if not strong and len(content) == 1 and may_speak and _speech_cue(doc, t0, t1):
             # "Gandhi announced", "TREASURY'S BAKER SAYS": a person unless the article shows
             # the word as a company ("Ford Motor Co ... Ford said")
             if _may_name_company(doc.text, content[0]):
@@ -890,7 +909,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
-        elif _scorecard_cue(doc, tokens[0], tokens[-1]):
+        elif (t0 and words_of[t0 - 1] in _DISMISSALS or after in _SCORECARD_AFTER or after[:1].isdigit()) and \
+                _scorecard_cue(doc, t0, t1):
             strong = True  # "c Saeed Anwar b Waqar Younis 12", "Wasim Akram 25-8-61-1"
         elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
             strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
@@ -901,7 +921,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 content[0].lower() in stopped:
             continue
         if appositive is None:
-            appositive = _appositive(doc, tokens[-1])
+            appositive = _appositive(doc, t1) if after == "," else ""
         roles = (role, appositive) if role and appositive else (role,) if role else (appositive,) if appositive else ()
         found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads,
                                 sum(len(w) > 1 for w in words)))
