@@ -515,6 +515,19 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
     return ""
 
 
+@lru_cache(maxsize=1)
+def _context_before_words() -> frozenset[str]:
+    """The words before a run without which :func:`_institution_context` answers "" unless the
+    name's first word follows "the" or the run is followed by one of :data:`_CONTEXT_AFTER_WORDS`
+    (a credit's mark, "the", "of", a nationality or "state" before an introducing noun, or that
+    noun): tested first, as nearly every run has none of them."""
+    return frozenset({":", "\u2013", "-", "the", "of", "state", "state-run", "state-owned"}) | \
+        INSTITUTION_INTROS | demonym_words()
+
+
+_CONTEXT_AFTER_WORDS = INSTITUTION_NOUNS | _INSTITUTION_MODIFIERS | {"/"}  # (see _context_before_words)
+
+
 def _speech_cue(doc: Doc, first: int, last: int) -> bool:
     lowers = doc.lowers
     n = len(lowers)
@@ -797,6 +810,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     words_of, lowers, sentence_start = doc.words, doc.lowers, doc.sentence_start
 
     role_walk_start = _ROLE_WALK_START
+    context_before = _context_before_words()
     n = len(words_of)
 
     for first, last in (_runs(doc) if runs is None else runs):
@@ -868,7 +882,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 # "US Secretary of" + "Defense": the title runs on into the name's run
                 own = f"{role} {doc.text[doc.starts[first]:doc.ends[pre[0] - 1]]}".strip(" ,.")
             role = own or role
-        context = _institution_context(doc, first, pre[0], pre[-1], titles_popped or bool(role))
+        context = _institution_context(doc, first, pre[0], pre[-1], titles_popped or bool(role)) if (
+            first and lowers[first - 1] in context_before or pre[0] and lowers[pre[0] - 1] == "the" or
+            pre[-1] + 1 < n and lowers[pre[-1] + 1] in _CONTEXT_AFTER_WORDS) else ""
         if context:
             run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in pre))
             if context == "object" and pre[0] == first:
