@@ -789,6 +789,21 @@ def _may_name_company(text: str, word: str) -> bool:
 _NOT_CONTENT = SUFFIXES | PARTICLES  # words of a name that do not count as its content
 
 
+class _IsContent(dict):
+    """Word -> does it count as a name's content (longer than an initial, no suffix or
+    particle)? Filled on first sight, so that a run's content is picked by ``filter`` in C."""
+
+    def __missing__(self, w: str) -> bool:
+        if len(self) > 50_000:
+            self.clear()
+        content = self[w] = len(w) > 1 and w.lower() not in _NOT_CONTENT
+        return content
+
+
+_IS_CONTENT = _IsContent()
+_new_candidate = tuple.__new__
+
+
 def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
     """[first, last] token indices of the runs of capitalised words that may be names (the
     candidates of people and of organisations named by pattern)."""
@@ -860,7 +875,7 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         words = [_strip_possessive(w) for w in map(words_of.__getitem__, tokens) if w != "."]
         if words and words[-1] != words_of[tokens[-1]]:
             e -= len(words_of[tokens[-1]]) - len(words[-1])
-        content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
+        content = list(filter(_IS_CONTENT.__getitem__, words))
         if not content or len(content) > 4 or modifier_popped and len(content) == 1 or \
                 not non_name.isdisjoint(map(str.lower, content)) or \
                 (b := bisect.bisect_left(blocked_starts, e) - 1) >= 0 and blocked_sorted[b][1] > s:
@@ -939,8 +954,10 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         if appositive is None:
             appositive = _appositive(doc, t1) if after == "," else ""
         roles = (role, appositive) if role and appositive else (role,) if role else (appositive,) if appositive else ()
-        found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads,
-                                sum(len(w) > 1 for w in words)))
+        # (a plain tuple of all the fields: the generated __new__ would parse them in Python;
+        # name words: the words longer than an initial, and no word is empty)
+        found.append(_new_candidate(_Candidate, (t0, t1, s, e, words, roles, strong, nk, spreads,
+                                                 len(words) - list(map(len, words)).count(1))))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
