@@ -976,7 +976,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
     for first, last, s, e, words, roles, strong, nk, _, name_words in found:
         # two content words (suffixes are not: "Jr"); at most its name words, counted already
-        if name_words >= 2 and sum(len(w) > 1 and w.lower() not in SUFFIXES for w in words) >= 2:
+        # (no suffix among the words, the first test, is the common case: then every name word counts)
+        if name_words >= 2 and (SUFFIXES.isdisjoint(map(str.lower, words)) or
+                                sum(len(w) > 1 and w.lower() not in SUFFIXES for w in words) >= 2):
             if not strong and nk not in validated_keys:
                 continue
             canon = canonical_person(" ".join(words))
