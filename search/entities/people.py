@@ -341,8 +341,8 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
         openers = compress(capitalised, flag_of.values())
     else:
         flags = list(map(_RUN_FLAGS.__getitem__, words))
-        flag_of = dict(compress(enumerate(flags), flags))
-        openers = iter(flag_of)
+        openers = list(compress(range(n), flags))
+        flag_of = dict(zip(openers, compress(flags, flags)))  # (no tuple per token, as enumerate would make)
     # flag_of: token index -> its flag, for the tokens whose flag is not 0 (the others are not
     # visited: a dict of the few flagged tokens, not a list over every token of the article)
     flag = flag_of.get
