@@ -54,6 +54,9 @@ class Match(NamedTuple):
     targets: tuple[Target, ...]  # every entity this alias may mean
 
 
+_new_match = tuple.__new__  # (a Match from a plain tuple: the generated __new__ parses its arguments in Python)
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     low = c.lower()
@@ -237,5 +240,5 @@ def find(text: str, folded: str | None = None, cues: list[str] | None = None) ->
                     continue
             kept.append(target)
         if kept:
-            out.append(Match(start, end, tail_end, surface, tuple(kept)))
+            out.append(_new_match(Match, (start, end, tail_end, surface, tuple(kept))))
     return out

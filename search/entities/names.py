@@ -33,7 +33,6 @@ PARTICLES = frozenset({"de", "da", "do", "dos", "das", "del", "della", "der", "d
                        "van", "von", "ter", "ten", "bin", "ibn", "al", "el", "ben", "zu", "y", "e"})
 _ADJECTIVAL_ENDINGS = ("yy", "iy", "yi", "ii")  # tested with endswith first, as it is cheaper
 _ENDING_RE = re.compile(r"(?<=\w{4})(?:%s)$" % "|".join(_ADJECTIVAL_ENDINGS))
-_TOKEN_SPLIT_RE = re.compile(r"[\s,]+")
 _CLEAN_CHARS = ".,;:'\u2019\"()[]"  # stripped from both ends of a name's tokens
 
 
@@ -43,8 +42,9 @@ def _clean_token(token: str) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """The meaningful tokens of a full name, surface spelling kept."""
-    # (_clean_token of each part, the empty ones dropped, in C)
-    tokens = list(filter(None, map(str.strip, _TOKEN_SPLIT_RE.split(name.strip()), repeat(_CLEAN_CHARS))))
+    # (_clean_token of each part, the empty ones dropped, in C; parts split at runs of white
+    # space and commas: ``str.split`` on the commas made spaces, cheaper than a regex split)
+    tokens = list(filter(None, map(str.strip, name.replace(",", " ").split(), repeat(_CLEAN_CHARS))))
     while len(tokens) > 1 and key(tokens[0]) in HONORIFICS:
         tokens.pop(0)
     while len(tokens) > 1 and key(tokens[-1]) in SUFFIXES:

@@ -94,6 +94,19 @@ def _strip_possessive(word: str) -> str:
     return word
 
 
+class _Heads(dict):
+    """Lower-case last word of a run -> the noun it ends in (possessive and full stop off),
+    filled on first sight (asked of every run ending in "s", an apostrophe or a full stop)."""
+
+    def __missing__(self, tail: str) -> str:
+        if len(self) > 50_000:
+            self.clear()
+        head = self[tail] = _strip_possessive(tail).rstrip(".")
+        return head
+
+
+_HEADS = _Heads()
+
 _EVENTS = frozenset({"games", "masters", "championships", "olympics", "classics", "awards", "nations", "talks",
                      "elections", "accords", "protests", "floods", "riots", "troubles", "years", "times"})
 
@@ -130,7 +143,7 @@ def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]
         if first and lowers[first - 1] in PREFIX_HEADS:
             first -= 1  # "FC Porto" (a prefix in capitals does not start a run)
         tail = lowers[last]
-        head = _strip_possessive(tail).rstrip(".") if tail[-1:] in "s'\u2019." else tail
+        head = _HEADS[tail] if tail[-1:] in "s'\u2019." else tail
         if head not in SUFFIX_HEADS and lowers[first] not in PREFIX_HEADS and not (
                 head in OF_HEADS and lowers[last + 1:last + 2] == ["of"]) and not (
                 last > first and tail[-1:] == "s" and tail[-2:-1] not in "s'\u2019"):

@@ -336,18 +336,22 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     if doc.text.isascii():
         # An ASCII word with no capital (its lower case is itself) has flag 0: only the words
         # with a capital are looked up, which keeps numbers and lower-case words out of the dict
-        flags = [0] * n
         capitalised = list(compress(range(n), map(ne, words, lowers)))  # (operator.ne: twice str.__ne__'s speed)
-        for k, flag in zip(capitalised, map(_RUN_FLAGS.__getitem__, map(words.__getitem__, capitalised))):
-            flags[k] = flag
+        flag_of = dict(zip(capitalised, map(_RUN_FLAGS.__getitem__, map(words.__getitem__, capitalised))))
+        openers = compress(capitalised, flag_of.values())
     else:
         flags = list(map(_RUN_FLAGS.__getitem__, words))
+        openers = list(compress(range(n), flags))
+        flag_of = dict(zip(openers, compress(flags, flags)))  # (no tuple per token, as enumerate would make)
+    # flag_of: token index -> its flag, for the tokens whose flag is not 0 (the others are not
+    # visited: a dict of the few flagged tokens, not a list over every token of the article)
+    flag = flag_of.get
     i = 0
-    for candidate in compress(range(n), flags):
+    for candidate in openers:
         if candidate < i:
             continue
         i = candidate
-        if not (flags[i] == _NAME_WORD or _is_initial(doc, i)):
+        if not (flag_of[i] == _NAME_WORD or _is_initial(doc, i)):
             continue
         j = i
         last = i
@@ -359,18 +363,19 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
                     j + 1 < n and words[j + 1] == ":" or DATELINE_AFTER_RE.match(text, ends[j])):
                 break  # a name does not run into the label or the dateline of the next line
                 # ("Victoria\nDeaths: 11", "Glenn Somerville\nWASHINGTON 1996-08-30")
-            if flags[j] == _NAME_WORD:
+            f = flag(j, 0)
+            if f == _NAME_WORD:
                 last = j
                 j += 1
                 if w.endswith(_POSSESSIVES):
                     break
-            elif flags[j] == _CAPITAL_LETTER and _is_initial(doc, j):
+            elif f == _CAPITAL_LETTER and _is_initial(doc, j):
                 last = j + 1
                 j += 2
-            elif lowers[j] in PARTICLES and j + 1 < n and flags[j + 1] == _NAME_WORD and j > i:
+            elif lowers[j] in PARTICLES and j + 1 < n and flag(j + 1, 0) == _NAME_WORD and j > i:
                 j += 1
             elif lowers[j] in PARTICLES and j + 2 < n and lowers[j + 1] in PARTICLES and \
-                    flags[j + 2] == _NAME_WORD and j > i:
+                    flag(j + 2, 0) == _NAME_WORD and j > i:
                 j += 2  # "von der Leyen", "de la Madrid"
             elif w == "." and j > i and lowers[j - 1] in _ABBREVIATED_TITLES:
                 last = j
@@ -387,14 +392,25 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
 _ROLE_WALK_WORDS = TITLE_WORDS | {".", "of", "the", "'s", "\u2019s"}  # (see _role_before)
 
 
+class _RoleWalkStart(dict):
+    """Lower-case word -> may a role end with it (a title, or a word a role walks over)? Filled
+    on first sight: asked of the word before every capitalised run."""
+
+    def __missing__(self, low: str) -> bool:
+        if len(self) > 50_000:
+            self.clear()
+        may = self[low] = low in _ROLE_WALK_WORDS or low.rstrip(".") in TITLE_WORDS or \
+            (low[-1:] == "s" and low[:-1] in HEAD_TITLES) or \
+            (low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS)
+        return may
+
+
+_ROLE_WALK_START = _RoleWalkStart()
+
+
 def _role_before(doc: Doc, first: int) -> str:
     """Walk back over title words from token ``first``: the role they spell ("" if none)."""
-    if not first:
-        return ""
-    low = doc.lowers[first - 1]
-    if low not in _ROLE_WALK_WORDS and low.rstrip(".") not in TITLE_WORDS and \
-            not (low[-1:] == "s" and low[:-1] in HEAD_TITLES) and \
-            not (low.endswith(("'s", "\u2019s")) and low[:-2] in TITLE_WORDS):
+    if not first or not _ROLE_WALK_START[doc.lowers[first - 1]]:
         return ""  # the word before is no title, nor a word a role walks over (most runs)
     i = first - 1
     start = first
@@ -497,6 +513,19 @@ def _institution_context(doc: Doc, first: int, name_first: int, last: int, title
                 words[last + 2] in INSTITUTION_NOUNS:
             return "noun"
     return ""
+
+
+@lru_cache(maxsize=1)
+def _context_before_words() -> frozenset[str]:
+    """The words before a run without which :func:`_institution_context` answers "" unless the
+    name's first word follows "the" or the run is followed by one of :data:`_CONTEXT_AFTER_WORDS`
+    (a credit's mark, "the", "of", a nationality or "state" before an introducing noun, or that
+    noun): tested first, as nearly every run has none of them."""
+    return frozenset({":", "\u2013", "-", "the", "of", "state", "state-run", "state-owned"}) | \
+        INSTITUTION_INTROS | demonym_words()
+
+
+_CONTEXT_AFTER_WORDS = INSTITUTION_NOUNS | _INSTITUTION_MODIFIERS | {"/"}  # (see _context_before_words)
 
 
 def _speech_cue(doc: Doc, first: int, last: int) -> bool:
@@ -760,6 +789,21 @@ def _may_name_company(text: str, word: str) -> bool:
 _NOT_CONTENT = SUFFIXES | PARTICLES  # words of a name that do not count as its content
 
 
+class _IsContent(dict):
+    """Word -> does it count as a name's content (longer than an initial, no suffix or
+    particle)? Filled on first sight, so that a run's content is picked by ``filter`` in C."""
+
+    def __missing__(self, w: str) -> bool:
+        if len(self) > 50_000:
+            self.clear()
+        content = self[w] = len(w) > 1 and w.lower() not in _NOT_CONTENT
+        return content
+
+
+_IS_CONTENT = _IsContent()
+_new_candidate = tuple.__new__
+
+
 def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
     """[first, last] token indices of the runs of capitalised words that may be names (the
     candidates of people and of organisations named by pattern)."""
@@ -780,10 +824,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     institutions: set[str] = set()  # keys of names this article uses as an institution ("head of X")
     words_of, lowers, sentence_start = doc.words, doc.lowers, doc.sentence_start
 
-    def is_blocked(s: int, e: int) -> bool:
-        # spans are sorted and disjoint: only the last one starting before ``e`` can overlap
-        i = bisect.bisect_left(blocked_starts, e) - 1
-        return i >= 0 and blocked_sorted[i][1] > s
+    role_walk_start = _ROLE_WALK_START
+    context_before = _context_before_words()
+    n = len(words_of)
 
     for first, last in (_runs(doc) if runs is None else runs):
         prev = words_of[first - 1] if first else ""
@@ -832,9 +875,12 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         words = [_strip_possessive(w) for w in map(words_of.__getitem__, tokens) if w != "."]
         if words and words[-1] != words_of[tokens[-1]]:
             e -= len(words_of[tokens[-1]]) - len(words[-1])
-        content = [w for w in words if len(w) > 1 and w.lower() not in _NOT_CONTENT]
+        content = list(filter(_IS_CONTENT.__getitem__, words))
         if not content or len(content) > 4 or modifier_popped and len(content) == 1 or \
-                not non_name.isdisjoint(map(str.lower, content)) or is_blocked(s, e):
+                not non_name.isdisjoint(map(str.lower, content)) or \
+                (b := bisect.bisect_left(blocked_starts, e) - 1) >= 0 and blocked_sorted[b][1] > s:
+            # (blocked: the spans are sorted and disjoint, so only the last one starting before
+            # ``e`` can overlap)
             # no candidate (tested before the role and the context, which cost more); but the
             # object of a role ("head of Roscosmos") still names an institution of the article
             # (whether the run is titled does not change an "object" answer)
@@ -842,14 +888,18 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                     _institution_context(doc, first, first, pre[-1], False) == "object":
                 institutions.add(name_key(" ".join(_strip_possessive(words_of[t]) for t in pre)))
             continue
-        role = _role_before(doc, first)  # (pure: computed only for runs that get this far)
+        # (pure: computed only for runs that get this far; called only when the word before
+        # may end a role, its own first test, which nearly every run fails)
+        role = _role_before(doc, first) if first and role_walk_start[lowers[first - 1]] else ""
         if pre[0] != first:
             own = _role_before(doc, pre[0])
             if not own and role.lower().endswith((" of", " of the", " for")):
                 # "US Secretary of" + "Defense": the title runs on into the name's run
                 own = f"{role} {doc.text[doc.starts[first]:doc.ends[pre[0] - 1]]}".strip(" ,.")
             role = own or role
-        context = _institution_context(doc, first, pre[0], pre[-1], titles_popped or bool(role))
+        context = _institution_context(doc, first, pre[0], pre[-1], titles_popped or bool(role)) if (
+            first and lowers[first - 1] in context_before or pre[0] and lowers[pre[0] - 1] == "the" or
+            pre[-1] + 1 < n and lowers[pre[-1] + 1] in _CONTEXT_AFTER_WORDS) else ""
         if context:
             run_key = name_key(" ".join(_strip_possessive(words_of[t]) for t in pre))
             if context == "object" and pre[0] == first:
@@ -858,13 +908,18 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 if run_key not in index:
                     continue
         nk = name_key(" ".join(words))
-        strong = bool(role) or (len(content) > 1 and _speech_cue(doc, tokens[0], tokens[-1]))
+        # What follows the name and what precedes it decide whether the cue functions below can
+        # answer anything but "no" (their own first tests, made here to spare the calls)
+        t0, t1 = tokens[0], tokens[-1]
+        after = lowers[t1 + 1] if t1 + 1 < n else ""
+        may_speak = after in SPEECH_VERBS or after == "," or t0 >= 2 and lowers[t0 - 1] in _SAID
+        strong = bool(role) or (len(content) > 1 and may_speak and _speech_cue(doc, t0, t1))
         spreads = True
         appositive = None
         if not strong:
-            appositive = _appositive(doc, tokens[-1])
+            appositive = _appositive(doc, t1) if after == "," else ""
             strong = bool(appositive)
-        if not strong and len(content) == 1 and _speech_cue(doc, tokens[0], tokens[-1]):
+        if not strong and len(content) == 1 and may_speak and _speech_cue(doc, t0, t1):
             # "Gandhi announced", "TREASURY'S BAKER SAYS": a person unless the article shows
             # the word as a company ("Ford Motor Co ... Ford said")
             if _may_name_company(doc.text, content[0]):
@@ -885,7 +940,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
         elif len(content) == 1 and len(words) >= 2 and len(words[0]) == 1 and not kb.lookup("place", content[0]) \
                 and not kb.lookup("org", content[0]):
             strong = True  # "D. Bicknell", "J. Russell": an initial and a surname
-        elif _scorecard_cue(doc, tokens[0], tokens[-1]):
+        elif (t0 and words_of[t0 - 1] in _DISMISSALS or after in _SCORECARD_AFTER or after[:1].isdigit()) and \
+                _scorecard_cue(doc, t0, t1):
             strong = True  # "c Saeed Anwar b Waqar Younis 12", "Wasim Akram 25-8-61-1"
         elif len(content) >= 2 and _country_in_brackets(doc, tokens[-1]):
             strong = True  # "Jansher Khan (Pakistan) beat Mark Cairns (England)"
@@ -896,10 +952,12 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
                 content[0].lower() in stopped:
             continue
         if appositive is None:
-            appositive = _appositive(doc, tokens[-1])
+            appositive = _appositive(doc, t1) if after == "," else ""
         roles = (role, appositive) if role and appositive else (role,) if role else (appositive,) if appositive else ()
-        found.append(_Candidate(tokens[0], tokens[-1], s, e, words, roles, strong, nk, spreads,
-                                sum(len(w) > 1 for w in words)))
+        # (a plain tuple of all the fields: the generated __new__ would parse them in Python;
+        # name words: the words longer than an initial, and no word is empty)
+        found.append(_new_candidate(_Candidate, (t0, t1, s, e, words, roles, strong, nk, spreads,
+                                                 len(words) - list(map(len, words)).count(1))))
 
     # Resolve: full names first, then bare surnames/first names to a full name in the article.
     full: dict[str, str] = {}  # surname key -> canonical
@@ -918,7 +976,9 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
     article_words: set[str] | None = None  # the article's words, lower case (asked for on demand)
     for first, last, s, e, words, roles, strong, nk, _, name_words in found:
         # two content words (suffixes are not: "Jr"); at most its name words, counted already
-        if name_words >= 2 and sum(len(w) > 1 and w.lower() not in SUFFIXES for w in words) >= 2:
+        # (no suffix among the words, the first test, is the common case: then every name word counts)
+        if name_words >= 2 and (SUFFIXES.isdisjoint(map(str.lower, words)) or
+                                sum(len(w) > 1 and w.lower() not in SUFFIXES for w in words) >= 2):
             if not strong and nk not in validated_keys:
                 continue
             canon = canonical_person(" ".join(words))
