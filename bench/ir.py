@@ -213,7 +213,8 @@ def table(results: dict[str, dict[str, Result]], names: list[str],
                 short = {peer: rows for peer, rows in c["fewer_in_top10"][by].items() if rows}
                 lines.append(f"queries where ours' top 10 holds fewer relevant documents than a peer's "
                              f"({label}): " + ("; ".join(
-                                 f"{peer} " + ", ".join(f"{q} {a} < {b}" for q, a, b in rows)
+                                 f"{peer} {len(rows)}" + (": " + ", ".join(f"{q} {a} < {b}" for q, a, b in rows)
+                                                          if len(rows) <= 5 else "")
                                  for peer, rows in short.items()) or "none"))
     lines.append(f"\nmean of {len(names)} collections")
     lines.append(f"| engine | {' | '.join(MEASURES)} |")
