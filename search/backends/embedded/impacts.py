@@ -444,14 +444,11 @@ class Impacts:
                     np.empty(0), counts)
         return (*(np.concatenate(part) for part in found), counts)
 
-    def top_weights(self, fieldname: str, docnums: list[int], doc_weights: list[float] | None = None
-                    ) -> tuple[dict[str, float], float]:
-        """Each term's total count in ``docnums``, and the total of all counts (what
-        Whoosh's query expander adds up from re-analysed stored text); with
-        ``doc_weights``, each document's counts multiplied by its weight."""
-        weights: dict[str, float] = {}
-        total = 0.0
-        for segment, offset in self.segments:
+    def _segment_counts(self, fieldname: str, docnums: list[int], doc_weights: list[float] | None):
+        """Per segment holding some of ``docnums``: its number, its field's impacts, the
+        segment's term numbers found in those documents, their (weighted) counts, and the
+        total of the counts."""
+        for k, (segment, offset) in enumerate(self.segments):
             impacts = segment.fields[fieldname]
             places = [i for i, d in enumerate(docnums) if offset <= d < offset + segment.doc_count]
             if not places:
@@ -461,11 +458,20 @@ class Impacts:
                 tfs = tfs * np.asarray(doc_weights, np.float64)[np.asarray(places)[owners]]
             # (Numbered by the documents' few terms, not the segment's many.)
             found, inverse = np.unique(terms, return_inverse=True)
-            sums = np.bincount(inverse, weights=tfs)
+            yield k, impacts, found, np.bincount(inverse, weights=tfs), float(tfs.sum(dtype=np.float64))
+
+    def top_weights(self, fieldname: str, docnums: list[int], doc_weights: list[float] | None = None
+                    ) -> tuple[dict[str, float], float]:
+        """Each term's total count in ``docnums``, and the total of all counts (what
+        Whoosh's query expander adds up from re-analysed stored text); with
+        ``doc_weights``, each document's counts multiplied by its weight."""
+        weights: dict[str, float] = {}
+        total = 0.0
+        for _, impacts, found, sums, counted in self._segment_counts(fieldname, docnums, doc_weights):
             words = impacts.words()
             for i, weight in zip(found.tolist(), sums.tolist()):
                 weights[words[i]] = weights.get(words[i], 0.0) + weight
-            total += float(tfs.sum(dtype=np.float64))
+            total += counted
         return weights, total
 
     def top_weight_numbers(self, fieldname: str, docnums: list[int],
@@ -476,17 +482,9 @@ class Impacts:
         is added up segment by segment as :meth:`top_weights` adds it, to the bit."""
         numbered = self.numbered(fieldname)
         numbers, sums = [], []
-        for k, (segment, offset) in enumerate(self.segments):
-            impacts = segment.fields[fieldname]
-            places = [i for i, d in enumerate(docnums) if offset <= d < offset + segment.doc_count]
-            if not places:
-                continue
-            terms, tfs, owners = impacts.forward([docnums[i] - offset for i in places])
-            if doc_weights is not None:
-                tfs = tfs * np.asarray(doc_weights, np.float64)[np.asarray(places)[owners]]
-            found, inverse = np.unique(terms, return_inverse=True)
+        for k, _, found, counts, _ in self._segment_counts(fieldname, docnums, doc_weights):
             numbers.append(numbered.of_segment[k][found])
-            sums.append(np.bincount(inverse, weights=tfs))
+            sums.append(counts)
         if not numbers:
             return np.empty(0, np.int64), np.empty(0)
         if len(numbers) == 1:
