@@ -65,8 +65,9 @@ class _Writer(SegmentWriter):
             self.fieldwriter.vocabulary = None
         if buffered:  # a new segment of bounded size: its postings are kept in memory
             self.pool = PostingsBuffer()
-        self._dates: dict = {}  # a date's index terms (see _terms), and its column value:
-        self._date_columns: dict = {}
+        # A number's (a date's) index terms and sort-column value, by field and value (_terms):
+        self._numeric_terms: dict = {}
+        self._numeric_columns: dict = {}
 
     def add_document(self, **fields):
         if "collection" not in self.schema:  # an index made before collections: none
@@ -104,14 +105,14 @@ class _Writer(SegmentWriter):
                 if empty and not field.stored:
                     continue  # (an unstored facet most articles have no value of)
                 if field.indexed and not empty:
-                    length = self.pool.add_field(name, self._terms(field, value), docnum,
+                    length = self.pool.add_field(name, self._terms(name, field, value), docnum,
                                                  self._field_boost(fields, name, docboost))
                     if not field.scorable:
                         length = 0
                 stored = fields.get("_stored_" + name, value)
                 perdoc.add_field(name, field, stored if field.stored else None, length)
                 if field.column_type and stored is not None:
-                    perdoc.add_column_value(name, field.column_type, self._column_value(field, stored))
+                    perdoc.add_column_value(name, field.column_type, self._column_value(name, field, stored))
         except Exception:
             perdoc.cancel_doc()
             raise
@@ -119,22 +120,22 @@ class _Writer(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _terms(self, field, value):
+    def _terms(self, name: str, field, value):
         """``field.index(value)``; a date's terms (eight, one per precision of its range
         queries) are kept, as many articles share a day."""
         if not isinstance(field, fields.NUMERIC):
             return field.index(value)
-        found = self._dates.get(value)
+        found = self._numeric_terms.get((name, value))
         if found is None:
-            found = self._dates[value] = list(field.index(value))
+            found = self._numeric_terms[name, value] = list(field.index(value))
         return found
 
-    def _column_value(self, field, value):
+    def _column_value(self, name: str, field, value):
         if not isinstance(field, fields.NUMERIC):
             return field.to_column_value(value)
-        found = self._date_columns.get(value)
+        found = self._numeric_columns.get((name, value))
         if found is None:
-            found = self._date_columns[value] = field.to_column_value(value)
+            found = self._numeric_columns[name, value] = field.to_column_value(value)
         return found
 
     def add_reader(self, reader):
