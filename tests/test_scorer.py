@@ -113,6 +113,15 @@ def _compare(engine: SearchEngine, texts: list[str], limit: int = 10, reference=
     return nonempty
 
 
+
+def _engine_over(tmp_path, seed: int, count: int) -> SearchEngine:
+    """An engine over ``count`` random articles (``_article``), indexed by one worker."""
+    rng = random.Random(seed)
+    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(count)])
+    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
+    return SearchEngine(str(tmp_path / "index"))
+
+
 def test_scores_equal_whooshs_across_segments_and_deletions(tmp_path):
     rng = random.Random(7)
     _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(150)])
@@ -134,10 +143,7 @@ def test_natural_language_queries_score_as_whoosh_coordinates_them(tmp_path):
     # One segment: Whoosh counts a coordinated OR's terms per segment, we count them in
     # the whole index, and the two agree when there is one segment. The reference scores
     # with the matcher tree it started with: a swapped-in tree counts fewer terms.
-    rng = random.Random(11)
-    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(200)])
-    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
-    engine = SearchEngine(str(tmp_path / "index"))
+    engine = _engine_over(tmp_path, seed=11, count=200)
     texts = _natural_queries(random.Random(5))
     assert all(parse_query(t).natural and parse_query(t, ranking=ALL_WORDS).query.scale for t in texts)
     assert _compare(engine, texts, reference=lambda s, q, limit, _: _unswapped(s, q, limit)) == len(texts)
@@ -301,10 +307,7 @@ def test_segments_merged_by_later_runs_keep_their_impact_lists(tmp_path):
 
 
 def test_all_first_ranks_every_word_above_some_words_and_otherwise_scores_as_an_or(tmp_path):
-    rng = random.Random(8)
-    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(150)])
-    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
-    engine = SearchEngine(str(tmp_path / "index"))
+    engine = _engine_over(tmp_path, seed=8, count=150)
     scorer = engine._scorer(engine._snapshot())
     for text in ("w1 w7 w20", "w3 w11", "w2 w5 w9 absentword"):
         relaxed = parse_query(text).query
@@ -328,10 +331,7 @@ def test_a_word_scores_once_as_bm25f_over_its_title_and_body(tmp_path):
     # stored lengths and averages) and weighted, added, then saturated once; the idf of the
     # articles with the word in either field. So a word in a title and a body weighs more
     # than in one of them, but never more than one word can: idf (k1 + 1).
-    rng = random.Random(7)
-    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(120)])
-    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
-    engine = SearchEngine(str(tmp_path / "index"))
+    engine = _engine_over(tmp_path, seed=7, count=120)
     snap = engine._snapshot()
     scorer, searcher = engine._scorer(snap), snap.searcher
     reader = searcher.reader()
@@ -371,10 +371,7 @@ def test_scored_words_kept_with_the_generation_score_as_a_fresh_scorer_does(tmp_
     # The generation keeps the words queries scored (scorer.ScoredWords): a query asked
     # again, or sharing words with an earlier one, is scored from them, to the bit as
     # a scorer without them scores it; the oldest are dropped past the limit.
-    rng = random.Random(9)
-    _write(tmp_path / "a.jsonl", [_article(rng, n) for n in range(150)])
-    index_paths([str(tmp_path / "a.jsonl")], str(tmp_path / "index"), workers=1)
-    engine = SearchEngine(str(tmp_path / "index"))
+    engine = _engine_over(tmp_path, seed=9, count=150)
     snap = engine._snapshot()
     kept = engine._scorer(snap)
     assert kept.scored is snap.source.scored
