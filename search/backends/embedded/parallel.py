@@ -36,7 +36,7 @@ from .impacts import segment_extras, segment_vocabulary
 from .interrupts import raise_if_stopped
 from ...models import Article
 from .postings import PostingsBuffer
-from .schema import to_document
+from .schema import AnalyzedText, to_document
 
 #: Memory for the posting pool of the parent's writer (deletions, merges of existing
 #: segments) before Whoosh spills a sorted run to disk.
@@ -105,8 +105,12 @@ class _Writer(SegmentWriter):
                 if empty and not field.stored:
                     continue  # (an unstored facet most articles have no value of)
                 if field.indexed and not empty:
-                    length = self.pool.add_field(name, self._terms(name, field, value), docnum,
-                                                 self._field_boost(fields, name, docboost))
+                    boost = self._field_boost(fields, name, docboost)
+                    if value.__class__ is dict and isinstance(field, AnalyzedText):  # analysed text
+                        length = self.pool.add_positions(name, value, docnum, field.format.field_boost,
+                                                         boost, field.format.encode)
+                    else:
+                        length = self.pool.add_field(name, self._terms(name, field, value), docnum, boost)
                     if not field.scorable:
                         length = 0
                 stored = fields.get("_stored_" + name, value)

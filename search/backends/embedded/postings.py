@@ -44,7 +44,9 @@ class _FieldPostings:
     __slots__ = ("numbers", "terms", "docs", "weights", "values")
 
     def __init__(self) -> None:
-        self.numbers: dict[bytes, int] = {}  # term bytes -> term number, in order of arrival
+        # term -> term number, in order of arrival; a term is bytes, or text (encoded
+        # once, when the field is written) in a field filled by ``add_positions``
+        self.numbers: dict[bytes | str, int] = {}
         self.terms = array("i")
         self.docs = array("i")
         self.weights = array("d")
@@ -58,6 +60,7 @@ class PostingsBuffer:
 
     def __init__(self, compress_from: int = COMPRESS_FROM, window: int = WINDOW) -> None:
         self._fields: dict[str, _FieldPostings] = {}
+        self._single_position: dict[Callable, _SinglePosition] = {}
         self.compress_from = compress_from  # 0: compress every block, as Whoosh does
         self.window = window
 
@@ -81,6 +84,32 @@ class PostingsBuffer:
             add_value(vbytes)
             length += freq
         return length
+
+    def add_positions(self, fieldname: str, terms: dict[str, list[int]], docnum: int,
+                      field_boost: float, boost: float, encode: Callable[[list[int]], bytes]) -> int:
+        """A document's postings in a text field given as ``{term: [positions]}`` (what
+        ``analysis.analyse`` makes): the postings ``AnalyzedText.index`` would yield, added
+        a list at a time, with each term kept as text until the field is written, and the
+        encoded value of a single position looked up (most terms occur once). Returns the
+        sum of the frequencies (the field's length)."""
+        postings = self._fields.get(fieldname)
+        if postings is None:
+            postings = self._fields[fieldname] = _FieldPostings()
+        numbers = postings.numbers
+        number = numbers.setdefault
+        postings.terms.extend([number(term, len(numbers)) for term in terms])
+        counts = [len(positions) for positions in terms.values()]
+        postings.docs.extend(array("i", (docnum,)) * len(counts))
+        if field_boost == 1 and boost == 1:
+            postings.weights.extend(counts)
+        else:
+            postings.weights.extend([count * field_boost * boost for count in counts])
+        single = self._single_position.get(encode)
+        if single is None:
+            single = self._single_position[encode] = _SinglePosition(encode)
+        postings.values.extend([single[positions[0]] if len(positions) == 1 else encode(positions)
+                                for positions in terms.values()])
+        return sum(counts)
 
     def cleanup(self) -> None:
         self._fields.clear()
@@ -113,12 +142,28 @@ class PostingsBuffer:
             fieldwriter.collect(fieldname, terms, ends, docs, weights.astype(np.float32))
 
 
+class _SinglePosition(dict):
+    """``encode([position])`` of each position seen (a format's encoded value of a term
+    that occurs once)."""
+
+    def __init__(self, encode: Callable[[list[int]], bytes]) -> None:
+        super().__init__()
+        self.encode = encode
+
+    def __missing__(self, position: int) -> bytes:
+        value = self[position] = self.encode([position])
+        return value
+
+
 def _sorted(postings: _FieldPostings) -> tuple[list[bytes], np.ndarray, np.ndarray]:
     """The field's terms in byte order, where each term's postings end, and the order
-    of the postings: by term, then by document."""
+    of the postings: by term, then by document. (Text terms sort as their UTF-8 bytes
+    do: UTF-8 keeps the order of code points.)"""
     terms = sorted(postings.numbers)
     rank = np.empty(len(terms), dtype=np.int32)
     rank[[postings.numbers[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
+    if terms and isinstance(terms[0], str):
+        terms = [term.encode("utf-8") for term in terms]
     ranked = rank[np.frombuffer(postings.terms, dtype=np.int32)]
     order = np.lexsort((np.frombuffer(postings.docs, dtype=np.int32), ranked))
     ends = np.cumsum(np.bincount(ranked, minlength=len(terms))).astype(np.int64)
