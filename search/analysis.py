@@ -272,13 +272,13 @@ def word_tokens(word: str) -> tuple[tuple[tuple[int, str], ...], int]:
 def _simple_text(word: str) -> str | None | bool:
     """What the pipeline before stemming makes of a simple tokenizer match: a word of ASCII
     letters (``_plain_word``), the same with a possessive ``'s`` (which the pipeline
-    strips), or ASCII digits (kept whole, even one digit). None when the pipeline drops it;
-    False for any other match (analysed in full). ``tests/test_analysis.py`` holds the
+    strips), or ASCII digits or a decimal number (kept whole, even one digit). None when
+    the pipeline drops it; False for any other match (analysed in full). ``tests/test_analysis.py`` holds the
     shortcut equal to the pipeline."""
     if word.isascii():
         if word.isalpha():
             return _plain_word(word)
-        if word.isdigit():
+        if word.isdigit() or _DECIMAL_RE.fullmatch(word):  # "1987", "5.93" (kept whole)
             text = _VARIANTS.get(word, word)
             return None if text in _STOPS else text
     if len(word) > 2 and word[-1] in "sS" and word[-2] in "'\u2019":

@@ -97,6 +97,7 @@ def test_plain_words_take_the_short_path_to_the_same_tokens():
     # Possessives and numbers take the short path too (analysis._simple_text).
     simple = plain | {w + s for w in plain for s in ("'s", "\u2019s", "'S")}
     simple |= {w for w in _TOKEN_RE.findall(text) if w.isdigit()} | {"0", "7", "007", "1987"}
+    simple |= {"5.93", "0.39", "1.000.000", "12.5.2023", "0.0", "3.14159", "1.0001"}
     simple |= {"it's", "o's", "O'Neill", "Ukraine's'", "'s", "s's", "\u00b2", "1\u00b2", "٣"}
     for word in sorted(simple):
         tokens = [(t.pos, t.text) for t in _NEWS(word, positions=True, mode="index")]
