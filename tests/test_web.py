@@ -451,3 +451,62 @@ def test_entity_links_escape_a_hostile_name():
     assert "<script>" not in html and '" onmouseover' not in html and 'root"' not in html
     assert "About &lt;script&gt;alert(1)&lt;/script&gt;&#34; onmouseover=&#34;x" in html
     assert 'href="/root&#34;/entity/person/%3Cscript%3E' in html
+
+
+HOSTILE = '<script>alert(1)</script>" onmouseover=\'x\' & é'
+
+
+def test_page_fragments_escape_as_the_templates_did(app):
+    """web/fragments.py builds the results page's repeated pieces in Python: each gives the
+    HTML the template loop it replaced gave (Jinja's autoescaping), hostile values included."""
+    from jinja2 import Environment
+    from werkzeug.datastructures import MultiDict
+
+    from search.models import Hit
+    from web import fragments
+    from web.params import UrlState
+    from web.views import FacetItem, FILTER_LABELS, about_link, facet_about_link
+
+    jinja = Environment(autoescape=True)
+    other = Hit(id=f"a/{HOSTILE}", title=HOSTILE, date=None, source=HOSTILE, url="", score=0.0,
+                persons=(), systems=(), orgs=(), places=())
+    hit = Hit(id="x", title=HOSTILE, date=None, source="s", url="", score=0.0,
+              persons=(HOSTILE, "Ann Lee"), systems=(), orgs=(HOSTILE,), places=("Kyiv",))
+    with app.test_request_context("/search?q=a%22b&person=Ann+Lee"):
+        state = UrlState(MultiDict([("q", 'a"b'), ("person", "Ann Lee")]), "/search")
+        qs = state.query_string()
+        assert str(fragments.marked(HOSTILE, ((0, 8), (9, 14)))) == jinja.from_string(
+            "{% for text, is_match in segments %}{% if is_match %}<mark>{{ text }}</mark>"
+            "{% else %}{{ text }}{% endif %}{% endfor %}").render(
+            segments=[(HOSTILE[:8], True), (HOSTILE[8:9], False), (HOSTILE[9:14], True),
+                      (HOSTILE[14:], False)])
+        assert str(fragments.similar_items([other], qs)) == jinja.from_string(
+            "{% for other in others %}\n    <li><a href=\"{{ url }}{{ qs }}\">{{ other.title }}</a>\n"
+            "      <span class=\"hit-meta\">{{ other.date or 'undated' }} · {{ other.source }}"
+            "</span></li>\n    {% endfor %}").render(
+            others=[other], qs=qs, url=app.url_map.bind("").build(
+                "views.article", {"article_id": other.id}))
+        assert str(fragments.entity_chips(hit, state, FILTER_LABELS, about_link)) == jinja.from_string(
+            "{% for kind, names in lists %}{% for name in names[:5] %}\n"
+            '    <li class="chip-pair"><a class="chip chip-{{ kind }}{% if state.has(kind, name) %}'
+            ' is-selected{% endif %}" href="{{ state.add(kind, name) }}"\n'
+            '           title="Filter: {{ labels[kind] }} {{ name }}"><span class="visually-hidden">'
+            "Filter by {{ labels[kind] }}: </span>{{ name }}</a>{{ about_link(kind, name) }}</li>\n"
+            "    {% endfor %}{% endfor %}").render(
+            lists=[("person", hit.persons), ("system", ()), ("org", hit.orgs), ("place", hit.places)],
+            state=state, labels=FILTER_LABELS, about_link=about_link)
+        items = [FacetItem(HOSTILE, 1234, True, "f-person-0", "", state.toggle("person", HOSTILE),
+                           state.exclude("person", HOSTILE)),
+                 FacetItem("Ann Lee", 5, False, "f-person-1", "", "/u", "/x")]
+        assert str(fragments.facet_rows("person", items, facet_about_link)) == jinja.from_string(
+            "{% for v in values %}\n"
+            '        <li class="facet-row{% if v.selected %} is-selected{% endif %}"><input class="facet-check"'
+            ' type="checkbox" id="{{ v.id }}" name="{{ name }}" value="{{ v.value }}" data-url="{{ v.url }}"'
+            "{% if v.selected %} checked{% endif %}>\n"
+            '          <label class="facet-value" for="{{ v.id }}"><span class="facet-label" id="{{ v.id }}l">'
+            '{{ v.value }}</span> <span class="count">{{ "{:,}".format(v.count) }}<span class="visually-hidden">'
+            " articles</span></span></label>\n"
+            '          <a class="facet-not" href="{{ v.exclude_url }}" aria-labelledby="w-not {{ v.id }}l">−</a>'
+            "{{ about(name, v.value) }}</li>\n        {% endfor %}").render(
+            values=items, name="person", about=facet_about_link)
+        assert "<script>" not in str(fragments.facet_rows("person", items, facet_about_link))

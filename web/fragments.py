@@ -1,0 +1,91 @@
+"""The results page's repeated pieces (a hit's title and passages with their ``<mark>``s, its
+entity chips, its "+N similar" list), built here as escaped HTML, one call per piece.
+
+A results page repeats them a few hundred times: in the template each was a loop with an
+escape and a markup object per value and a call (``state.add``, ``url_for``, ``about_link``)
+per link, about half of the page's rendering time. Every value from the index is escaped
+here with ``markupsafe.escape`` (as Jinja's autoescaping does, so the HTML is the same
+byte for byte); only the constant markup around them is written as is."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+from urllib.parse import quote
+
+from flask import request
+from markupsafe import Markup, escape
+
+from search.models import Hit
+
+from .params import UrlState
+
+#: What ``url_for`` leaves unquoted in a path segment (werkzeug's ``BaseConverter.to_url``).
+_PATH_SAFE = "!$&'()*+,/:;=@"
+
+
+def article_href(article_id: str) -> str:
+    """``url_for("views.article", article_id=...)``, without the routing map: a results page
+    links each hit and each of its similar articles (about fifty)."""
+    return f"{request.script_root}/article/{quote(article_id, safe=_PATH_SAFE)}"
+
+
+def marked(text: str, matches: Sequence[tuple[int, int]]) -> Markup:
+    """``text`` escaped, with its ``[start, end)`` matches in ``<mark>``."""
+    if not matches:
+        return escape(text)
+    out, cursor = [], 0
+    for start, end in matches:
+        if start > cursor:
+            out.append(escape(text[cursor:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    if cursor < len(text):
+        out.append(escape(text[cursor:]))
+    return Markup("".join(out))
+
+
+def similar_items(others: Iterable[Hit], query_string: str) -> Markup:
+    """The ``<li>`` of each other copy of a hit's story."""
+    qs = escape(query_string)
+    root = escape(request.script_root)
+    return Markup("".join(
+        f'\n    <li><a href="{root}/article/{escape(quote(o.id, safe=_PATH_SAFE))}{qs}">'
+        f'{escape(o.title or "(untitled)")}</a>\n'
+        f'      <span class="hit-meta">{escape(o.date or "undated")} · {escape(o.source)}</span></li>\n'
+        "    " for o in others))
+
+
+def entity_chips(hit: Hit, state: UrlState, labels: dict[str, str], about) -> Markup:
+    """A hit's entity chips (up to five of each kind), each a filter link and the link to
+    its entity page (``about(kind, name)``, a ``Markup``)."""
+    out = []
+    for kind, names in (("person", hit.persons), ("system", hit.systems), ("org", hit.orgs),
+                        ("place", hit.places)):
+        label = escape(labels[kind])
+        for name in names[:5]:
+            safe_name = escape(name)
+            selected = " is-selected" if state.has(kind, name) else ""
+            out.append(
+                f'\n    <li class="chip-pair"><a class="chip chip-{kind}{selected}" '
+                f'href="{escape(state.add(kind, name))}"\n           title="Filter: {label} '
+                f'{safe_name}"><span class="visually-hidden">Filter by {label}: </span>'
+                f'{safe_name}</a>{about(kind, name)}</li>\n    ')
+    return Markup("".join(out))
+
+
+def facet_rows(name: str, values: Iterable, about) -> Markup:
+    """A facet's value rows (``_facets.html``): the checkbox, its label and count, the
+    exclude link and the link to the value's entity page (``about(name, value)``)."""
+    out = []
+    safe_name = escape(name)
+    for v in values:
+        vid, value = escape(v.id), escape(v.value)
+        row_class, checked = (" is-selected", " checked") if v.selected else ("", "")
+        out.append(
+            f'\n        <li class="facet-row{row_class}"><input class="facet-check" type="checkbox" '
+            f'id="{vid}" name="{safe_name}" value="{value}" data-url="{escape(v.url)}"{checked}>\n'
+            f'          <label class="facet-value" for="{vid}"><span class="facet-label" id="{vid}l">'
+            f'{value}</span> <span class="count">{v.count:,}<span class="visually-hidden"> articles'
+            f'</span></span></label>\n          <a class="facet-not" href="{escape(v.exclude_url)}" '
+            f'aria-labelledby="w-not {vid}l">−</a>{about(name, v.value)}</li>\n        ')
+    return Markup("".join(out))
