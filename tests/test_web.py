@@ -510,3 +510,34 @@ def test_page_fragments_escape_as_the_templates_did(app):
             "{{ about(name, v.value) }}</li>\n        {% endfor %}").render(
             values=items, name="person", about=facet_about_link)
         assert "<script>" not in str(fragments.facet_rows("person", items, facet_about_link))
+
+
+def test_timeline_bars_fragment_is_the_template_loop(app):
+    """``fragments.timeline_bars`` gives what the template's loop over the bars gave, with a
+    hostile query in the state and a selected range."""
+    from jinja2 import Environment
+    from werkzeug.datastructures import MultiDict
+
+    from search.models import Facet, FacetValue
+    from web import fragments
+    from web.params import UrlState
+    from web.timeline import build_timeline
+
+    loop = Environment(autoescape=True).from_string(
+        "{% for bar in timeline.bars %}\n"
+        '    <a class="timeline-bar{% if not bar.selected %} is-outside{% endif %}" href="{{ state.with_('
+        'since=bar.month, until=bar.month) }}" data-month="{{ bar.month }}"\n'
+        '       data-x="{{ bar.x }}" data-width="{{ bar.width }}"\n'
+        '       aria-label="{{ bar.label }}: {{ bar.count }} article{{ \'\' if bar.count == 1 else \'s\' }}'
+        "{% if timeline.ranged %}{{ ' (selected)' if bar.selected else '' }}{% endif %}\">\n"
+        "      <title>{{ bar.label }}: {{ bar.count }} article{{ '' if bar.count == 1 else 's' }}</title>\n"
+        '      <rect class="bar-hit" x="{{ bar.x }}%" y="0" width="{{ bar.width }}%" height="{{ timeline.height }}">'
+        "</rect>\n"
+        '      <rect class="bar{% if not bar.count %} is-empty{% endif %}" x="{{ bar.x }}%" y="{{ bar.y }}" '
+        'width="{{ bar.width }}%" height="{{ bar.height }}"></rect>\n    </a>\n    {% endfor %}')
+    months = Facet("month", (FacetValue("2022-01", 1), FacetValue("2022-02", 0), FacetValue("2022-04", 7)))
+    for pairs, selected in (([("q", HOSTILE), ("page", "2"), ("since", "2022-02")], ("2022-02", "2022-04")),
+                            ([], None)):
+        state = UrlState(MultiDict(pairs), '/search"x')
+        timeline = build_timeline(months, selected=selected)
+        assert str(fragments.timeline_bars(timeline, state)) == loop.render(timeline=timeline, state=state)

@@ -10,7 +10,7 @@ byte for byte); only the constant markup around them is written as is."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus, urlencode
 
 from flask import request
 from markupsafe import Markup, escape
@@ -88,4 +88,29 @@ def facet_rows(name: str, values: Iterable, about) -> Markup:
             f'{value}</span> <span class="count">{v.count:,}<span class="visually-hidden"> articles'
             f'</span></span></label>\n          <a class="facet-not" href="{escape(v.exclude_url)}" '
             f'aria-labelledby="w-not {vid}l">−</a>{about(name, v.value)}</li>\n        ')
+    return Markup("".join(out))
+
+
+def timeline_bars(timeline, state: UrlState) -> Markup:
+    """The timeline's bars (``_timeline.html``): each a link selecting its month, with its
+    count as a title and a label, and two rectangles (the hit area and the bar)."""
+    kept = urlencode([(k, v) for k, v in state.pairs if k not in ("since", "until", "page")])
+    head = escape(f"{state.path}?{kept}&" if kept else f"{state.path}?")
+    ranged, height = timeline.ranged, escape(timeline.height)
+    out = []
+    for bar in timeline.bars:
+        month, label = escape(bar.month), escape(bar.label)
+        month_q = escape(quote_plus(bar.month))
+        x, width = escape(bar.x), escape(bar.width)
+        articles = f"{escape(bar.count)} article{'' if bar.count == 1 else 's'}"
+        selected = (" (selected)" if bar.selected else "") if ranged else ""
+        out.append(
+            f'\n    <a class="timeline-bar{"" if bar.selected else " is-outside"}" '
+            f'href="{head}since={month_q}&amp;until={month_q}" data-month="{month}"\n'
+            f'       data-x="{x}" data-width="{width}"\n'
+            f'       aria-label="{label}: {articles}{selected}">\n'
+            f'      <title>{label}: {articles}</title>\n'
+            f'      <rect class="bar-hit" x="{x}%" y="0" width="{width}%" height="{height}"></rect>\n'
+            f'      <rect class="bar{"" if bar.count else " is-empty"}" x="{x}%" y="{escape(bar.y)}" '
+            f'width="{width}%" height="{escape(bar.height)}"></rect>\n    </a>\n    ')
     return Markup("".join(out))
