@@ -541,3 +541,21 @@ def test_timeline_bars_fragment_is_the_template_loop(app):
         state = UrlState(MultiDict(pairs), '/search"x')
         timeline = build_timeline(months, selected=selected)
         assert str(fragments.timeline_bars(timeline, state)) == loop.render(timeline=timeline, state=state)
+
+
+def test_warm_up_reads_the_alias_terms_whoosh_would(index_dir):
+    """``warm_up`` keeps every entity's alias terms (one pass over the field): each prefix
+    answers what Whoosh's ``expand_prefix`` does, and a prefix without terms answers ()."""
+    from search.engine import SearchEngine, _TermCounts
+    from search.understanding.fields import SEP
+
+    engine = SearchEngine(index_dir)
+    engine.warm_up()
+    snap = engine._snapshot()
+    reader, source = snap.searcher.reader(), snap.source
+    assert "alias" in source.complete_prefixes
+    counts = _TermCounts(reader, None, source.prefix_terms, source.complete_prefixes)
+    prefixes = [p for field, p in source.prefix_terms if field == "alias"]
+    assert prefixes
+    for prefix in prefixes + [f"No such entity{SEP}", f"{prefixes[0][:-1]}x{SEP}"]:
+        assert counts.expand_prefix("alias", prefix) == tuple(reader.expand_prefix("alias", prefix))
