@@ -1,11 +1,13 @@
-"""The results page's repeated pieces (a hit's title and passages with their ``<mark>``s, its
-entity chips, its "+N similar" list), built here as escaped HTML, one call per piece.
+"""The results page's repeated pieces, built here as escaped HTML, one call each: the hits
+(``hit_item``: title and passages with their ``<mark>``s, entity chips, the "+N similar"
+list), the facet value rows and the timeline's bars.
 
-A results page repeats them a few hundred times: in the template each was a loop with an
+A results page repeats them a few hundred times: in the templates each was a loop with an
 escape and a markup object per value and a call (``state.add``, ``url_for``, ``about_link``)
-per link, about half of the page's rendering time. Every value from the index is escaped
-here with ``markupsafe.escape`` (as Jinja's autoescaping does, so the HTML is the same
-byte for byte); only the constant markup around them is written as is."""
+per link, more than half of the page's rendering time. Every value from the index or the
+URL is escaped here with ``markupsafe.escape`` (as Jinja's autoescaping does, so the HTML
+is the same byte for byte: ``tests/test_web.py`` renders the templates they replaced
+beside them); only the constant markup around them is written as is."""
 
 from __future__ import annotations
 
@@ -114,3 +116,35 @@ def timeline_bars(timeline, state: UrlState) -> Markup:
             f'      <rect class="bar{"" if bar.count else " is-empty"}" x="{x}%" y="{escape(bar.y)}" '
             f'width="{width}%" height="{escape(bar.height)}"></rect>\n    </a>\n    ')
     return Markup("".join(out))
+
+
+def hit_item(hit: Hit, state: UrlState, query_string: str, labels: dict[str, str], about) -> Markup:
+    """One hit of the results list (``_hits.html``): its title (a link to the article, the
+    search carried along), date and source, the words a partial match lacks, its passages,
+    the other copies of its story (a ``<details>``, which opens without JavaScript), and its
+    entity chips. A results page has ten: as a template, with the calls and escapes of each
+    piece, this was a quarter of the page's rendering."""
+    title = marked(hit.title, hit.title_matches) if hit.title else "(untitled)"
+    if hit.date:
+        date = escape(hit.date)
+        when = f'<time datetime="{date}">{date}</time>'
+    else:
+        when = '<span class="undated">undated</span>'
+    missing = ("<p class=\"hit-partial\">Partial match, missing: "
+               + ", ".join(f"<s>{escape(word)}</s>" for word in hit.missing) + "</p>"
+               if hit.missing else "")
+    passages = "".join(f'\n  <p class="passage">{marked(h.text, h.matches)}</p>\n  '
+                       for h in hit.highlights)
+    similar = (f'\n<details class="hit-similar">\n  <summary>+{len(hit.similar)} similar</summary>\n'
+               f'  <ul>\n    {similar_items(hit.similar, query_string)}\n  </ul>\n</details>\n'
+               if hit.similar else "")
+    chips = (f'\n  <ul class="chips hit-entities" aria-label="Entities in this article">\n'
+             f'    {entity_chips(hit, state, labels, about)}\n  </ul>\n  '
+             if hit.persons or hit.systems or hit.orgs or hit.places else "")
+    return Markup(
+        f'<li class="hit">\n  <h2 class="hit-title"><a href="{escape(article_href(hit.id))}'
+        f'{escape(query_string)}">{title}</a></h2>\n  <p class="hit-meta">\n    {when}\n'
+        f'    <span class="sep" aria-hidden="true">·</span>\n'
+        f'    <a class="hit-source" href="{escape(state.add("source", hit.source))}" '
+        f'title="Filter by this source">{escape(hit.source)}</a>\n  </p>\n  {missing}\n'
+        f'  {passages}\n  \n{similar}\n  \n  {chips}\n</li>')

@@ -87,10 +87,8 @@ def _facet_views(results: SearchResults, state: UrlState, expanded: tuple[str, .
     return views
 
 
-for _piece in (fragments.article_href, fragments.marked, fragments.similar_items,
-               fragments.facet_rows, fragments.timeline_bars):
+for _piece in (fragments.hit_item, fragments.facet_rows, fragments.timeline_bars):
     bp.add_app_template_global(_piece)
-bp.add_app_template_global(fragments.entity_chips, "hit_chips")
 
 
 @bp.app_template_global()
