@@ -61,17 +61,21 @@ def entity_chips(hit: Hit, state: UrlState, labels: dict[str, str], about) -> Ma
     """A hit's entity chips (up to five of each kind), each a filter link and the link to
     its entity page (``about(kind, name)``, a ``Markup``)."""
     out = []
+    # (a page's hits share many entities: each chip is built once a page, kept with the state)
+    built = state.__dict__.setdefault("_chips", {})
     for kind, names in (("person", hit.persons), ("system", hit.systems), ("org", hit.orgs),
                         ("place", hit.places)):
-        label = escape(labels[kind])
         for name in names[:5]:
-            safe_name = escape(name)
-            selected = " is-selected" if state.has(kind, name) else ""
-            out.append(
-                f'\n    <li class="chip-pair"><a class="chip chip-{kind}{selected}" '
-                f'href="{escape(state.add(kind, name))}"\n           title="Filter: {label} '
-                f'{safe_name}"><span class="visually-hidden">Filter by {label}: </span>'
-                f'{safe_name}</a>{about(kind, name)}</li>\n    ')
+            chip = built.get((kind, name))
+            if chip is None:
+                label, safe_name = escape(labels[kind]), escape(name)
+                selected = " is-selected" if state.has(kind, name) else ""
+                chip = built[(kind, name)] = (
+                    f'\n    <li class="chip-pair"><a class="chip chip-{kind}{selected}" '
+                    f'href="{escape(state.add(kind, name))}"\n           title="Filter: {label} '
+                    f'{safe_name}"><span class="visually-hidden">Filter by {label}: </span>'
+                    f'{safe_name}</a>{about(kind, name)}</li>\n    ')
+            out.append(chip)
     return Markup("".join(out))
 
 
