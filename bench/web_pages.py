@@ -119,14 +119,38 @@ def load_test(python: str, checkout: str, index_dir: str, queries: list[str], po
                         raise
             return (time.perf_counter() - t) * 1000, response.status
 
+        server_cpu, client_cpu = _tree_cpu(server.pid), time.process_time()
         with ThreadPoolExecutor(clients) as pool:
             results = list(pool.map(one, range(requests)))
+        server_cpu = _tree_cpu(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         times = [t for t, _ in results]
         return {"p50": percentile(times, 50), "p95": percentile(times, 95),
-                "errors": sum(s != 200 for _, s in results)}
+                "errors": sum(s != 200 for _, s in results),
+                "server_cpu": server_cpu * 1000 / requests, "client_cpu": client_cpu * 1000 / requests}
     finally:
         server.terminate()
         server.wait(15)
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live child processes (the
+    server's workers), from /proc; 0 where there is none. On a machine shared with other
+    work, a request's CPU moves much less than its latency."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        return 0.0
+    for one in (pid, *children):
+        try:
+            with open(f"/proc/{one}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 RENDER = """
@@ -198,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = load_test(python, checkout, index_of[name], queries, 8700 + round_ * 2 + (name == "this"))
                 runs[name].append(result)
                 print(f"load test, HTML search page, 8 clients, {name} ({checkout}), round {round_ + 1}: "
-                      f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, errors {result['errors']}")
+                      f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, errors {result['errors']}; "
+                      f"CPU a request: server {result['server_cpu']:.1f} ms, clients {result['client_cpu']:.1f} ms")
         for name, results in runs.items():
             print(f"{name}: p95 per round " + ", ".join(f"{r['p95']:.1f}" for r in results)
                   + f"; median {statistics.median(r['p95'] for r in results):.1f} ms")

@@ -451,3 +451,177 @@ def test_entity_links_escape_a_hostile_name():
     assert "<script>" not in html and '" onmouseover' not in html and 'root"' not in html
     assert "About &lt;script&gt;alert(1)&lt;/script&gt;&#34; onmouseover=&#34;x" in html
     assert 'href="/root&#34;/entity/person/%3Cscript%3E' in html
+
+
+HOSTILE = '<script>alert(1)</script>" onmouseover=\'x\' & é'
+
+
+def test_page_fragments_escape_as_the_templates_did(app):
+    """web/fragments.py builds the results page's repeated pieces in Python: each gives the
+    HTML the template loop it replaced gave (Jinja's autoescaping), hostile values included."""
+    from jinja2 import Environment
+    from werkzeug.datastructures import MultiDict
+
+    from search.models import Hit
+    from web import fragments
+    from web.params import UrlState
+    from web.views import FacetItem, FILTER_LABELS, about_link, facet_about_link
+
+    jinja = Environment(autoescape=True)
+    other = Hit(id=f"a/{HOSTILE}", title=HOSTILE, date=None, source=HOSTILE, url="", score=0.0,
+                persons=(), systems=(), orgs=(), places=())
+    hit = Hit(id="x", title=HOSTILE, date=None, source="s", url="", score=0.0,
+              persons=(HOSTILE, "Ann Lee"), systems=(), orgs=(HOSTILE,), places=("Kyiv",))
+    with app.test_request_context("/search?q=a%22b&person=Ann+Lee"):
+        state = UrlState(MultiDict([("q", 'a"b'), ("person", "Ann Lee")]), "/search")
+        qs = state.query_string()
+        assert str(fragments.marked(HOSTILE, ((0, 8), (9, 14)))) == jinja.from_string(
+            "{% for text, is_match in segments %}{% if is_match %}<mark>{{ text }}</mark>"
+            "{% else %}{{ text }}{% endif %}{% endfor %}").render(
+            segments=[(HOSTILE[:8], True), (HOSTILE[8:9], False), (HOSTILE[9:14], True),
+                      (HOSTILE[14:], False)])
+        assert str(fragments.similar_items([other], qs)) == jinja.from_string(
+            "{% for other in others %}\n    <li><a href=\"{{ url }}{{ qs }}\">{{ other.title }}</a>\n"
+            "      <span class=\"hit-meta\">{{ other.date or 'undated' }} · {{ other.source }}"
+            "</span></li>\n    {% endfor %}").render(
+            others=[other], qs=qs, url=app.url_map.bind("").build(
+                "views.article", {"article_id": other.id}))
+        assert str(fragments.entity_chips(hit, state, FILTER_LABELS, about_link)) == jinja.from_string(
+            "{% for kind, names in lists %}{% for name in names[:5] %}\n"
+            '    <li class="chip-pair"><a class="chip chip-{{ kind }}{% if state.has(kind, name) %}'
+            ' is-selected{% endif %}" href="{{ state.add(kind, name) }}"\n'
+            '           title="Filter: {{ labels[kind] }} {{ name }}"><span class="visually-hidden">'
+            "Filter by {{ labels[kind] }}: </span>{{ name }}</a>{{ about_link(kind, name) }}</li>\n"
+            "    {% endfor %}{% endfor %}").render(
+            lists=[("person", hit.persons), ("system", ()), ("org", hit.orgs), ("place", hit.places)],
+            state=state, labels=FILTER_LABELS, about_link=about_link)
+        items = [FacetItem(HOSTILE, 1234, True, "f-person-0", "", state.toggle("person", HOSTILE),
+                           state.exclude("person", HOSTILE)),
+                 FacetItem("Ann Lee", 5, False, "f-person-1", "", "/u", "/x")]
+        assert str(fragments.facet_rows("person", items, facet_about_link)) == jinja.from_string(
+            "{% for v in values %}\n"
+            '        <li class="facet-row{% if v.selected %} is-selected{% endif %}"><input class="facet-check"'
+            ' type="checkbox" id="{{ v.id }}" name="{{ name }}" value="{{ v.value }}" data-url="{{ v.url }}"'
+            "{% if v.selected %} checked{% endif %}>\n"
+            '          <label class="facet-value" for="{{ v.id }}"><span class="facet-label" id="{{ v.id }}l">'
+            '{{ v.value }}</span> <span class="count">{{ "{:,}".format(v.count) }}<span class="visually-hidden">'
+            " articles</span></span></label>\n"
+            '          <a class="facet-not" href="{{ v.exclude_url }}" aria-labelledby="w-not {{ v.id }}l">−</a>'
+            "{{ about(name, v.value) }}</li>\n        {% endfor %}").render(
+            values=items, name="person", about=facet_about_link)
+        assert "<script>" not in str(fragments.facet_rows("person", items, facet_about_link))
+
+
+def test_timeline_bars_fragment_is_the_template_loop(app):
+    """``fragments.timeline_bars`` gives what the template's loop over the bars gave, with a
+    hostile query in the state and a selected range."""
+    from jinja2 import Environment
+    from werkzeug.datastructures import MultiDict
+
+    from search.models import Facet, FacetValue
+    from web import fragments
+    from web.params import UrlState
+    from web.timeline import build_timeline
+
+    loop = Environment(autoescape=True).from_string(
+        "{% for bar in timeline.bars %}\n"
+        '    <a class="timeline-bar{% if not bar.selected %} is-outside{% endif %}" href="{{ state.with_('
+        'since=bar.month, until=bar.month) }}" data-month="{{ bar.month }}"\n'
+        '       data-x="{{ bar.x }}" data-width="{{ bar.width }}"\n'
+        '       aria-label="{{ bar.label }}: {{ bar.count }} article{{ \'\' if bar.count == 1 else \'s\' }}'
+        "{% if timeline.ranged %}{{ ' (selected)' if bar.selected else '' }}{% endif %}\">\n"
+        "      <title>{{ bar.label }}: {{ bar.count }} article{{ '' if bar.count == 1 else 's' }}</title>\n"
+        '      <rect class="bar-hit" x="{{ bar.x }}%" y="0" width="{{ bar.width }}%" height="{{ timeline.height }}">'
+        "</rect>\n"
+        '      <rect class="bar{% if not bar.count %} is-empty{% endif %}" x="{{ bar.x }}%" y="{{ bar.y }}" '
+        'width="{{ bar.width }}%" height="{{ bar.height }}"></rect>\n    </a>\n    {% endfor %}')
+    months = Facet("month", (FacetValue("2022-01", 1), FacetValue("2022-02", 0), FacetValue("2022-04", 7)))
+    for pairs, selected in (([("q", HOSTILE), ("page", "2"), ("since", "2022-02")], ("2022-02", "2022-04")),
+                            ([], None)):
+        state = UrlState(MultiDict(pairs), '/search"x')
+        timeline = build_timeline(months, selected=selected)
+        assert str(fragments.timeline_bars(timeline, state)) == loop.render(timeline=timeline, state=state)
+
+
+def test_warm_up_reads_the_alias_terms_whoosh_would(index_dir):
+    """``warm_up`` keeps every entity's alias terms (one pass over the field): each prefix
+    answers what Whoosh's ``expand_prefix`` does, and a prefix without terms answers ()."""
+    from search.engine import SearchEngine, _TermCounts
+    from search.understanding.fields import SEP
+
+    engine = SearchEngine(index_dir)
+    engine.warm_up()
+    snap = engine._snapshot()
+    reader, source = snap.searcher.reader(), snap.source
+    assert "alias" in source.complete_prefixes
+    counts = _TermCounts(reader, None, source.prefix_terms, source.complete_prefixes)
+    prefixes = [p for field, p in source.prefix_terms if field == "alias"]
+    assert prefixes
+    for prefix in prefixes + [f"No such entity{SEP}", f"{prefixes[0][:-1]}x{SEP}"]:
+        assert counts.expand_prefix("alias", prefix) == tuple(reader.expand_prefix("alias", prefix))
+
+
+#: The hit template that ``fragments.hit_item`` replaced (with its ``_similar.html``).
+_OLD_HIT = """<li class="hit">
+  <h2 class="hit-title"><a href="{{ url_for('views.article', article_id=hit.id) }}{{ state.query_string() }}">{% if hit.title %}{% for text, is_match in hit.title_segments() %}{% if is_match %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}{% else %}(untitled){% endif %}</a></h2>
+  <p class="hit-meta">
+    {% if hit.date %}<time datetime="{{ hit.date }}">{{ hit.date }}</time>{% else %}<span class="undated">undated</span>{% endif %}
+    <span class="sep" aria-hidden="true">·</span>
+    <a class="hit-source" href="{{ state.add('source', hit.source) }}" title="Filter by this source">{{ hit.source }}</a>
+  </p>
+  {% if hit.missing %}<p class="hit-partial">Partial match, missing: {% for word in hit.missing %}<s>{{ word }}</s>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
+  {% for h in hit.highlights %}
+  <p class="passage">{% for text, is_match in h.segments() %}{% if is_match %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</p>
+  {% endfor %}
+  {# The same story from other files, collapsed under this hit (search/dedup.py); <details> opens without JavaScript. #}
+{% if hit.similar %}
+<details class="hit-similar">
+  <summary>+{{ hit.similar|length }} similar</summary>
+  <ul>
+    {% for other in hit.similar %}
+    <li><a href="{{ url_for('views.article', article_id=other.id) }}{{ state.query_string() }}">{{ other.title or "(untitled)" }}</a>
+      <span class="hit-meta">{{ other.date or "undated" }} · {{ other.source }}</span></li>
+    {% endfor %}
+  </ul>
+</details>
+{% endif %}
+  {% set entity_lists = [("person", hit.persons), ("system", hit.systems), ("org", hit.orgs), ("place", hit.places)] %}
+  {% if hit.persons or hit.systems or hit.orgs or hit.places %}
+  <ul class="chips hit-entities" aria-label="Entities in this article">
+    {% for kind, names in entity_lists %}{% for name in names[:5] %}
+    <li class="chip-pair"><a class="chip chip-{{ kind }}{% if state.has(kind, name) %} is-selected{% endif %}" href="{{ state.add(kind, name) }}"
+           title="Filter: {{ labels[kind] }} {{ name }}"><span class="visually-hidden">Filter by {{ labels[kind] }}: </span>{{ name }}</a>{{ about_link(kind, name) }}</li>
+    {% endfor %}{% endfor %}
+  </ul>
+  {% endif %}
+</li>"""
+
+
+def test_hit_item_is_the_hit_template_it_replaced(app):
+    """``fragments.hit_item`` gives what the hit template gave, byte for byte: hostile text,
+    an undated and untitled hit, a partial match, similar copies, chips or none."""
+    from flask import render_template_string
+    from werkzeug.datastructures import MultiDict
+
+    from search.models import Highlight, Hit
+    from web import fragments
+    from web.params import UrlState
+    from web.views import FILTER_LABELS, about_link
+
+    other = Hit(id=f"o/{HOSTILE}", title="", date=None, source=HOSTILE, url="", score=0.0,
+                persons=(), systems=(), orgs=(), places=())
+    hits = [
+        Hit(id=HOSTILE, title=HOSTILE, date="2024-05-01", source=HOSTILE, url="", score=1.0,
+            persons=(HOSTILE, "Ann Lee"), systems=("Patriot",), orgs=(), places=tuple("abcdefg"),
+            highlights=(Highlight(HOSTILE, ((0, 8), (20, 22))), Highlight("plain", ())),
+            similar=(other, other), title_matches=((1, 7),), missing=(HOSTILE, "two")),
+        Hit(id="u", title="", date=None, source="s", url="", score=0.0,
+            persons=(), systems=(), orgs=(), places=()),
+    ]
+    with app.test_request_context("/search?q=a%22b&person=Ann+Lee"):
+        state = UrlState(MultiDict([("q", 'a"b'), ("person", "Ann Lee"), ("page", "2")]), "/search")
+        for hit in hits:
+            expected = render_template_string(_OLD_HIT, hit=hit, state=state, labels=FILTER_LABELS)
+            got = fragments.hit_item(hit, state, state.query_string(), FILTER_LABELS, about_link)
+            assert str(got) == expected
+            assert "<script>" not in expected

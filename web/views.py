@@ -14,7 +14,7 @@ from search.understanding.request_rules import MAX_RESULT_WINDOW
 from search.terms import top_terms
 from search.models import FACET_FIELDS, Facet, SearchResults
 
-from . import engine
+from . import engine, fragments
 from .marking import paragraphs
 from .query_chips import entity_chips
 from .params import FACET_EXPANDED, FACET_SHOWN, UrlState, expanded_facets, request_from_args
@@ -29,17 +29,32 @@ FILTER_LABELS = {"person": "Person", "system": "System", "source": "Source",
 SORT_LABELS = (("relevance", "Relevance"), ("date", "Newest first"))
 
 
+@dataclass(slots=True)
+class FacetItem:
+    """One facet value as the sidebar shows it. An object, not a dict: the template reads
+    ``v.value`` as an attribute first, and a dict answers that with an exception each time
+    (a results page reads some 400 of them)."""
+
+    value: str
+    count: int
+    selected: bool
+    id: str
+    category: str
+    url: str
+    exclude_url: str
+
+
 @dataclass
 class FacetView:
     name: str
     label: str
-    groups: list[tuple[str, list[dict[str, Any]]]]  # (category or "", values)
+    groups: list[tuple[str, list[FacetItem]]]  # (category or "", values)
     more_url: str = ""
     less_url: str = ""
     selected: int = 0
     shown: int = 0
     all_url: str = ""
-    values: list[dict[str, Any]] = field(default_factory=list)
+    values: list[FacetItem] = field(default_factory=list)
 
 
 def _facet_views(results: SearchResults, state: UrlState, expanded: tuple[str, ...]) -> list[FacetView]:
@@ -52,16 +67,16 @@ def _facet_views(results: SearchResults, state: UrlState, expanded: tuple[str, .
         unselected = [v for v in values if not v.selected]
         chosen = [v for v in values if v.selected]
         visible = chosen + unselected[:shown_limit]
-        items = [{"value": v.value, "count": v.count, "selected": v.selected, "id": f"f-{name}-{i}",
-                  "category": v.category, "url": state.toggle(name, v.value),
-                  "exclude_url": state.exclude(name, v.value)} for i, v in enumerate(visible)]
+        items = [FacetItem(v.value, v.count, v.selected, f"f-{name}-{i}", v.category,
+                           state.toggle(name, v.value), state.exclude(name, v.value))
+                 for i, v in enumerate(visible)]
         view = FacetView(name, FACET_LABELS[name], [], selected=len(chosen), shown=len(items),
                          values=items, all_url=f"{request.script_root}/facet/{name}{all_query}")
         if name == "system":
-            groups: dict[str, list[dict[str, Any]]] = {}
-            for item in sorted(items, key=lambda i: (not i["selected"], -i["count"], i["value"])):
-                groups.setdefault(item["category"] or "other", []).append(item)
-            view.groups = sorted(groups.items(), key=lambda g: (-sum(i["count"] for i in g[1]), g[0]))
+            groups: dict[str, list[FacetItem]] = {}
+            for item in sorted(items, key=lambda i: (not i.selected, -i.count, i.value)):
+                groups.setdefault(item.category or "other", []).append(item)
+            view.groups = sorted(groups.items(), key=lambda g: (-sum(i.count for i in g[1]), g[0]))
         else:
             view.groups = [("", items)]
         if len(unselected) > shown_limit:
@@ -70,6 +85,10 @@ def _facet_views(results: SearchResults, state: UrlState, expanded: tuple[str, .
             view.less_url = state.toggle("more", name) + f"#facet-{name}"
         views.append(view)
     return views
+
+
+for _piece in (fragments.hit_item, fragments.facet_rows, fragments.timeline_bars):
+    bp.add_app_template_global(_piece)
 
 
 @bp.app_template_global()
