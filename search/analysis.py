@@ -21,6 +21,8 @@ import re
 import unicodedata
 from array import array
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import is_not
 from importlib import resources
 from typing import Iterator
 
@@ -358,24 +360,19 @@ def _key_of_word(word: str) -> str | None:
 _WORD_KEYS = _Memo(_key_of_word, 500_000)
 
 
-def _index_words(text: str) -> tuple[dict[str, int], array]:
-    """Where the words of ``text`` are, by key: ``(runs, offsets)``, the offsets of each
-    key's words (``start, end, start, end, ...``) one run of ``offsets``, and ``runs[key]``
-    its first and last position (``first << 32 | last``). One array and a dict of ints per
-    text, where an array per key made ~45 objects for the garbage collector to walk: a
-    cold pass over the bench queries at Reuters x5 kept ~90,000 of them."""
-    found: dict[str, list[int]] = {}
-    key_of = _WORD_KEYS.__getitem__
-    for match in _TOKEN_RE.finditer(text):
-        key = key_of(match.group())
-        if key is not None:
-            found.setdefault(key, []).extend(match.span())
-    runs: dict[str, int] = {}
-    offsets = array("i")
-    for key, spans in found.items():
-        runs[key] = len(offsets) << 32 | len(offsets) + len(spans)
-        offsets.extend(spans)
-    return runs, offsets
+def _index_words(text: str) -> tuple[list, array, array]:
+    """The words of ``text`` as three parallel sequences: each word's key (``_key_of_word``:
+    None for a word the pipeline drops), start and end. Made without Python code per word:
+    ``split`` on the tokenizer's pattern as a capturing group gives gap, word, gap, word,
+    ..., gap, and running sums of their lengths are the offsets; the keys come from a dict.
+    (It was a dict of each key's offsets, built word by word: a fifth of a cold search's
+    CPU, for texts that are mostly shown once.)"""
+    parts = _TOKEN_SPLIT_RE.split(text)
+    bounds = array("i", accumulate(map(len, parts), initial=0))
+    return list(map(_WORD_KEYS.__getitem__, parts[1::2])), bounds[1:-1:2], bounds[2::2]
+
+
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 
 
 class _TextMemo(dict):
@@ -388,7 +385,7 @@ class _TextMemo(dict):
         super().__init__()
         self.chars, self.held = chars, 0
 
-    def __missing__(self, text: str) -> tuple[dict[str, int], array]:
+    def __missing__(self, text: str) -> tuple[list, array, array]:
         value = _index_words(text)
         if len(text) <= self.chars // 16:
             if self.held + len(text) > self.chars:
@@ -418,17 +415,11 @@ def matching_words(text: str, terms: frozenset[str],
     else:
         def wanted(found: frozenset[str]) -> bool:
             return not terms.isdisjoint(found)
-    runs, offsets = _WORD_INDEXES[text]
-    keys = _wanted_keys(terms, prefixes)
-    spans = []
-    for key in (runs if keys is None else keys):  # (a term of one letter: every word)
-        run = runs.get(key)
-        if run is not None:
-            found = offsets[run >> 32:run & 0xFFFFFFFF]
-            spans += [(a, b) for a, b in zip(found[::2], found[1::2])
-                      if wanted(word_terms(text[a:b]))]
-    spans.sort()
-    return spans
+    keys, starts, ends = _WORD_INDEXES[text]
+    wanted_keys = _wanted_keys(terms, prefixes)
+    candidates = (map(is_not, keys, repeat(None)) if wanted_keys is None  # (a one-letter term: any word kept)
+                  else map(wanted_keys.__contains__, keys))
+    return [(a, b) for a, b in compress(zip(starts, ends), candidates) if wanted(word_terms(text[a:b]))]
 
 
 def tokenizer_matches(text: str) -> list[str]:
