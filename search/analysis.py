@@ -375,6 +375,11 @@ def _index_words(text: str) -> tuple[list, array, array]:
 _TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 
 
+#: A text up to this long (a title) is indexed again each time it is shown, not kept: that
+#: costs less than the place it would take from a hit's body among the texts kept.
+SHORT_TEXT = 200
+
+
 class _TextMemo(dict):
     """``_index_words`` of the texts seen last, up to ``chars`` characters of them in all
     (then emptied): a search shows the same articles again for its next page, a ticked
@@ -387,7 +392,7 @@ class _TextMemo(dict):
 
     def __missing__(self, text: str) -> tuple[list, array, array]:
         value = _index_words(text)
-        if len(text) <= self.chars // 16:
+        if SHORT_TEXT < len(text) <= self.chars // 16:
             if self.held + len(text) > self.chars:
                 self.clear()
                 self.held = 0

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from search.analysis import (_TOKEN_RE, _key, _plain_word, matching_words, query_terms, stem,
                              word_terms)
-from search.understanding.highlight import (_SENTENCE_BREAK_RE, MatchTerms, _sentences, _short_matches,
+from search.understanding.highlight import (_SENTENCE_BREAK_RE, MatchTerms, _sentences, match_spans,
                                             best_passages)
 
 PIECES = ["a", "B", "oil", "Oil", " ", " ", ".", "!", "?", "\n", "\r", "\t", "(", "Mr", "U.S",
@@ -51,9 +51,9 @@ def test_matched_words_are_the_tokens_whose_terms_meet_the_query(text):
                 if any(t.startswith("do") for t in word_terms(m.group()))]
     assert matching_words(text, frozenset(), ("do",)) == prefixed
     # (a title's way, word by word)
-    assert _short_matches(text, terms, ()) == expected
-    assert _short_matches(text, frozenset(), ("do",)) == prefixed
-    assert _short_matches(text, frozenset({"b"}), ()) == matching_words(text, frozenset({"b"}))
+    assert match_spans(text, MatchTerms(terms, ())) == expected
+    assert match_spans(text, MatchTerms(frozenset(), ("do",))) == prefixed
+    assert match_spans(text, MatchTerms(frozenset({"b"}), ())) == matching_words(text, frozenset({"b"}))
 
 
 # Words whose stems change more than an ending (dying -> die, cries -> cri, aging -> age),
@@ -81,13 +81,13 @@ def test_matched_words_of_any_query_are_the_tokens_whose_terms_meet_it(chosen, d
     terms = frozenset(query_terms(query))
     expected = [m.span() for m in _TOKEN_RE.finditer(text) if terms & word_terms(m.group())]
     assert matching_words(text, terms) == expected
-    assert _short_matches(text, terms, ()) == expected
+    assert match_spans(text, MatchTerms(terms, ())) == expected
     prefix = query.lower()[:2]
     prefixed = [m.span() for m in _TOKEN_RE.finditer(text)
                 if any(t.startswith(prefix) for t in word_terms(m.group()))]
     if len(prefix) == 2:
         assert matching_words(text, frozenset(), (prefix,)) == prefixed
-        assert _short_matches(text, frozenset(), (prefix,)) == prefixed
+        assert match_spans(text, MatchTerms(frozenset(), (prefix,))) == prefixed
 
 
 def test_a_one_letter_term_is_looked_for_in_every_word():
@@ -95,7 +95,7 @@ def test_a_one_letter_term_is_looked_for_in_every_word():
     terms = frozenset({"7"})
     expected = [m.span() for m in _TOKEN_RE.finditer(text) if terms & word_terms(m.group())]
     assert len(expected) >= 2 and matching_words(text, terms) == expected
-    assert _short_matches(text, terms, ()) == expected
+    assert match_spans(text, MatchTerms(terms, ())) == expected
 
 
 def test_abbreviations_and_initials_do_not_end_a_sentence():

@@ -12,7 +12,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..analysis import _TOKEN_RE, _WORD_KEYS, _wanted_keys, matching_words, word_terms
+from ..analysis import matching_words, word_terms
 from ..models import Highlight
 
 MAX_CHARS = 60_000
@@ -38,32 +38,9 @@ class MatchTerms:
         return bool(self.terms or self.prefixes)
 
 
-#: A text up to this long (a title) is matched word by word (``_short_matches``).
-SHORT_TEXT = 200
-
-
 def match_spans(text: str, wanted: MatchTerms) -> list[tuple[int, int]]:
     """[start, end) character offsets of the words in ``text`` that the query matches."""
-    if len(text) <= SHORT_TEXT:
-        return _short_matches(text, wanted.terms, wanted.prefixes)
     return matching_words(text[:MAX_CHARS], wanted.terms, wanted.prefixes)
-
-
-def _short_matches(text: str, terms: frozenset[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
-    """``analysis.matching_words`` of a short text, read word by word: its index of a text's
-    words by key pays off over a hit's body, shown again; over a title, most of the cost
-    of highlighting ten of them was building and keeping those indexes."""
-    keys = _wanted_keys(terms, prefixes)
-    spans = []
-    for match in _TOKEN_RE.finditer(text):
-        word = match.group()
-        if keys is not None and _WORD_KEYS[word] not in keys:
-            continue  # (no term of the query has this word's key: it cannot yield one)
-        found = word_terms(word)
-        if (any(t in terms or t.startswith(prefixes) for t in found) if prefixes
-                else not terms.isdisjoint(found)):
-            spans.append(match.span())
-    return spans
 
 
 def _sentences(text: str, until: int | None = None) -> list[tuple[int, int]]:
