@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, current_app, render_template, request, url_for
