@@ -216,6 +216,25 @@ def test_shouted_headlines():
     assert ents.persons == ("James Baker",)
 
 
+@pytest.mark.parametrize("title, body, persons", [
+    # a headline's words read as a role and a name, which the story never names
+    ("OPEC STICKING FIRM ON OFFICIAL PRICES - SUBROTO",
+     "TOKYO, March 5 - OPEC countries are sticking to official prices, Indonesian Minister of "
+     "Mines and Energy Subroto told Reuters.\n    Subroto said: \"Apparently they have taken care of "
+     "that.\"", ("Subroto",)),
+    ("MAXCOM APPOINTS CHAIRMAN", "The company named a new chairman on Monday.", ()),
+    # a headline name the story confirms by its surname, or the knowledge base knows
+    ("KAUNDA SAYS ZAMBIA TO RETAIN AUCTION", "President Kenneth Kaunda said on Monday the auction "
+     "stays.", ("Kenneth Kaunda",)),
+    ("VOLCKER WARNS ON DOLLAR", "The Fed chairman spoke on Monday about the currency.", ("Paul Volcker",)),
+    # a story in capitals throughout has no ordinary text to confirm with: kept as found
+    ("NIGERIA PUTS OIL SUBSIDY AT 85 PCT", "LAGOS, APRIL 9 - NIGERIAN OIL MINISTER RILWANU LUKMAN "
+     "SAID TODAY THE SUBSIDY HAD RISEN.", ("Rilwanu Lukman",)),
+])
+def test_headline_names_need_the_story_to_confirm_them(title, body, persons):
+    assert extract_entities(title, body).persons == persons
+
+
 # --- resolve() and the normalisation rule -------------------------------------------------
 
 def test_resolve():

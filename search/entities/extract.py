@@ -6,7 +6,8 @@ import bisect
 
 from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
-from .people import capitalised_runs, find_people, non_name_words, recase_shouted
+from .names import name_key, people_index
+from .people import Person, capitalised_runs, find_people, non_name_words, recase_shouted, shouted_spans
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -246,6 +247,52 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _confirmed(people: list[Person], text: str, shouted: list[tuple[int, int]]) -> list[Person]:
+    """``people`` less those read only from lines in capitals (headlines) that nothing
+    else confirms. Recasing a headline guesses which words are names: "OPEC STICKING FIRM
+    ON OFFICIAL PRICES" gave a Mr Prices, with "Official" for his role. A name is kept if
+    it is also found in ordinary text, if the knowledge base knows it, or if its last word
+    is written with a capital outside the headlines ("BAKER SAYS ..." over "... James
+    Baker"). A text without ordinary (mixed-case) lines has nothing to confirm with: all
+    are kept."""
+    starts = [s for s, _ in shouted]
+
+    def in_shouted(at: int) -> bool:
+        k = bisect.bisect_right(starts, at) - 1
+        return k >= 0 and at < shouted[k][1]
+
+    plain = [text[e:s] for e, s in zip([0, *(e for _, e in shouted)], [*starts, len(text)])]
+    if not any(map(_has_lower_case, plain)):
+        return people
+    seen_plain = {p.name for p in people if not in_shouted(p.start)}
+    index = people_index()
+    kept = []
+    for person in people:
+        name = person.name
+        if name in seen_plain or name_key(name) in index:
+            kept.append(person)
+            continue
+        last = name.split()[-1]
+        if any(_capitalised_word(part, last) for part in plain):
+            kept.append(person)
+    return kept
+
+
+def _has_lower_case(text: str) -> bool:
+    return text != text.upper()
+
+
+def _capitalised_word(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` as a whole word, as written (capitalised)."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def extract(title: str, body: str) -> Entities:
     text = f"{title or ''}\n\n{body or ''}" if title else (body or "")
     folded = fold_text(text)
@@ -286,6 +333,8 @@ def extract(title: str, body: str) -> Entities:
                             [(s, s + len(surface)) for s, _, surface in team_orgs] +
                             ([dateline[:2]] if dateline else []) + [(s, e) for s, e, _ in venues])
     people = find_people(recased_doc, blocked, runs)
+    if recased is not text and people:
+        people = _confirmed(people, text, shouted_spans(text))
     if sports:
         team_orgs += _named_teams(recased_doc, runs, blocked, people)
 

@@ -222,6 +222,16 @@ def recase_shouted(text: str) -> str:
     return "\n".join(lines) if changed else text
 
 
+def shouted_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each line of ``text`` in capitals (``_shouted_lines``), in order."""
+    spans, at = [], 0
+    for line, shouted in zip(text.split("\n"), _shouted_lines(text)):
+        if shouted:
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
+
+
 def _shouted_lines(text: str) -> list[bool]:
     """For each line of ``text``: is it shouted (8 letters or more, 85% of them capitals)?"""
     return lines_in_capitals(text, 8, 0.85)
