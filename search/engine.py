@@ -32,7 +32,7 @@ from .analysis import fold_accents, word_terms
 from .understanding.expansion import Lexicon, bound_expansions
 from .budget import UNLIMITED, Budget
 from .backends.embedded.docsets import matching_docs
-from .entities import filter_candidates
+from .entities import filter_candidates, warm_up as warm_entities
 from .entities import user_kb
 from .errors import ArticleNotFoundError
 from .backends.embedded.facets import FacetTable, Scope
@@ -172,6 +172,7 @@ class SearchEngine:
             snap.source.impacts.warm_up()
         _warm_words(snap.source.vocabulary(), WARM_WORDS)
         _warm_prefixes(snap.source, snap.searcher.reader(), "alias")
+        warm_entities()  # the tables that reading a query's names looks up
 
     def close(self) -> None:
         """Close this thread's searcher (other threads' searchers go with the GC)."""
