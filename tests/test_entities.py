@@ -235,6 +235,18 @@ def test_headline_names_need_the_story_to_confirm_them(title, body, persons):
     assert extract_entities(title, body).persons == persons
 
 
+@pytest.mark.parametrize("title, body, persons", [
+    # a capitalised word the story also uses as an ordinary word is no one
+    ("Lacks a Clear Picture of the War Strategy, Officials Say",
+     "The officials said the strategy of the army was unclear to them. Analysts agreed.", ()),
+    # unless it is a surname (the Census's list) or a name the knowledge base knows
+    ("Flood defences hold", 'The marsh flooded on Monday. "We will rebuild," Marsh said. Marsh said the '
+     "marsh would recover.", ("Marsh",)),
+])
+def test_one_word_names_the_story_also_writes_in_lower_case(title, body, persons):
+    assert extract_entities(title, body).persons == persons
+
+
 # --- resolve() and the normalisation rule -------------------------------------------------
 
 def test_resolve():

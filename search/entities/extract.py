@@ -6,6 +6,7 @@ import bisect
 
 from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
+from .lexicon import all_surnames as _all_surnames
 from .names import name_key, people_index
 from .people import Person, capitalised_runs, find_people, non_name_words, recase_shouted, shouted_spans
 from .text import Doc, parse, reparse
@@ -278,6 +279,24 @@ def _confirmed(people: list[Person], text: str, shouted: list[tuple[int, int]]) 
     return kept
 
 
+def _not_common_words(people: list[Person], text: str) -> list[Person]:
+    """``people`` less one-word names the story also writes in lower case ("Strategy",
+    "Remains", "Nearby": a capitalised word that is an ordinary word of the text), unless
+    the knowledge base or the Census surnames know the word."""
+    index = people_index()
+    surnames = _all_surnames()
+    kept = []
+    for person in people:
+        name = person.name
+        if " " not in name and "-" not in name:
+            low = name.lower()
+            if low != name and name_key(name) not in index and low not in surnames and \
+                    _capitalised_word(text, low):
+                continue
+        kept.append(person)
+    return kept
+
+
 def _has_lower_case(text: str) -> bool:
     return text != text.upper()
 
@@ -335,6 +354,8 @@ def extract(title: str, body: str) -> Entities:
     people = find_people(recased_doc, blocked, runs)
     if recased is not text and people:
         people = _confirmed(people, text, shouted_spans(text))
+    if people:
+        people = _not_common_words(people, text)
     if sports:
         team_orgs += _named_teams(recased_doc, runs, blocked, people)
 

@@ -96,3 +96,16 @@ def common_surnames() -> frozenset[str]:
     except OSError:  # pragma: no cover
         return frozenset()
     return frozenset(out)
+
+
+@lru_cache(maxsize=None)
+def all_surnames() -> frozenset[str]:
+    """Every surname of the Census's list (lower case, about 89,000)."""
+    files = _census_files()
+    if not files:  # pragma: no cover
+        return frozenset()
+    try:
+        with open(os.path.join(os.path.dirname(files[0]), "dist.all.last"), encoding="ascii") as f:
+            return frozenset(line.split()[0].lower() for line in f if line.strip())
+    except OSError:  # pragma: no cover
+        return frozenset()
