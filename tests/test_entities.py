@@ -247,6 +247,18 @@ def test_one_word_names_the_story_also_writes_in_lower_case(title, body, persons
     assert extract_entities(title, body).persons == persons
 
 
+@pytest.mark.parametrize("title, body, persons", [
+    # after "Henley & Partners", a bare "Henley said" is the firm
+    ("Henley sees more demand", "Demand for residence programmes rose, Henley & Partners said. Henley said "
+     "the rise came from Russia.", ()),
+    # its people are still people
+    ("Plant to close", "Caterpillar Inc said it would close a plant, chief executive George Schaefer said. "
+     "Schaefer said 500 jobs would go.", ("George Schaefer",)),
+])
+def test_one_word_names_that_begin_an_organisation_of_the_story(title, body, persons):
+    assert extract_entities(title, body).persons == persons
+
+
 # --- resolve() and the normalisation rule -------------------------------------------------
 
 def test_resolve():

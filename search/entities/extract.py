@@ -297,6 +297,13 @@ def _not_common_words(people: list[Person], text: str) -> list[Person]:
     return kept
 
 
+def _not_org_names(people: list[Person], org_names: list[str]) -> list[Person]:
+    """``people`` less one-word names that begin an organisation's name in the story: after
+    "Caterpillar Inc", "Caterpillar said" is the company, not a Mr Caterpillar."""
+    firsts = {name.split()[0] for name in org_names if " " in name}
+    return [p for p in people if " " in p.name or p.name not in firsts]
+
+
 def _has_lower_case(text: str) -> bool:
     return text != text.upper()
 
@@ -356,6 +363,9 @@ def extract(title: str, body: str) -> Entities:
         people = _confirmed(people, text, shouted_spans(text))
     if people:
         people = _not_common_words(people, text)
+    if people and (named or team_orgs or any(t.kind == "org" for _, t in pairs)):
+        people = _not_org_names(people, [o.name for o in named] + [surface for _, _, surface in team_orgs] +
+                                [n for m, t in pairs if t.kind == "org" for n in (t.name, m.surface)])
     if sports:
         team_orgs += _named_teams(recased_doc, runs, blocked, people)
 
