@@ -283,15 +283,14 @@ def _not_common_words(people: list[Person], text: str) -> list[Person]:
     """``people`` less one-word names the story also writes in lower case ("Strategy",
     "Remains", "Nearby": a capitalised word that is an ordinary word of the text), unless
     the knowledge base or the Census surnames know the word."""
-    index = people_index()
     surnames = _all_surnames()
     kept = []
     for person in people:
         name = person.name
         if " " not in name and "-" not in name:
             low = name.lower()
-            if low != name and name_key(name) not in index and low not in surnames and \
-                    _capitalised_word(text, low):
+            if low != name and low not in surnames and _capitalised_word(text, low) and \
+                    name_key(name) not in people_index():
                 continue
         kept.append(person)
     return kept
@@ -363,7 +362,8 @@ def extract(title: str, body: str) -> Entities:
         people = _confirmed(people, text, shouted_spans(text))
     if people:
         people = _not_common_words(people, text)
-    if people and (named or team_orgs or any(t.kind == "org" for _, t in pairs)):
+    if any(" " not in p.name for p in people) and (
+            named or team_orgs or any(t.kind == "org" for _, t in pairs)):
         people = _not_org_names(people, [o.name for o in named] + [surface for _, _, surface in team_orgs] +
                                 [n for m, t in pairs if t.kind == "org" for n in (t.name, m.surface)])
     if sports:
