@@ -259,6 +259,21 @@ def test_one_word_names_that_begin_an_organisation_of_the_story(title, body, per
     assert extract_entities(title, body).persons == persons
 
 
+def test_one_name_whatever_its_apostrophes_and_dashes():
+    curly = extract_entities("", "As my colleague Lisa O\u2019Carroll reports, Jean\u2010Pierre Raffarin "
+                                 "said the talks would go on.")
+    straight = extract_entities("", "As my colleague Lisa O'Carroll reports, Jean-Pierre Raffarin said "
+                                    "the talks would go on.")
+    assert curly.persons == straight.persons == ("Lisa O'Carroll", "Jean-Pierre Raffarin")
+    assert canonical_person("Ted O\u2019Brien") == "Ted O'Brien"
+
+
+def test_contractions_are_no_one():
+    ents = extract_entities("", "Robert Jenrick said on the radio: \u201cI\u2019ve urged the foreign "
+                                "secretary to act.\u201d I\u2019ve, he said, no doubt. I'd, Jenrick said.")
+    assert ents.persons == ("Robert Jenrick",)
+
+
 # --- resolve() and the normalisation rule -------------------------------------------------
 
 def test_resolve():

@@ -279,16 +279,23 @@ def _confirmed(people: list[Person], text: str, shouted: list[tuple[int, int]]) 
     return kept
 
 
+_CONTRACTIONS = ("'ve", "'ll", "'re", "'m", "'d", "n't", "\u2019ve", "\u2019ll", "\u2019re", "\u2019m", "\u2019d",
+                 "n\u2019t")
+
+
 def _not_common_words(people: list[Person], text: str) -> list[Person]:
     """``people`` less one-word names the story also writes in lower case ("Strategy",
     "Remains", "Nearby": a capitalised word that is an ordinary word of the text), unless
-    the knowledge base or the Census surnames know the word."""
+    the knowledge base or the Census surnames know the word; and less contractions ("I've",
+    "Don't": a sentence's first word, before "said")."""
     surnames = _all_surnames()
     kept = []
     for person in people:
         name = person.name
         if " " not in name and "-" not in name:
             low = name.lower()
+            if low.endswith(_CONTRACTIONS):
+                continue
             if low != name and low not in surnames and _capitalised_word(text, low) and \
                     name_key(name) not in people_index():
                 continue

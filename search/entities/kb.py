@@ -16,7 +16,7 @@ from ..analysis import fold_accents, spelling_variants
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _QUOTES = "\u2019\u2018\u02bc"
-_CHAR_FOLD = str.maketrans({**{c: "-" for c in _DASHES}, **{c: "'" for c in _QUOTES}})
+CHAR_FOLD = str.maketrans({**{c: "-" for c in _DASHES}, **{c: "'" for c in _QUOTES}})
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -25,8 +25,8 @@ def key(text: str) -> str:
     """The lookup form of a name: accents folded, lower case, one dash and quote style (cached:
     the same words are looked up in article after article)."""
     folded = fold_accents(text)
-    if not folded.isascii():  # (_CHAR_FOLD maps only non-ASCII dashes and quotes)
-        folded = folded.translate(_CHAR_FOLD)
+    if not folded.isascii():  # (CHAR_FOLD maps only non-ASCII dashes and quotes)
+        folded = folded.translate(CHAR_FOLD)
     low = folded.lower()
     return low if low.isalnum() else _SPACES_RE.sub(" ", low).strip()
 
