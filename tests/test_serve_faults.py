@@ -55,8 +55,8 @@ class Server:
     """A ``search serve`` process tree, started and waited for."""
 
     def __init__(self, args: list[str], processes: int = 2, python: str | None = None,
-                 stderr=None):
-        self.port = _free_port()
+                 stderr=None, port: int | None = None):
+        self.port = port or _free_port()
         if python is None:
             command = [SEARCH, "serve", "--port", str(self.port), "--processes", str(processes), *args]
         else:  # (a module setting changed, then serve() as the CLI calls it)
@@ -82,8 +82,9 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
+            workers = self.workers  # (read before the parent dies: then it has no children)
             self.process.kill()
-            for pid in self.workers:
+            for pid in workers:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
@@ -175,6 +176,37 @@ def test_workers_dying_in_a_loop_stop_the_server_with_the_reason(serving, log, t
     assert f"{MAX_RESTARTS} workers died within" in text and "was killed by signal 9" in text
     assert "Error:" in text and "Traceback" not in text
     assert server.workers == []
+
+
+def test_workers_stop_when_the_supervisor_is_killed(serving, seed_index):
+    # kill -9 (or the out-of-memory killer) on the parent: its workers must not go on
+    # serving unsupervised, holding the port so that the server cannot start again
+    server = serving()
+    workers = server.workers
+    assert len(workers) == 2
+    server.process.kill()
+    server.process.wait(10)
+    deadline = time.time() + 15
+    while any(_alive(pid) for pid in workers):
+        assert time.time() < deadline, "workers outlived their supervisor"
+        time.sleep(0.05)
+    again = Server(["--index", seed_index], processes=1, port=server.port)
+    try:
+        assert _get(server.port, "/healthz")[0] == 200
+    finally:
+        again.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # an exited process waits as a zombie until init reaps it
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_sigterm_lets_requests_in_flight_finish_then_exits(serving, log, tmp_path):

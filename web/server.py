@@ -24,6 +24,7 @@ is closed after ``IDLE_TIMEOUT``.
 from __future__ import annotations
 
 import collections
+import ctypes
 import gc
 import logging
 import multiprocessing
@@ -217,8 +218,13 @@ def _server_classes():
         slot = 0
         stop_by: float | None = None  # set when stopping: the end of the grace period
 
+        parent: int | None = None  # the supervisor (see _stop_with_parent)
+
         def maintenance(self, now: float) -> None:
             super().maintenance(now)  # (idle connections)
+            if self.parent is not None and self.stop_by is None and os.getppid() != self.parent:
+                log.warning("the supervisor is gone; stopping")
+                os.kill(os.getpid(), signal.SIGTERM)
             for channel in self.active_channels.values():
                 if (channel.request is not None and not channel.requests
                         and now - channel.request_started > REQUEST_TIMEOUT):
@@ -265,6 +271,8 @@ class _Worker:
         self.server = _server_classes()(app, {}, True, listener, adj=adjustments, bind_socket=False,
                                         sockinfo=info)
         self.server.share, self.server.slot = share, slot
+        if share is not None:  # a forked worker: its parent is the supervisor
+            self.server.parent = os.getppid()
         if share is not None:
             share.join(self.server, slot)
         self.grace = grace
@@ -380,10 +388,12 @@ class _Supervisor:
                 raise _Stop
 
     def _start(self, slot: int) -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # a worker: serve until told to stop
             for sig in (signal.SIGTERM, signal.SIGINT):  # (until the worker sets its own)
                 signal.signal(sig, signal.SIG_DFL)
+            _stop_with_parent(parent)
             status = 1
             try:
                 _Worker(self.app, self.listener, self.threads, self.grace, self.share, slot).run()
@@ -448,6 +458,24 @@ class _Supervisor:
                 pass
         self.workers.clear()
         self.listener.close()
+
+
+def _stop_with_parent(parent: int) -> None:
+    """Have this worker sent SIGTERM (a graceful stop) when the supervisor dies, however it
+    died (``kill -9``, the out-of-memory killer): else its workers would go on serving,
+    unsupervised and holding the port, so that the server could not be started again.
+    Linux's ``PR_SET_PDEATHSIG``; elsewhere ``maintenance`` notices a new parent process
+    within a second (``Server.parent``)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _signal(pid: int, sig: int) -> None:
