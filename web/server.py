@@ -217,7 +217,6 @@ def _server_classes():
         share: "_ConnectionShare | None" = None
         slot = 0
         stop_by: float | None = None  # set when stopping: the end of the grace period
-
         parent: int | None = None  # the supervisor (see _stop_with_parent)
 
         def maintenance(self, now: float) -> None:
@@ -273,7 +272,6 @@ class _Worker:
         self.server.share, self.server.slot = share, slot
         if share is not None:  # a forked worker: its parent is the supervisor
             self.server.parent = os.getppid()
-        if share is not None:
             share.join(self.server, slot)
         self.grace = grace
 
