@@ -131,6 +131,8 @@ def test_places_need_case_and_context():
      ("West Germany", "South Africa", "New Zealand")),
     ("LONDON 1996-08-30\nShares rose.", ("London",)),
     ("Agassi won at the U.S. Open; the American League and the French Grand Prix.", ()),
+    # a region is itself, not the country or ocean inside its name
+    ("Snow fell across New England and the Pacific Northwest.", ("New England", "Pacific Northwest")),
 ])
 def test_places_only_from_a_name_alias_or_whole_demonym(text, places):
     assert extract_entities("", text).places == places
