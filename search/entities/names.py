@@ -24,8 +24,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from ..analysis import fold_accents
-from . import kb
-from .kb import depends, entries, key, name_spelling
+from .kb import CHAR_FOLD, depends, entries, key, name_spelling
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "gen", "lt", "col", "maj", "capt",
                         "sgt", "adm", "gov", "sen", "rep", "amb", "president", "general", "minister"})
@@ -84,7 +83,7 @@ def _display(token: str, folded: str) -> str:
     if key(token) == folded:  # unchanged by the fold: keep its own capitals, accents folded
         surface = fold_accents(token)
         if not surface.isascii():  # one quote and dash style, as in the key: O’Carroll = O'Carroll
-            surface = surface.translate(kb.CHAR_FOLD)
+            surface = surface.translate(CHAR_FOLD)
         if surface.islower() or (surface.isupper() and len(surface) > 3):
             return "-".join(p.capitalize() for p in surface.split("-"))
         return surface
