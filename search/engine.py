@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
-import json
 import os
 import threading
 import time
@@ -45,7 +44,7 @@ from .models import (FACET_FIELDS, UNDATED, Facet, FacetValue, Hit, SearchReques
                      StoredArticle)
 from .understanding.request_rules import clip, corrected, facet_category, validate
 from .understanding.query import TEXT_FIELDS, ParsedQuery, date_bounds, date_range, parse_query
-from .backends.embedded.schema import CARD_FIELDS, stored_list
+from .backends.embedded.schema import read_card, stored_list
 from .understanding.fields import FACET_NAMES, SEP
 from .backends.embedded.scorer import Matches, RankingBM25F, Scorer, ScoredWords
 from .settings import LIMITS, RANKING, Limits, Ranking
@@ -777,9 +776,7 @@ def _card_reader(searcher: Searcher, impacts: Impacts | None,
         raw = impacts.card(docnum) if impacts is not None else b""
         if not raw:
             return _hit(searcher.stored_fields(docnum), 0.0, ())
-        # (read_card's json.loads, handed text: bytes would be sniffed for their encoding
-        # each time, a third of reading a card; a card is UTF-8, as json.loads would find)
-        fields = dict(zip(CARD_FIELDS, json.loads(raw.decode("utf-8", "surrogatepass"))))
+        fields = read_card(raw)
         return Hit(id=fields["id"], title=fields["title"], date=fields["date"],
                    source=fields["source"], url=fields["url"], score=0.0,
                    persons=(), systems=(), orgs=(), places=())
