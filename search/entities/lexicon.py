@@ -78,34 +78,26 @@ def world_given_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def common_surnames() -> frozenset[str]:
-    """The Census's most frequent surnames (lower case): a bare ``Brown`` or ``Johnson`` may
-    be anyone, so it is never linked to a known person from another story."""
+def _census_surnames() -> tuple[str, ...]:
+    """The Census's surnames (``dist.all.last``, about 89,000), lower case, most frequent first."""
     files = _census_files()
     if not files:  # pragma: no cover
-        return frozenset()
-    path = os.path.join(os.path.dirname(files[0]), "dist.all.last")
-    out = []
+        return ()
     try:
-        with open(path, encoding="ascii") as f:
-            for line in f:
-                if len(out) >= COMMON_SURNAME_RANK:
-                    break
-                if line.strip():
-                    out.append(line.split()[0].lower())
+        with open(os.path.join(os.path.dirname(files[0]), "dist.all.last"), encoding="ascii") as f:
+            return tuple(f.read().lower().split()[::4])  # name, frequency, cumulative, rank
     except OSError:  # pragma: no cover
-        return frozenset()
-    return frozenset(out)
+        return ()
+
+
+@lru_cache(maxsize=None)
+def common_surnames() -> frozenset[str]:
+    """The Census's most frequent surnames: a bare ``Brown`` or ``Johnson`` may be anyone,
+    so it is never linked to a known person from another story."""
+    return frozenset(_census_surnames()[:COMMON_SURNAME_RANK])
 
 
 @lru_cache(maxsize=None)
 def all_surnames() -> frozenset[str]:
-    """Every surname of the Census's list (lower case, about 89,000)."""
-    files = _census_files()
-    if not files:  # pragma: no cover
-        return frozenset()
-    try:
-        with open(os.path.join(os.path.dirname(files[0]), "dist.all.last"), encoding="ascii") as f:
-            return frozenset(f.read().lower().split()[::4])  # name, frequency, cumulative, rank
-    except OSError:  # pragma: no cover
-        return frozenset()
+    """Every surname of the Census's list."""
+    return frozenset(_census_surnames())
