@@ -24,7 +24,6 @@ is closed after ``IDLE_TIMEOUT``.
 from __future__ import annotations
 
 import collections
-import ctypes
 import gc
 import logging
 import multiprocessing
@@ -36,6 +35,7 @@ import time
 from typing import Any, Sequence
 
 from search.backends.embedded import storage
+from search.backends.embedded.interrupts import signal_on_parent_death
 from search.errors import SearchError
 from search.backend_choice import EMBEDDED, backend_spec
 from search.backends.embedded.storage import resolve_index_dir
@@ -217,7 +217,7 @@ def _server_classes():
         share: "_ConnectionShare | None" = None
         slot = 0
         stop_by: float | None = None  # set when stopping: the end of the grace period
-        parent: int | None = None  # the supervisor (see _stop_with_parent)
+        parent: int | None = None  # the supervisor (see _Supervisor._start)
 
         def maintenance(self, now: float) -> None:
             super().maintenance(now)  # (idle connections)
@@ -391,7 +391,11 @@ class _Supervisor:
         if pid == 0:  # a worker: serve until told to stop
             for sig in (signal.SIGTERM, signal.SIGINT):  # (until the worker sets its own)
                 signal.signal(sig, signal.SIG_DFL)
-            _stop_with_parent(parent)
+            # Stopped gracefully if the supervisor dies, however it died (kill -9, the
+            # out-of-memory killer): else the workers would go on serving unsupervised,
+            # holding the port, and the server could not be started again. (Elsewhere than
+            # Linux, Server.maintenance notices a new parent within a second.)
+            signal_on_parent_death(signal.SIGTERM, parent)
             status = 1
             try:
                 _Worker(self.app, self.listener, self.threads, self.grace, self.share, slot).run()
@@ -456,24 +460,6 @@ class _Supervisor:
                 pass
         self.workers.clear()
         self.listener.close()
-
-
-def _stop_with_parent(parent: int) -> None:
-    """Have this worker sent SIGTERM (a graceful stop) when the supervisor dies, however it
-    died (``kill -9``, the out-of-memory killer): else its workers would go on serving,
-    unsupervised and holding the port, so that the server could not be started again.
-    Linux's ``PR_SET_PDEATHSIG``; elsewhere ``maintenance`` notices a new parent process
-    within a second (``Server.parent``)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # it died before the request was made
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _signal(pid: int, sig: int) -> None:

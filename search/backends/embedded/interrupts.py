@@ -12,6 +12,8 @@ any other thread this does nothing.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -108,3 +110,19 @@ def raise_if_stopped() -> None:
     """A stop was asked for (and its KeyboardInterrupt may have been swallowed): stop now."""
     if _stop.active and _stop.signum is not None:
         raise KeyboardInterrupt
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def signal_on_parent_death(signum: int, parent: int) -> None:
+    """Ask the kernel to send this forked process ``signum`` when its parent dies, however
+    it died (Linux's ``PR_SET_PDEATHSIG``; elsewhere the caller polls ``os.getppid()``), and
+    exit now if ``parent`` is already gone (it may have died before the request was made)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux
+    if os.getppid() != parent:
+        os._exit(1)

@@ -15,7 +15,6 @@ they notice a new parent process within a poll interval and exit.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import multiprocessing
 import os
@@ -34,7 +33,7 @@ from .codec import NewsCodec, WritingLengths
 from ...entities import extract_entities
 from ...errors import SearchError
 from .impacts import segment_extras, segment_vocabulary
-from .interrupts import raise_if_stopped
+from .interrupts import raise_if_stopped, signal_on_parent_death
 from ...models import Article
 from .postings import PostingsBuffer
 from .schema import AnalyzedText, to_document
@@ -48,7 +47,6 @@ SEGMENT_TEXT_CHARS = 32_000_000
 _POLL_S = 0.5
 #: How long a worker may take to stop once told to, before it is killed.
 _STOP_S = 3.0
-_PR_SET_PDEATHSIG = 1
 #: A worker's cyclic garbage collector runs every 20,000 allocations (not 700): a worker
 #: allocates millions of short-lived objects and keeps large tables it loaded, which every
 #: collection walked again (a thirtieth of its time, measured on Reuters).
@@ -252,18 +250,6 @@ class SegmentBuilder:
             writer._close_segment()
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this process when its parent dies (Linux), and exit now if
-    the parent is already gone (it may have died before the request was made)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the poll in _next_batch does the job
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def _next_batch(jobs, parent: int):
     """The next batch (None: no more), exiting quietly if the parent went away."""
     while True:
@@ -278,7 +264,7 @@ def _work(index_path: str, jobs, results, segment_chars: int, parent: int) -> No
     """Worker main loop: batches in, finished segments (and their document count) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
+    signal_on_parent_death(signal.SIGKILL, parent)  # (elsewhere than Linux: _next_batch polls)
     try:
         builder = SegmentBuilder(whoosh_index.open_dir(index_path), segment_chars)
         count = 0
