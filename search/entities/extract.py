@@ -338,7 +338,8 @@ def extract(title: str, body: str) -> Entities:
     if not text.isascii() and systems.military_story(folded):  # translated war news
         declined = systems.declined_names(words(), [(m.start, m.tail_end) for m, _ in pairs])
     unknown_systems = systems.unknown_designators(text, words)
-    recased = recase_shouted(text)
+    shouted = shouted_spans(text)
+    recased = recase_shouted(text, shouted)
     if recased is text:
         recased_doc = words()
     elif words.parsed is not None:  # the rules read the words: derive the recased Doc
@@ -366,7 +367,7 @@ def extract(title: str, body: str) -> Entities:
                             ([dateline[:2]] if dateline else []) + [(s, e) for s, e, _ in venues])
     people = find_people(recased_doc, blocked, runs)
     if recased is not text and people:
-        people = _confirmed(people, text, shouted_spans(text))
+        people = _confirmed(people, text, shouted)
     if people:
         people = _not_common_words(people, text)
     if any(" " not in p.name for p in people) and (

@@ -205,25 +205,26 @@ def _strip_possessive(w: str) -> str:
     return w
 
 
-def recase_shouted(text: str) -> str:
-    """Lines written in capitals (headlines) recased word by word, same length, so that
-    ``WHITE HOUSE'S BAKER SAYS REAGAN TO ...`` reads ``White House's Baker says Reagan to ...``."""
-    if not _SHOUTED_LINE_RE.search(text):
-        return text
-    lines = text.split("\n")
-    changed = False
-    for k in compress(range(len(lines)), _shouted_lines(text)):
-        line = lines[k]
+def recase_shouted(text: str, shouted: list[tuple[int, int]] | None = None) -> str:
+    """Lines written in capitals (headlines: ``shouted``, else ``shouted_spans(text)``)
+    recased word by word, same length, so that ``WHITE HOUSE'S BAKER SAYS REAGAN TO ...``
+    reads ``White House's Baker says Reagan to ...``."""
+    out, at = [], 0
+    for start, end in shouted_spans(text) if shouted is None else shouted:
+        line = text[start:end]
         parts = _WORD_SPLIT_RE.split(line)  # gap, word, gap, ..., word, gap: words recased in C
         parts[1::2] = map(_recase_word, parts[1::2])
         new = "".join(parts)
         if len(new) == len(line) and new != line:
-            lines[k], changed = new, True
-    return "\n".join(lines) if changed else text
+            out += (text[at:start], new)
+            at = end
+    return "".join(out) + text[at:] if out else text
 
 
 def shouted_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of each line of ``text`` in capitals (``_shouted_lines``), in order."""
+    if not _SHOUTED_LINE_RE.search(text):
+        return []
     spans, at = [], 0
     for line, shouted in zip(text.split("\n"), _shouted_lines(text)):
         if shouted:
