@@ -64,3 +64,21 @@ def test_an_answer_missing_shards_is_an_error_not_fewer_results():
                    {"total": 2, "successful": 1, "skipped": 0, "failed": 0}):  # (a shard with no copy)
         with pytest.raises(BackendError, match="1 of 2 shards of the index at opensearch://127.0.0.1:9200/news"):
             complete({"_shards": shards}, address)
+
+
+def test_shards_that_fail_while_a_node_leaves_are_asked_again_but_a_bad_query_is_not():
+    """A node that dies drops the searches in flight to it: the cluster answers 500 "all shards
+    failed" (a passing state: the replicas answer a moment later). A query the cluster cannot
+    run is the same exception with a 400, and asking again would not help."""
+    from opensearchpy.exceptions import RequestError, TransportError
+
+    from search.backends.opensearch.connection import ShardsUnavailable
+    from search.backends.opensearch.loader import cluster_error
+
+    address = parse_address("opensearch://127.0.0.1:9200/news")
+    body = {"error": {"type": "search_phase_execution_exception", "reason": "all shards failed"}}
+    dropped = cluster_error(TransportError(500, "search_phase_execution_exception", body), address)
+    assert isinstance(dropped, ShardsUnavailable)
+    assert "all shards failed. Try again shortly" in str(dropped)
+    bad = cluster_error(RequestError(400, "search_phase_execution_exception", body), address)
+    assert isinstance(bad, BackendError) and not isinstance(bad, ShardsUnavailable)

@@ -27,6 +27,12 @@ class BackendError(SearchError):
     """The cluster cannot be reached or refused a request; the message says what to check."""
 
 
+class ShardsUnavailable(BackendError):
+    """Some shards of the index did not answer. While a node goes away this passes: the
+    searches in flight to it fail, and a moment later its shards answer from their replicas.
+    Without a replica it lasts until the node is back."""
+
+
 def is_cluster_address(text: str | None) -> bool:
     return bool(text) and text.split("://", 1)[0].lower() in SCHEMES and "://" in text
 

@@ -41,7 +41,7 @@ from ..base import DayCounts, TermSample
 from . import workbench
 from .aggregations import (all_values_page, all_values_request, facet_aggregations, facets_from,
                            facets_of_values, selection_filters, story_total)
-from .connection import BackendError, ClusterAddress, parse_address
+from .connection import BackendError, ClusterAddress, ShardsUnavailable, parse_address
 from .loader import SEP, cluster_error
 from .stories import FIELD as STORY, similar_query
 from .translate import MATCH_ALL, date_filter, to_dsl
@@ -113,25 +113,25 @@ class OpenSearchEngine:
 
     def _search(self, body: dict[str, Any], **params) -> dict[str, Any]:
         """A search every shard answered. A shard whose copy was on a node that just went
-        down fails the searches already in flight to it, though its replica is alive:
-        asked again a moment later, the cluster answers from the replica. So a missing
-        shard is asked again (``SHARD_RETRIES`` times, while the time budget allows) before
-        the user is told that results would be incomplete."""
+        down fails the searches already in flight to it (as a missing shard, or as a 500
+        "all shards failed" when every shard asked failed), though its replica is alive:
+        asked again a moment later, the cluster answers from the replica. So the search is
+        asked again, after pauses that grow (``SHARD_PAUSES_S``, while the time budget
+        allows), before the user is told that results would be incomplete."""
         budget: Budget | None = getattr(self._local, "budget", None)
         limited = budget is not None and budget.seconds > 0
-        retries = SHARD_RETRIES
+        pauses = list(SHARD_PAUSES_S)
         while True:
             timed = body
             if limited:  # the cluster stops searching in time
                 timed = {**body, "timeout": f"{max(1, int(_left(budget) * 1000))}ms"}
-            answer = self._call("search", index=self.index, body=timed, **params)
             try:
-                return complete(answer, self.address)
-            except BackendError:
-                if retries == 0 or (limited and _left(budget) < 2 * SHARD_PAUSE_S):
+                return complete(self._call("search", index=self.index, body=timed, **params),
+                                self.address)
+            except ShardsUnavailable:
+                if not pauses or (limited and _left(budget) < 2 * pauses[0]):
                     raise
-                retries -= 1
-                time.sleep(SHARD_PAUSE_S)
+                time.sleep(pauses.pop(0))
 
     def warm_up(self) -> None:
         """Check the index answers; then drop the client, so that each forked server
@@ -515,8 +515,7 @@ def partial(answer: dict[str, Any], seconds: float) -> tuple[str, ...]:
             "a narrower query answers in full",)
 
 
-SHARD_RETRIES = 2
-SHARD_PAUSE_S = 0.25
+SHARD_PAUSES_S = (0.25, 0.5, 1.0)  # a node's departure is seen within about a second
 
 
 def _left(budget: Budget) -> float:
@@ -531,9 +530,10 @@ def complete(answer: dict[str, Any], address: ClusterAddress) -> dict[str, Any]:
     # a shard with no live copy is neither successful nor failed: only missing from the count
     missing = shards.get("total", 0) - shards.get("successful", 0) - shards.get("skipped", 0)
     if missing > 0:
-        raise BackendError(f"{missing} of {shards['total']} shards of the index at "
-                           f"{address} cannot be reached, so results would be incomplete. Try again "
-                           "when the cluster is back (scripts/opensearch-cluster.sh status).")
+        raise ShardsUnavailable(
+            f"{missing} of {shards['total']} shards of the index at {address} cannot be reached, "
+            "so results would be incomplete. Try again when the cluster is back "
+            "(scripts/opensearch-cluster.sh status).")
     return answer
 
 

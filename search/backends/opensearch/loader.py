@@ -25,7 +25,7 @@ from ...ingest.formats import Problem, ReadOptions, input_files, read_path
 from ...models import Article, Entities
 from ...ingest.report import PARALLEL_MIN_BYTES, IndexReport, Progress
 from ...understanding.facet_values import value_key
-from .connection import BackendError, ClusterAddress
+from .connection import BackendError, ClusterAddress, ShardsUnavailable
 from . import stories
 from .template import KEYWORD_FIELDS, index_template, mappings
 
@@ -241,6 +241,12 @@ def cluster_error(exc: Exception, address: ClusterAddress) -> BackendError:
     if isinstance(exc, (ose.ConnectionError, ose.ConnectionTimeout)):
         return BackendError(f"Cannot reach the cluster at {address}: is it running "
                             "(scripts/opensearch-cluster.sh status)?")
+    if (isinstance(exc, ose.TransportError) and exc.error == "search_phase_execution_exception"
+            and isinstance(exc.status_code, int) and exc.status_code >= 500):
+        # every shard asked failed (a node dropped the searches in flight): a passing state;
+        # a bad query is the same exception with a 400
+        return ShardsUnavailable(f"The cluster at {address} answered {exc.status_code}: "
+                                 f"{_reason(exc)}. Try again shortly.")
     if isinstance(exc, ose.TransportError):
         return BackendError(f"The cluster at {address} answered {exc.status_code}: "
                             f"{_reason(exc)}. Try again shortly.")
