@@ -206,13 +206,24 @@ class Stories:
         self.headline_only = np.zeros(doc_count, dtype=bool)
         self.headline_only[docs[(codes >> np.uint64(32)) == np.uint64(_KIND["e"])]] = True
         self.grouped = self.story >= 0
-        self._alone = ~self.grouped
         # Grouped articles by story, then text before headline, then docnum: a story's
         # first article in this order that a result set holds is the one it shows.
         members = np.flatnonzero(self.grouped)
         self._order = members[np.lexsort((members, self.headline_only[members],
                                           self.story[members]))]
         self._order_story = self.story[self._order]
+        # Each story's first article in that order (its "lead"), the lead of each grouped
+        # article, and each one's place in the order: ``collapse`` keeps the leads a result
+        # set holds, and looks further only for stories whose lead it lacks.
+        first = np.ones(len(self._order), dtype=bool)
+        np.not_equal(self._order_story[1:], self._order_story[:-1], out=first[1:])
+        self._lead = ~self.grouped
+        self._lead[self._order[first]] = True
+        self._follower = self.grouped & ~self._lead
+        self._lead_of = np.full(doc_count, -1, dtype=np.int64)
+        self._lead_of[self._order] = self._order[np.flatnonzero(first)[np.cumsum(first) - 1]]
+        self._rank = np.full(doc_count, -1, dtype=np.int64)
+        self._rank[self._order] = np.arange(len(self._order))
         self._unique_live: tuple[np.ndarray, np.ndarray] | None = None
 
     def __bool__(self) -> bool:
@@ -232,23 +243,23 @@ class Stories:
 
     def collapse(self, mask: np.ndarray) -> np.ndarray:
         """``mask`` keeping one article of each story: one with text before a headline
-        alone, then the first indexed. (Linear: the order is made once per index.)"""
-        held = np.flatnonzero(mask.take(self._order))
-        if not len(held):
-            return mask
-        stories = self._order_story.take(held)
-        later = np.empty(len(held), dtype=bool)
-        later[0] = False
-        np.equal(stories[1:], stories[:-1], out=later[1:])
-        dropped = int(np.count_nonzero(later))
-        if not dropped:
-            return mask
-        if dropped * 2 > len(held):  # (mostly copies: fewer articles to set than to clear)
-            out = mask & self._alone
-            out[self._order.take(held[~later])] = True
+        alone, then the first indexed. A story's lead is kept when the result set holds it
+        (the copies of a story mostly match alike); only the stories whose lead it lacks
+        are ordered, their articles found among the few followers left. (Linear: the
+        order and the leads are made once per index.)"""
+        out = mask & self._lead
+        followers = np.flatnonzero(mask & self._follower)
+        if not len(followers):
             return out
-        out = mask.copy()
-        out[self._order.take(held[later])] = False
+        orphans = followers[~mask.take(self._lead_of.take(followers))]
+        if not len(orphans):
+            return out
+        held = np.sort(self._rank.take(orphans))
+        stories = self._order_story.take(held)
+        first = np.empty(len(held), dtype=bool)
+        first[0] = True
+        np.not_equal(stories[1:], stories[:-1], out=first[1:])
+        out[self._order.take(held[first])] = True
         return out
 
     def collapse_all(self, live: np.ndarray) -> np.ndarray:

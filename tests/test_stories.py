@@ -45,6 +45,12 @@ def test_collapse_keeps_the_first_article_of_each_story_whatever_the_mask():
         got = stories.collapse(mask)
         assert got.tolist() == expected.tolist(), density
         assert mask.tolist() == before.tolist()  # (the caller's mask is left alone)
+    # whole stories held (copies mostly match alike), some without their first article
+    story_of = np.where(stories.grouped, stories.story, np.arange(doc_count))
+    for share in (0.1, 0.5):
+        mask = np.isin(story_of, rng.choice(doc_count, int(doc_count * share)))
+        mask &= rng.random(doc_count) < 0.8
+        assert stories.collapse(mask).tolist() == _by_hand(stories, mask).tolist(), share
     live = np.ones(doc_count, dtype=bool)
     live[::11] = False
     assert stories.collapse_all(live).tolist() == _by_hand(stories, live).tolist()
