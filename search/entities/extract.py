@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 
 from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
 from .lexicon import all_surnames as _all_surnames
-from .names import name_key, people_index
-from .people import Person, capitalised_runs, find_people, non_name_words, recase_shouted, shouted_spans
+from .names import HONORIFICS, name_key, people_index
+from .people import ROLE_NOUNS, Person, capitalised_runs, find_people, non_name_words, recase_shouted, shouted_spans
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -303,6 +304,56 @@ def _not_common_words(people: list[Person], text: str) -> list[Person]:
     return kept
 
 
+def _introduced(people: list[Person], text: str) -> list[Person]:
+    """``people`` less one-word names that nothing in the story shows to be a person's:
+    no role at any mention, no title or honorific just before the name anywhere in the
+    story ("Mr. Yashin", "Minister of Mines and Energy Subroto"), not a surname of the
+    Census list, not known
+    to the knowledge base. News names a person in full at first mention; a lone
+    capitalised word before "said" that is none of these is most often an agency, a
+    company or a brand ("Tanjug said", "Citibank said", "Roscosmos said")."""
+    surnames = _all_surnames()
+    doubtful = {p.name for p in people if " " not in p.name and "-" not in p.name
+                and p.name.lower() not in surnames and name_key(p.name) not in people_index()}
+    if not doubtful:
+        return people
+    shown = {p.name for p in people if p.name in doubtful and (p.roles or _titled(text, p.start))}
+    shown.update(name for name in doubtful - shown if _titled_somewhere(text, name))
+    return [p for p in people if p.name not in doubtful or p.name in shown]
+
+
+_WORDS_BEFORE_RE = re.compile(r"[\w'\u2019-]+\.?|[^\w\s]")
+_CHAIN_WORDS = frozenset({"of", "and", "the", "for"})
+
+
+def _titled_somewhere(text: str, name: str) -> bool:
+    """``name`` occurs in ``text`` as a whole word after a title (``_titled``)."""
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()) \
+                and _titled(text, at):
+            return True
+        at = text.find(name, end)
+    return False
+
+
+def _titled(text: str, start: int) -> bool:
+    """The capitalised words just before ``start`` (with any "of", "and", "the", "for"
+    between them) hold a title or an honorific: "Mr. Yashin", "Dr Li", "Minister of
+    Mines and Energy Subroto"; not "director of Greenpeace" (the object of a title)."""
+    words = _WORDS_BEFORE_RE.findall(text, max(0, start - 80), start)
+    if words and words[-1].lower() in _CHAIN_WORDS:
+        return False
+    for word in reversed(words):
+        low = word.rstrip(".").lower()
+        if low in ROLE_NOUNS or low in HONORIFICS:
+            return True
+        if not (word[0].isupper() or low in _CHAIN_WORDS):
+            return False
+    return False
+
+
 def _not_org_names(people: list[Person], org_names: list[str]) -> list[Person]:
     """``people`` less one-word names that begin an organisation's name in the story: after
     "Caterpillar Inc", "Caterpillar said" is the company, not a Mr Caterpillar."""
@@ -370,6 +421,8 @@ def extract(title: str, body: str) -> Entities:
         people = _confirmed(people, text, shouted)
     if people:
         people = _not_common_words(people, text)
+    if people:
+        people = _introduced(people, text)
     if any(" " not in p.name for p in people) and (
             named or team_orgs or any(t.kind == "org" for _, t in pairs)):
         people = _not_org_names(people, [o.name for o in named] + [surface for _, _, surface in team_orgs] +
