@@ -426,6 +426,10 @@ def test_a_world_list_given_name_does_not_spread_along_a_list():
     ("AC Milan's striker fired a shot and Milan won; the Hammer Museum launched a system.", ()),
     ("National Semiconductor <NSM> stepped up deliveries of chips.", ()),
     ("RAF Typhoon jets were scrambled.", ("Eurofighter Typhoon",)),
+    ("The RAF scrambled a Typhoon over the North Sea.", ("Eurofighter Typhoon",)),
+    # an alias that begins a name is no weapon; a model's mark or a demonym after it is no name
+    ("Typhoon Haiyan killed thousands, and the navy sent warships with troops.", ()),
+    ("The air force flew its Typhoon Mk 2 jets on sorties.", ("Eurofighter Typhoon",)),
     ("Israel ordered F15 fighter jets from the US air force.", ("F-15",)),
     ("Rosja wystrzeliła Kindżały na Kijów, podała armia.", ("Kinzhal",)),
 ])

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from . import kb
+from .demonyms import demonyms
 from .names import skeleton
 from .matcher import Match, Target
 from .text import Doc
@@ -25,6 +26,7 @@ supplies supplied supplying provide provides provided providing armoured armored
 anti-tank anti-air munitions munition ammunition interceptor interceptors warplane warplanes aircraft
 helicopter helicopters strike strikes military arms shells armor armour infantry pledged pledge
 battalion brigade troops shipment shipments received donated transferred fired firing shot shoot launched intercept intercepted downed kamikaze uav uavs
+raf usaf luftwaffe squadron squadrons sortie sorties scrambled
 """.split())
 NEGATIVE_AFTER = frozenset({"act", "acts", "throw", "thrower", "throwers", "throwing", "said", "says",
                             "told", "added", "wrote", "tweeted", "stadium", "fans", "coach", "quarterback",
@@ -62,9 +64,27 @@ def accept_ambiguous(doc: Doc, match: Match, sentence_has_system: bool) -> bool:
                 not kb.lookup("place", prev) and not kb.lookup("system", prev) and \
                 not prev.endswith(("an", "ish", "ese", "ian", "ch", "i")):
             return False
+    after_i = doc.token_at(match.tail_end)
+    if 0 <= after_i < len(doc.words) and _names_after(doc.words[after_i]):
+        return False  # "Typhoon Haiyan", "Tiger Woods": the alias begins a name
     if sentence_has_system:
         return True
     return any(w in CUE_WORDS for w in doc.window(match.start, match.tail_end, 8))
+
+
+def _names_after(word: str) -> bool:
+    """A word that makes the alias before it the first word of a name: capitalised (not in
+    capitals: "Typhoon FGR4" is a model), not a model's mark ("Hawk Mk 66"), neither a cue
+    ("Patriot Missile"), a demonym ("Bukovel Ukrainian") nor a place or a system the
+    knowledge base knows."""
+    if not (word[:1].isupper() and word.isalpha() and not word.isupper()):
+        return False
+    low = word.lower()
+    return low not in CUE_WORDS and low not in _MODEL_WORDS and low not in demonyms() and \
+        not kb.lookup("system", word) and not kb.lookup("place", word)
+
+
+_MODEL_WORDS = frozenset({"mk", "mod", "mark", "block", "ausf", "model", "series", "type", "variant"})
 
 
 # Words that make a story one about weapons or the military. A weapon system is tagged only in
