@@ -9,7 +9,8 @@ from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
 from .lexicon import all_surnames as _all_surnames
 from .names import HONORIFICS, name_key, people_index
-from .people import ROLE_NOUNS, Person, capitalised_runs, find_people, non_name_words, recase_shouted, shouted_spans
+from .people import (ROLE_NOUNS, Person, capitalised_runs, find_people, non_name_words, recase_shouted,
+                     shouted_spans)
 from .text import Doc, parse, reparse
 from ..models import Entities
 
@@ -308,10 +309,9 @@ def _introduced(people: list[Person], text: str) -> list[Person]:
     """``people`` less one-word names that nothing in the story shows to be a person's:
     no role at any mention, no title or honorific just before the name anywhere in the
     story ("Mr. Yashin", "Minister of Mines and Energy Subroto"), not a surname of the
-    Census list, not known
-    to the knowledge base. News names a person in full at first mention; a lone
-    capitalised word before "said" that is none of these is most often an agency, a
-    company or a brand ("Tanjug said", "Citibank said", "Roscosmos said")."""
+    Census list, not known to the knowledge base. News names a person in full at first
+    mention; a lone capitalised word before "said" that is none of these is most often an
+    agency, a company or a brand ("Tanjug said", "Citibank said", "Roscosmos said")."""
     surnames = _all_surnames()
     doubtful = {p.name for p in people if " " not in p.name and "-" not in p.name
                 and p.name.lower() not in surnames and name_key(p.name) not in people_index()}
