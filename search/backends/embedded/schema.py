@@ -36,8 +36,9 @@ def to_document(article: Article, entities: Entities) -> dict[str, Any]:
         "id": article.id,
         "title": analyse(title), "_stored_title": article.title,
         "body": analyse(body), "_stored_body": article.body,
-        # Unstemmed vocabulary, for "did you mean": counted into the impact file, not indexed.
-        "words": sorted(surface_words(title + body)),
+        # Unstemmed vocabulary, for "did you mean": counted into the impact file, not indexed
+        # (in no order: the segment's counts are sorted once, when its impact file is written).
+        "words": list(surface_words(title + body)),
         "source": article.source,
         "person": list(entities.persons), "system": list(entities.systems),
         "org": list(entities.orgs), "place": list(entities.places),
