@@ -259,6 +259,7 @@ def test_one_word_names_the_story_also_writes_in_lower_case(title, body, persons
     ("Exile", "He had urged Mr. Yashin to leave. Yashin said he would stay.", ("Yashin",)),
     ("Talks", "Foreign Minister Kuleba said talks had stalled.", ("Dmytro Kuleba",)),
     ("Plan", "The plan works, Smith said on Monday.", ("Smith",)),
+    ("Plan", "The plan works, O\u2019Brien said on Monday.", ("O'Brien",)),  # (the Census's "obrien")
 ])
 def test_one_word_names_need_something_showing_a_person(title, body, persons):
     assert extract_entities(title, body).persons == persons

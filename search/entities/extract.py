@@ -312,14 +312,18 @@ def _introduced(people: list[Person], text: str) -> list[Person]:
     Census list, not known to the knowledge base. News names a person in full at first
     mention; a lone capitalised word before "said" that is none of these is most often an
     agency, a company or a brand ("Tanjug said", "Citibank said", "Roscosmos said")."""
-    surnames = _all_surnames()
     doubtful = {p.name for p in people if " " not in p.name and "-" not in p.name
-                and p.name.lower() not in surnames and name_key(p.name) not in people_index()}
+                and not _census_surname(p.name) and name_key(p.name) not in people_index()}
     if not doubtful:
         return people
     shown = {p.name for p in people if p.name in doubtful and (p.roles or _titled(text, p.start))}
     shown.update(name for name in doubtful - shown if _titled_somewhere(text, name))
     return [p for p in people if p.name not in doubtful or p.name in shown]
+
+
+def _census_surname(name: str) -> bool:
+    """A surname of the Census list, which spells "O'Brien" as "obrien"."""
+    return name.lower().replace("'", "").replace("\u2019", "") in _all_surnames()
 
 
 _WORDS_BEFORE_RE = re.compile(r"[\w'\u2019-]+\.?|[^\w\s]")
