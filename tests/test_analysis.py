@@ -106,3 +106,12 @@ def test_plain_words_take_the_short_path_to_the_same_tokens():
         surface = tuple(t.text for t in _WORDS(word, mode="query")
                         if t.text.isalpha() and len(t.text) > 2)
         assert _surface(word) == surface, word
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+@settings(max_examples=300)
+def test_the_ascii_tokenizer_finds_the_words_the_unicode_one_does(text):
+    """ASCII text is tokenized with an ASCII-only pattern (faster): the same words."""
+    from search.analysis import _ASCII_TOKEN_RE, _TOKEN_RE
+
+    assert _ASCII_TOKEN_RE.findall(text) == _TOKEN_RE.findall(text)
