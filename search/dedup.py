@@ -41,6 +41,7 @@ MAX_SHARED = 50
 FIELD = "story"
 
 _WORD_RE = re.compile(r"\w+")
+_ASCII_WORD_RE = re.compile(r"\w+", re.ASCII)
 _rng = np.random.default_rng(20221)
 _A = _rng.integers(1, 2**31 - 1, BANDS * ROWS, dtype=np.uint64)
 _B = _rng.integers(0, 2**31 - 1, BANDS * ROWS, dtype=np.uint64)
@@ -48,7 +49,8 @@ _PRIME = np.uint64(2**31 - 1)
 
 
 def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text.lower())[:MAX_WORDS]
+    # (an ASCII text with the ASCII-only pattern: the same words, a quarter faster)
+    return (_ASCII_WORD_RE if text.isascii() else _WORD_RE).findall(text.lower())[:MAX_WORDS]
 
 
 class _WordHashes(dict):
