@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Iterator
 
 from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
@@ -290,7 +291,6 @@ def _not_common_words(people: list[Person], text: str) -> list[Person]:
     "Remains", "Nearby": a capitalised word that is an ordinary word of the text), unless
     the knowledge base or the Census surnames know the word; and less contractions ("I've",
     "Don't": a sentence's first word, before "said")."""
-    surnames = _all_surnames()
     kept = []
     for person in people:
         name = person.name
@@ -298,7 +298,7 @@ def _not_common_words(people: list[Person], text: str) -> list[Person]:
             low = name.lower()
             if low.endswith(_CONTRACTIONS):
                 continue
-            if low != name and low not in surnames and _capitalised_word(text, low) and \
+            if low != name and not _census_surname(name) and _capitalised_word(text, low) and \
                     name_key(name) not in people_index():
                 continue
         kept.append(person)
@@ -322,8 +322,9 @@ def _introduced(people: list[Person], text: str) -> list[Person]:
 
 
 def _census_surname(name: str) -> bool:
-    """A surname of the Census list, which spells "O'Brien" as "obrien"."""
-    return name.lower().replace("'", "").replace("\u2019", "") in _all_surnames()
+    """A surname of the Census list, which spells "O'Brien" as "obrien" (a canonical name
+    has one apostrophe style: ``names._display``)."""
+    return name.lower().replace("'", "") in _all_surnames()
 
 
 _WORDS_BEFORE_RE = re.compile(r"[\w'\u2019-]+\.?|[^\w\s]")
@@ -332,14 +333,7 @@ _CHAIN_WORDS = frozenset({"of", "and", "the", "for"})
 
 def _titled_somewhere(text: str, name: str) -> bool:
     """``name`` occurs in ``text`` as a whole word after a title (``_titled``)."""
-    at = text.find(name)
-    while at != -1:
-        end = at + len(name)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()) \
-                and _titled(text, at):
-            return True
-        at = text.find(name, end)
-    return False
+    return any(_titled(text, at) for at in _whole_word_starts(text, name))
 
 
 def _titled(text: str, start: int) -> bool:
@@ -371,13 +365,17 @@ def _has_lower_case(text: str) -> bool:
 
 def _capitalised_word(text: str, word: str) -> bool:
     """``word`` occurs in ``text`` as a whole word, as written (capitalised)."""
+    return any(_whole_word_starts(text, word))
+
+
+def _whole_word_starts(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` occurs in ``text`` as a whole word (case as written)."""
     at = text.find(word)
     while at != -1:
         end = at + len(word)
         if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            return True
+            yield at
         at = text.find(word, at + 1)
-    return False
 
 
 def extract(title: str, body: str) -> Entities:
@@ -424,9 +422,7 @@ def extract(title: str, body: str) -> Entities:
     if recased is not text and people:
         people = _confirmed(people, text, shouted)
     if people:
-        people = _not_common_words(people, text)
-    if people:
-        people = _introduced(people, text)
+        people = _introduced(_not_common_words(people, text), text)
     if any(" " not in p.name for p in people) and (
             named or team_orgs or any(t.kind == "org" for _, t in pairs)):
         people = _not_org_names(people, [o.name for o in named] + [surface for _, _, surface in team_orgs] +

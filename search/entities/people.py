@@ -639,7 +639,7 @@ def _bare_word_is_a_name(doc: Doc, word: str) -> bool:
     """A single capitalised word with a speech cue and nothing else ("Gandhi said"): a person
     unless it reads as a common word, a plural or a product (``Everyone``, ``Students``,
     ``TikTok``), or the article never gives a first name or title for anyone by that word."""
-    word = word.replace("\u2019", "'")  # (O’Brien = O'Brien)
+    word = word.translate(kb.CHAR_FOLD)  # (one apostrophe style: O’Brien = O'Brien)
     if word[1:] != word[1:].lower() and not word[:2] in ("Mc", "O'") and not word.startswith(("Mac", "De", "Di", "Le", "La")):
         return False  # "TikTok", "PayPal", "YouTube": inner capitals name products
     low = word.lower()
