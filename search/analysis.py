@@ -364,6 +364,26 @@ def _key_of_word(word: str) -> str | None:
 _WORD_KEYS = _Memo(_key_of_word, 500_000)
 
 
+def _compound_keys(word: str) -> frozenset[str]:
+    """The keys of the tokens a compound may yield (``long-term``: ``longterm``, ``long``,
+    ``term``; ``1.8340/45``; ``U.S.``): each token goes through the filters alone, so the
+    compound yields a term only if one of its tokens may. A superset of those tokens'
+    keys, worked out without stemming: its parts joined, and each part (``_ANY_KEY``, which
+    every query wants, for a word with an apostrophe, without parts, or with a part that is
+    not simple). A hit's text holds a few dozen compounds, most of which cannot match:
+    they were analysed in full, a fifth of a fresh worker's highlighting."""
+    if "'" in word or "\u2019" in word:
+        return _ANY_SET
+    parts = [p for p in _JOINERS_RE.split(word) if p]
+    keys = {_WORD_KEYS["".join(parts)], *map(_WORD_KEYS.__getitem__, parts)}
+    keys.discard(None)  # (a token the pipeline drops yields nothing)
+    return frozenset(keys)
+
+
+_ANY_SET = frozenset([_ANY_KEY])
+_COMPOUND_KEYS = _Memo(_compound_keys, 200_000)
+
+
 def _index_words(text: str) -> tuple[list, array, array]:
     """The words of ``text`` as three parallel sequences: each word's key (``_key_of_word``:
     None for a word the pipeline drops), start and end. Made without Python code per word:
@@ -427,9 +447,13 @@ def matching_words(text: str, terms: frozenset[str],
             return not terms.isdisjoint(found)
     keys, starts, ends = _WORD_INDEXES[text]
     wanted_keys = _wanted_keys(terms, prefixes)
-    candidates = (map(is_not, keys, repeat(None)) if wanted_keys is None  # (a one-letter term: any word kept)
-                  else map(wanted_keys.__contains__, keys))
-    return [(a, b) for a, b in compress(zip(starts, ends), candidates) if wanted(word_terms(text[a:b]))]
+    if wanted_keys is None:  # (a one-letter term: any word kept)
+        return [(a, b) for a, b in compress(zip(starts, ends), map(is_not, keys, repeat(None)))
+                if wanted(word_terms(text[a:b]))]
+    compound = _COMPOUND_KEYS
+    # (a word keyed _ANY_KEY, mostly a compound, is analysed only if one of its tokens may match)
+    return [(a, b) for key, a, b in compress(zip(keys, starts, ends), map(wanted_keys.__contains__, keys))
+            if (key or not wanted_keys.isdisjoint(compound[text[a:b]])) and wanted(word_terms(text[a:b]))]
 
 
 def tokenizer_matches(text: str) -> list[str]:

@@ -90,6 +90,27 @@ def test_matched_words_of_any_query_are_the_tokens_whose_terms_meet_it(chosen, d
         assert match_spans(text, MatchTerms(frozenset(), (prefix,))) == prefixed
 
 
+PARTS = st.one_of(st.sampled_from(TRICKY + ["7", "1.5", "e", "US", "S", "300", "oil", "\u00e9t\u00e9"]),
+                  st.text("abcdeilnorsty0123", min_size=1, max_size=6))
+compounds = st.tuples(st.lists(PARTS, min_size=1, max_size=4),
+                      st.lists(st.sampled_from(["-", "/", ".", "\u2010", "\u2011"]), min_size=3, max_size=3),
+                      st.sampled_from(["", "'s", "\u2019s", "'t"])
+                      ).map(lambda c: "".join(p + j for p, j in zip(c[0], c[1] + ["", ""])) + c[2])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(compounds, min_size=1, max_size=6), st.data())
+def test_compounds_are_matched_by_any_of_their_parts(chosen, data):
+    """A compound (``long-term``, ``1.5/7``) is analysed only if one of its tokens may match
+    (``analysis._compound_keys``): the same words as analysing every one."""
+    text = " ".join(chosen)
+    pieces = [p for p in _TOKEN_RE.findall(text.replace("-", " ").replace("/", " ")) if p] or ["oil"]
+    query = data.draw(st.sampled_from(pieces + chosen))
+    terms = frozenset(query_terms(query))
+    expected = [m.span() for m in _TOKEN_RE.finditer(text) if terms & word_terms(m.group())]
+    assert matching_words(text, terms) == expected
+
+
 def test_a_one_letter_term_is_looked_for_in_every_word():
     text = "Room 7, the 7th floor, 77 and S-7 (7 times)"
     terms = frozenset({"7"})
