@@ -776,10 +776,7 @@ def _card_reader(searcher: Searcher, impacts: Impacts | None,
         raw = impacts.card(docnum) if impacts is not None else b""
         if not raw:
             return _hit(searcher.stored_fields(docnum), 0.0, ())
-        fields = read_card(raw)
-        return Hit(id=fields["id"], title=fields["title"], date=fields["date"],
-                   source=fields["source"], url=fields["url"], score=0.0,
-                   persons=(), systems=(), orgs=(), places=())
+        return Hit.brief(*read_card(raw))
     return card
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
 UNKNOWN_SOURCE = "unknown"
@@ -94,6 +94,16 @@ class Hit:
         """The title as ``[(text, is_match), ...]``, for renderers."""
         return Highlight(self.title, self.title_matches).segments()
 
+    @classmethod
+    def brief(cls, id: str, title: str, date: str | None, source: str, url: str) -> "Hit":
+        """A hit with only an id, title, date, source and url, and no score: one of a story's
+        other copies (``similar``). Made without the generated ``__init__``, which sets each
+        of the 14 fields of a frozen dataclass through ``object.__setattr__`` (2 us a hit,
+        and a results page shows some 40 copies); equal to ``Hit(...)`` with those fields."""
+        hit = object.__new__(cls)
+        hit.__dict__.update(_BRIEF, id=id, title=title, date=date, source=source, url=url)
+        return hit
+
     def to_dict(self) -> dict[str, Any]:
         # Spelled out rather than asdict(), which deep-copies every field: this runs for
         # every hit of every API answer.
@@ -105,6 +115,11 @@ class Hit:
                              "url": h.url} for h in self.similar],
                 "title_matches": [list(m) for m in self.title_matches],
                 "missing": list(self.missing)}
+
+
+#: What a brief hit (``Hit.brief``) holds besides its id, title, date, source and url.
+_BRIEF = {"score": 0.0, "persons": (), "systems": (), "orgs": (), "places": (),
+          **{f.name: f.default for f in fields(Hit) if f.default is not MISSING}}
 
 
 @dataclass(frozen=True)

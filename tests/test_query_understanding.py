@@ -4,6 +4,7 @@ through the engine, the CLI and the web app."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -11,7 +12,7 @@ import pytest
 
 from search.backends.embedded.indexer import index_paths
 from search.engine import SearchEngine
-from search.models import SearchRequest
+from search.models import Hit, SearchRequest
 from tests.conftest import write
 from web import create_app
 
@@ -158,6 +159,17 @@ def test_near_duplicates_and_a_headline_only_copy_collapse_into_one_hit(engine):
     assert hit.id in ("dup-a", "dup-b")  # an article with text stands for the story
     assert sorted(o.id for o in hit.similar) == sorted({"dup-a", "dup-b", "dup-c"} - {hit.id})
     assert results.facet("source").values[0].count == 1  # facets count the story once
+
+
+def test_a_storys_other_copies_are_hits_like_any_other(engine):
+    """``Hit.brief`` (the copies read from their cards) makes what ``Hit(...)`` would."""
+    [hit] = engine.search(SearchRequest(text='"Finnish conscript"')).hits
+    for other in hit.similar:
+        assert other == Hit(id=other.id, title=other.title, date=other.date, source=other.source,
+                            url=other.url, score=0.0, persons=(), systems=(), orgs=(), places=())
+        assert other.title and other.to_dict()["similar"] == [] and hash(other)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            other.title = "changed"
 
 
 def test_stories_hold_across_merged_segments_and_deletions(tmp_path):
