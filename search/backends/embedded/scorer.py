@@ -287,20 +287,23 @@ class Scorer:
         return self._avg_length[fieldname]
 
     def _or(self, q: wq.Or) -> _Dense:
-        out = self._empty()
-        for sub in q.subqueries:
-            found = self.evaluate(sub)
-            if isinstance(found, _Sparse):
-                out.scores[found.docs] += found.scores
-                out.terms[found.docs] += 1
-            else:
-                out.matched |= found.matched
-                out.scores += found.scores
-                out.terms += found.terms
-            out.present += found.present
-        # A sparse leaf matches where it counts a term (so does a dense part, which may
-        # match more: a NOT): one pass, not one scatter per leaf.
-        out.matched |= out.terms > 0
+        parts = [self.evaluate(sub) for sub in q.subqueries]
+        if all(type(found) is _Sparse for found in parts):
+            out = self._sum(parts)
+        else:
+            out = self._empty()
+            for found in parts:
+                if isinstance(found, _Sparse):
+                    out.scores[found.docs] += found.scores
+                    out.terms[found.docs] += 1
+                else:
+                    out.matched |= found.matched
+                    out.scores += found.scores
+                    out.terms += found.terms
+                out.present += found.present
+            # A sparse leaf matches where it counts a term (so does a dense part, which may
+            # match more: a NOT): one pass, not one scatter per leaf.
+            out.matched |= out.terms > 0
         if q.boost != 1.0:
             out.scores *= q.boost
         if q.scale:
@@ -371,6 +374,16 @@ class Scorer:
                     self.budget.check()
         return _Sparse(np.asarray(docs, dtype=np.int64), np.asarray(scores, dtype=np.float64),
                        1 if docs else 0)
+
+    def _sum(self, parts: list[_Sparse]) -> _Dense:
+        """Leaves OR'ed: each document's scores added in the leaves' order (``bincount``
+        adds its weights in order, so the sums are those of adding leaf after leaf, bit for
+        bit) and its count of leaves, in one pass over their postings: a scatter-add per
+        leaf cost a tenth of a long query's matching."""
+        docs = np.concatenate([found.docs for found in parts]).astype(np.int64, copy=False)
+        terms = np.bincount(docs, minlength=self.size).astype(np.int32)
+        scores = np.bincount(docs, np.concatenate([found.scores for found in parts]), minlength=self.size)
+        return _Dense(terms > 0, scores, terms, sum(found.present for found in parts))
 
     def _empty(self) -> _Dense:
         return _Dense(np.zeros(self.size, bool), np.zeros(self.size), np.zeros(self.size, np.int32), 0)
