@@ -114,6 +114,48 @@ def test_surnames_and_designators_in_longer_queries(engine):
     assert [h.id for h in results.hits][0] == "himars"
 
 
+def _kinds_cover_every_look_up(facets, names) -> int:
+    """Asserts that ``kinds_ending_in`` keeps each kind that ``_lookup`` finds for a name,
+    in the spellings a user types; returns how many (name, kind) were found."""
+    from search.understanding import query_entities
+
+    index = query_entities._Index(facets)
+    texts = {variant for name in names
+             for variant in (name, name.lower(), name.upper(), name + "s", name + "'s", name + "\u2019s",
+                             "President " + name, name + " Jr", "Mr. " + name.split()[-1],
+                             name.replace("sky", "skiy"), name.lower().replace("sky", "skyi"))}
+    found_count = 0
+    for text in sorted(texts):
+        for kind in query_entities.KINDS:
+            found, people, _ = index._lookup(kind, text)
+            if found or people:
+                found_count += 1
+                assert kind in index.kinds_ending_in(text.split()[-1]), (kind, text)
+    return found_count
+
+
+def test_a_run_of_words_is_looked_up_only_as_the_kinds_its_last_word_may_end(engine):
+    """``_Index.kinds_ending_in`` leaves out a kind only where the look-up would find nothing:
+    every indexed value and knowledge-base alias, in the spellings a user types (a plural,
+    a title, another transliteration of the surname), is still found as its kind."""
+    from collections import Counter
+
+    from search.backends.opensearch.understanding import ClusterFacets
+    from search.entities import kb
+    from search.understanding.query_entities import KINDS
+
+    facets = engine._snapshot().facets
+    indexed = [v for kind in KINDS for vs in facets.by_key[kind].values() for v in vs]
+    known = [form for kind in KINDS for e in kb.entries(kind) for form in e.surface_forms]
+    assert _kinds_cover_every_look_up(facets, indexed + known) >= len(indexed)
+    # (people no knowledge base knows, whose typed spellings only canonical_person joins)
+    values = {"person": Counter({"Ivan Petrovsky": 2, "Maria Kovalenko": 1, "O'Neill": 1}),
+              "org": Counter({"Acme Holdings": 1}), "place": Counter({"Lower Saxony": 1}),
+              "system": Counter({"Patriot": 3})}
+    cluster = ClusterFacets(values, 10)
+    assert _kinds_cover_every_look_up(cluster, [v for c in values.values() for v in c]) >= 10
+
+
 def test_quoted_words_fields_and_negated_words_are_left_alone(engine):
     assert engine.search(SearchRequest(text='"patriot"')).entities == ()
     assert engine.search(SearchRequest(text="title:patriot")).entities == ()

@@ -15,10 +15,12 @@ Aho-Corasick pass for every alias), ``text`` (words and sentences), ``systems``,
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import kb
 from .extract import extract
 from .names import canonical_person as _canonical_person
-from .names import name_key, people_by_skeleton, people_by_surname, people_index
+from .names import name_key, people_by_skeleton, people_by_surname, people_index, surname_may_be_known
 from ..ingest.sources import canonical_source
 from ..models import Entities
 
@@ -58,13 +60,41 @@ def warm_up() -> None:
         kb.by_name(kind)
 
 
+_PLURAL_TAILS = ("'s", "\u2019s", "es", "s")
+
+
 def _strip_plural(text: str) -> list[str]:
     forms = [text]
     low = text.lower()
-    for tail in ("'s", "\u2019s", "es", "s"):
+    for tail in _PLURAL_TAILS:
         if low.endswith(tail) and len(text) > len(tail) + 1:
             forms.append(text[: -len(tail)])
     return forms
+
+
+@kb.depends
+@lru_cache(maxsize=65_536)
+def may_end_a_known_name(kind: str, word: str) -> bool:
+    """False only when no text ending in the word ``word`` is resolved (:func:`resolve`) to a
+    knowledge-base entity of ``kind``: for people, ``surname_may_be_known``; otherwise no
+    alias's last word is the word, or the word without a plural ending (``Patriots``)
+    as ``resolve`` strips it. One cached test of a query's word spares the look-ups of
+    every run of words ending in it."""
+    if kind == "person":
+        return surname_may_be_known(word)
+    if kind not in _KINDS:
+        return False
+    low = word.lower()
+    forms = [word] + [word[: -len(tail)] for tail in _PLURAL_TAILS if low.endswith(tail)]
+    ends = _alias_last_words(kind)
+    # (a form left empty: the alias's last word is the text's word before this one)
+    return any(not form or kb.key(form).rsplit(" ", 1)[-1] in ends for form in forms)
+
+
+@kb.depends
+@lru_cache(maxsize=None)
+def _alias_last_words(kind: str) -> frozenset[str]:
+    return frozenset(alias.rsplit(" ", 1)[-1] for alias in kb.alias_index(kind))
 
 
 def resolve(kind: str, text: str) -> list[str]:

@@ -203,6 +203,18 @@ def canonical_person(name: str) -> str:
     return " ".join(_display(t, f) for t, f in zip(tokens, nk.split(" ")))
 
 
+def surname_shown(word: str) -> str | None:
+    """How :func:`canonical_person` writes ``word`` as the last token of a name that no
+    people.json entry has (its folded spelling, capitalised); None when that is not sure:
+    nothing is left of the word once cleaned, or it is a suffix (``Jr``: then another word
+    ends the name), or its fold holds a space."""
+    token = _clean_token(word)
+    if not token or key(token) in SUFFIXES:
+        return None
+    folded = _fold_token(token, True)
+    return None if " " in folded else _display(token, folded)
+
+
 def surname_key(name: str) -> str:
     tokens = name_key(name).split()
     return tokens[-1] if tokens else ""

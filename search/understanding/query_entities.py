@@ -35,7 +35,8 @@ from whoosh import query as wq
 
 from ..analysis import fold_accents, stop_words
 from .facet_values import FacetTable, value_key
-from ..entities import resolve as resolve_entity
+from ..entities import may_end_a_known_name, resolve as resolve_entity
+from ..entities.names import surname_shown
 from ..models import QueryEntity
 from ..settings import RANKING, Ranking
 
@@ -73,6 +74,39 @@ class _Index:
         # objects more for the garbage collector to walk; the empty tuple is shared.)
         self._named: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...], int]] = {}
         self._counts: dict[tuple[str, tuple[str, ...]], int] = {}
+        # The last word of each indexed value's key, by kind: a run of words names a value
+        # only if it ends in one of them (``kinds_ending_in``).
+        self._last_words = {kind: frozenset(k.rsplit(" ", 1)[-1] for k in facets.by_key.get(kind, ()))
+                            for kind in KINDS}
+        self._ending: dict[str, tuple[str, ...]] = {}
+
+    def kinds_ending_in(self, word: str) -> tuple[str, ...]:
+        """The kinds (in ``KINDS`` order) of which a run of words ending in ``word`` may name
+        an indexed value (``_lookup`` finds nothing of the others): one cached test per word,
+        where ``_lookup`` was asked for each kind of each run of up to four words (some
+        90 look-ups for a query of eight words, most of the cost of reading it)."""
+        found = self._ending.get(word)
+        if found is None:
+            if len(self._ending) >= _CACHE_SIZE:
+                self._ending.clear()
+            found = self._ending[word] = tuple(k for k in KINDS if self._may_end(k, word))
+        return found
+
+    def _may_end(self, kind: str, word: str) -> bool:
+        """False only when no text ending in ``word`` gives ``_lookup(kind, text)`` a value:
+        not as typed (its key's last word), not as the knowledge base resolves it, and for
+        people not as ``canonical_person`` spells an unknown name."""
+        if may_end_a_known_name(kind, word):
+            return True
+        ends = self._last_words[kind]
+        words = value_key(word).split()
+        if not words or words[-1] in ends:
+            return True
+        if kind != "person":
+            return False
+        shown = surname_shown(word)
+        words = value_key(shown).split() if shown is not None else ()
+        return not words or words[-1] in ends
 
     def named(self, kind: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...], int]:
         """The indexed values of ``kind`` that ``text`` names, else the indexed people it
@@ -181,7 +215,7 @@ def find_entities(text: str, facets: FacetTable, word_docs=lambda word: 0) -> tu
                     continue
                 span = text[words[0].start:words[-1].end]
                 entities = []
-                for kind in KINDS:
+                for kind in index.kinds_ending_in(words[-1].text):
                     values = _values(index, kind, span, word_docs)
                     if values:
                         entities.append(QueryEntity(span, words[0].start, words[-1].end, kind,
