@@ -366,6 +366,10 @@ def test_reparse_gives_what_parse_gives():
      ("Manchester United", "FC Porto", "Reserve Bank of Malawi"), ("Malawi",)),
     ("The Kazakh Defence Ministry said troops left the West Bank.", ("Kazakh Defence Ministry",),
      ("Kazakhstan", "West Bank")),
+    # initials joined by "&" start the name; names joined by "&" are a firm's, not people
+    ("S&P Global Ratings cut the bonds, and shares of AT&T Wireless Services Inc fell.",
+     ("S&P Global Ratings", "AT&T Wireless Services Inc"), ()),
+    ("Standard & Poor's said it may cut the rating; Laing & Cruickshank said it agreed.", (), ()),
 ])
 def test_organisations_named_by_their_form(text, orgs, places):
     ents = extract_entities("", text)

@@ -126,6 +126,12 @@ def _team(doc: Doc, first: int, last: int, places) -> bool:
     return not (0 <= doc.starts[last] < title_end)
 
 
+def _glued(doc: Doc, first: int, last: int) -> bool:
+    """Tokens ``first`` to ``last`` are written with nothing between them (``S&P``)."""
+    starts, ends = doc.starts, doc.ends
+    return all(ends[i] == starts[i + 1] for i in range(first, last))
+
+
 def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]],
               places: list[tuple[int, int]] = ()) -> list[PatternOrg]:
     """Organisations that the knowledge base lacks, named by their form: a capitalised run
@@ -156,6 +162,9 @@ def find_orgs(doc: Doc, runs: list[tuple[int, int]], known: list[tuple[int, int]
                 first >= 1 and first - 1 in by_last and words[first - 1].endswith(("'s", "\u2019s")):
             first = by_last[first - 2] if first - 2 in by_last and lowers[first - 1] in ("and", "&") \
                 else by_last[first - 1]
+        if first >= 3 and words[first - 2] == "&" and _glued(doc, first - 3, first - 1) and \
+                words[first - 3][:1].isupper() and words[first - 1][:1].isupper():
+            first -= 3  # "S&P Global Ratings", "AT&T Wireless": the initials are the name's start
         end_tok = last
         state = head in STATE_HEADS
         if head in OF_HEADS and lowers[last + 1:last + 2] == ["of"]:

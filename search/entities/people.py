@@ -842,6 +842,8 @@ def find_people(doc: Doc, blocked: list[tuple[int, int]],
 
     for first, last in (_runs(doc) if runs is None else runs):
         prev = words_of[first - 1] if first else ""
+        if prev == "&" or last + 1 < n and words_of[last + 1] == "&":
+            continue  # "Standard & Poor's", "Johnson & Johnson": a firm's name, not a person
         if first == last and lowers[first] in leading_drop and len(lowers[first]) > 1 and \
                 not (2 <= len(prev) <= 4 and prev.isupper()):
             continue  # "The", "March", "It": one word, dropped below (a shortcut for the commonest runs)
