@@ -9,6 +9,7 @@ from typing import Iterator
 from . import orgs, places, systems, teams
 from .matcher import Match, Target, find, fold_text
 from .lexicon import all_surnames as _all_surnames
+from .lexicon import frequent_surnames as _frequent_surnames
 from .names import HONORIFICS, name_key, people_index
 from .people import (ROLE_NOUNS, Person, capitalised_runs, find_people, non_name_words, recase_shouted,
                      shouted_spans)
@@ -308,12 +309,12 @@ def _not_common_words(people: list[Person], text: str) -> list[Person]:
 def _introduced(people: list[Person], text: str) -> list[Person]:
     """``people`` less one-word names that nothing in the story shows to be a person's:
     no role at any mention, no title or honorific just before the name anywhere in the
-    story ("Mr. Yashin", "Minister of Mines and Energy Subroto"), not a surname of the
-    Census list, not known to the knowledge base. News names a person in full at first
+    story ("Mr. Yashin", "Minister of Mines and Energy Subroto"), not one of the Census's
+    frequent surnames (``SURNAME_EVIDENCE_RANK``), not known to the knowledge base. News names a person in full at first
     mention; a lone capitalised word before "said" that is none of these is most often an
     agency, a company or a brand ("Tanjug said", "Citibank said", "Roscosmos said")."""
     doubtful = {p.name for p in people if " " not in p.name and "-" not in p.name
-                and not _census_surname(p.name) and name_key(p.name) not in people_index()}
+                and not _census_surname(p.name, _frequent_surnames()) and name_key(p.name) not in people_index()}
     if not doubtful:
         return people
     shown = {p.name for p in people if p.name in doubtful and (p.roles or _titled(text, p.start))}
@@ -321,10 +322,10 @@ def _introduced(people: list[Person], text: str) -> list[Person]:
     return [p for p in people if p.name not in doubtful or p.name in shown]
 
 
-def _census_surname(name: str) -> bool:
-    """A surname of the Census list, which spells "O'Brien" as "obrien" (a canonical name
-    has one apostrophe style: ``names._display``)."""
-    return name.lower().replace("'", "") in _all_surnames()
+def _census_surname(name: str, surnames: frozenset[str] | None = None) -> bool:
+    """A surname of the Census list (or of ``surnames``, a part of it), which spells
+    "O'Brien" as "obrien" (a canonical name has one apostrophe style: ``names._display``)."""
+    return name.lower().replace("'", "") in (_all_surnames() if surnames is None else surnames)
 
 
 _WORDS_BEFORE_RE = re.compile(r"[\w'\u2019-]+\.?|[^\w\s]")

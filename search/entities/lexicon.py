@@ -101,3 +101,17 @@ def common_surnames() -> frozenset[str]:
 def all_surnames() -> frozenset[str]:
     """Every surname of the Census's list."""
     return frozenset(_census_surnames())
+
+
+#: A lone capitalised word that nothing else in the story shows to be a person's is taken
+#: for a surname only among the Census's this many most frequent: past them the list holds
+#: as many brands and words as people (Lego, Mall, Nestle, Chrysler, Heritage). Chosen on
+#: CoNLL train and testa, Reuters and the war coverage together: person F1 unchanged (train
+#: 0.916 -> 0.915), Reuters people recall unchanged, about half the values it drops junk.
+SURNAME_EVIDENCE_RANK = 20_000
+
+
+@lru_cache(maxsize=None)
+def frequent_surnames() -> frozenset[str]:
+    """The Census's ``SURNAME_EVIDENCE_RANK`` most frequent surnames."""
+    return frozenset(_census_surnames()[:SURNAME_EVIDENCE_RANK])
