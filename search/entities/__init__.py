@@ -85,6 +85,8 @@ def may_end_a_known_name(kind: str, word: str) -> bool:
     if kind not in _KINDS:
         return False
     low = word.lower()
+    # (``_strip_plural``'s forms of a word alone, without its length test, which is made on
+    # the whole text: a superset of the last words of what ``resolve`` looks up)
     forms = [word] + [word[: -len(tail)] for tail in _PLURAL_TAILS if low.endswith(tail)]
     ends = _alias_last_words(kind)
     # (a form left empty: the alias's last word is the text's word before this one)

@@ -89,24 +89,24 @@ class _Index:
         if found is None:
             if len(self._ending) >= _CACHE_SIZE:
                 self._ending.clear()
-            found = self._ending[word] = tuple(k for k in KINDS if self._may_end(k, word))
+            typed = _last_key_word(word)
+            found = self._ending[word] = tuple(k for k in KINDS if self._may_end(k, word, typed))
         return found
 
-    def _may_end(self, kind: str, word: str) -> bool:
+    def _may_end(self, kind: str, word: str, typed: str | None) -> bool:
         """False only when no text ending in ``word`` gives ``_lookup(kind, text)`` a value:
-        not as typed (its key's last word), not as the knowledge base resolves it, and for
-        people not as ``canonical_person`` spells an unknown name."""
+        not as typed (``typed``, its key's last word), not as the knowledge base resolves
+        it, and for people not as ``canonical_person`` spells an unknown name."""
         if may_end_a_known_name(kind, word):
             return True
         ends = self._last_words[kind]
-        words = value_key(word).split()
-        if not words or words[-1] in ends:
+        if typed is None or typed in ends:
             return True
         if kind != "person":
             return False
         shown = surname_shown(word)
-        words = value_key(shown).split() if shown is not None else ()
-        return not words or words[-1] in ends
+        spelt = _last_key_word(shown) if shown is not None else None
+        return spelt is None or spelt in ends
 
     def named(self, kind: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...], int]:
         """The indexed values of ``kind`` that ``text`` names, else the indexed people it
@@ -145,6 +145,12 @@ class _Index:
 
 
 _CACHE_SIZE = 50_000
+
+
+def _last_key_word(text: str) -> str | None:
+    """The last word of ``value_key(text)``; None when the key is empty (not sure)."""
+    words = value_key(text).split()
+    return words[-1] if words else None
 
 
 _INDEXES: "weakref.WeakKeyDictionary[FacetTable, _Index]" = weakref.WeakKeyDictionary()
