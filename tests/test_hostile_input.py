@@ -156,3 +156,18 @@ def test_markup_bombs_in_pages_and_feeds_are_bounded(tmp_path):
                    "<description>b</description></item></channel></rss>")
     [article] = [r for r in read_path(str(laughs)) if isinstance(r, Article)]
     assert len(article.source) < 1000  # the entity was not expanded 10^8 times
+
+
+def test_a_long_run_of_capitals_does_not_stall_reading_the_source(tmp_path):
+    """A credit line's pattern ("KYIV (AA) -") and a byline's ("By Jane Doe") once tried
+    every way of splitting a run of capitals among their words: 100 "A"s took 27 s and 2 s,
+    a base64 blob forever."""
+    folder = tmp_path / "in"
+    blob = "iVBORw0KGgoAAAANSUhEUgAA" + "AAAA" * 50_000
+    write(folder / "caps.txt", "Caps page\n\nBy " + "A" * 5_000 + "!\n\n" + "A" * 300_000
+          + "\n\nDrones over Kyiv.\n")
+    write(folder / "blob.jsonl", json.dumps({"title": "blob", "body": f"Image data {blob} ends here."}) + "\n")
+    done = index(str(folder), "--index", str(tmp_path / "ix"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = titles(tmp_path / "ix")
+    assert len(found) == 2 and "blob" in found

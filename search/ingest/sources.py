@@ -90,8 +90,10 @@ def _credit_patterns() -> list[tuple[str, re.Pattern[str], int, str]]:
             c = re.escape(credit)
             patterns += [(credit, *p) for p in [
                 # A credit line: "KYIV (Reuters) -" opening a paragraph, "(Anadolu)" closing
-                # one; not "(AFP)" inside a sentence that quotes it.
-                (re.compile(rf"^[^\S\n]*(?:[A-Z0-9][\w.'\u2019-]*[ ,/]*){{0,6}}\(\s*{c}\s*\)|"
+                # one; not "(AFP)" inside a sentence that quotes it. (The dateline's words are
+                # matched possessively: they end where a word does, and a long run of capitals
+                # ("AAAA...") split every way among six words took minutes a line.)
+                (re.compile(rf"^[^\S\n]*+(?:[A-Z0-9][\w.'\u2019-]*+[ ,/]*+){{0,6}}\(\s*{c}\s*\)|"
                             rf"\(\s*{c}\s*\)[^\S\n]*$", re.M), 3, outlet.name),
                 (re.compile(rf"\b{c}['\u2019]s (?:coverage|Live Briefing|correspondent|reporter)"),
                  3, outlet.name),

@@ -24,7 +24,9 @@ from .base import UTF8_BOM, Format, Problem, ReadOptions, Record, decode, encodi
 MAX_TITLE_CHARS = 110
 
 _DATE_LINE_RE = re.compile(r"^\s*date\s+(\d{4}-\d{1,2}-\d{1,2})\b\s*(.*)$", re.I)
-_BYLINE_RE = re.compile(r"^By\s+((?:[A-Z][\w.'\u2019-]*\s?){1,5})$")
+#: (Possessive: a name's words end where a word does; a long run of capitals split every way
+#: among five words took seconds a line.)
+_BYLINE_RE = re.compile(r"^By\s+((?:[A-Z][\w.'\u2019-]*+\s?+){1,5})$")
 _DATELINE_RE = re.compile(r"^[A-Z][A-Z .'\u2019,-]{2,40}\s+[\u2013\u2014-]{1,2}\s+")
 _CREDIT_TAIL_RE = re.compile(r"\s*\([A-Z][\w/ .-]{1,30}\)$")
 _BOILERPLATE_RES = [re.compile(p, re.I) for p in (
@@ -192,8 +194,8 @@ def parse_page(text: str, path: str = "", template: frozenset[str] = frozenset()
         if i + 1 < len(lines) and _is_caption_repeat(line, lines[i + 1]):
             captions.add(len(kept))  # keep the credited copy only: the next line
             continue
-        byline = _BYLINE_RE.match(line)
-        if byline and i < 3:
+        byline = _BYLINE_RE.match(line) if i < 3 else None
+        if byline:
             authors.append(byline.group(1).strip())
             continue
         if _is_boilerplate(line) or (template and _line_key(line) in template):
