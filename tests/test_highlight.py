@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from search.analysis import (_TOKEN_RE, _key, _plain_word, matching_words, query_terms, stem,
                              word_terms)
-from search.understanding.highlight import (_SENTENCE_BREAK_RE, MatchTerms, _sentences, match_spans,
-                                            best_passages)
+from search.understanding.highlight import (_SENTENCE_BREAK_RE, MatchTerms, _sentences, best_passages,
+                                            lead_passage, match_spans)
 
 PIECES = ["a", "B", "oil", "Oil", " ", " ", ".", "!", "?", "\n", "\r", "\t", "(", "Mr", "U.S",
           "Gen", "No", "x.", "\u2028", "oil-rich", "soil", "don't", "-", "/", "'",
@@ -171,3 +171,15 @@ def test_a_later_query_matching_further_on_reads_the_kept_sentences_further():
     best_passages(text, MatchTerms(frozenset(query_terms("gas"))))  # (kept up to its sentence)
     passages = best_passages(text, MatchTerms(frozenset(query_terms("oil"))), count=1)
     assert [p.text for p in passages] == ["Oil again, and oil."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["A" * 50, "oil", " ", ".", "\n", "B" * 700, "x"]), max_size=30).map("".join))
+def test_passages_are_cut_inside_a_text_even_without_spaces(text):
+    """A text whose opening (or a matching sentence) is one long "word" is cut inside it:
+    the passage lies within the text (it was a search for a space past either end)."""
+    if text:
+        [lead] = lead_passage(text)
+        assert lead.text and text.startswith(lead.text.rstrip("\u2026"))
+    for passage in best_passages(text, MatchTerms(frozenset(query_terms("oil")), ())):
+        assert passage.text.strip("\u2026") in text

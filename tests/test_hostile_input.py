@@ -171,3 +171,16 @@ def test_a_long_run_of_capitals_does_not_stall_reading_the_source(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     found = titles(tmp_path / "ix")
     assert len(found) == 2 and "blob" in found
+
+
+def test_an_article_that_is_one_long_word_is_listed_and_searched(tmp_path):
+    """Its lead passage is cut inside the word (the search for a space to cut at ran past
+    the text: every page listing it answered 500)."""
+    from web import create_app
+
+    path = write(tmp_path / "word.jsonl", json.dumps({"title": "one word", "body": "A" * 300_000}) + "\n"
+                 + json.dumps({"title": "Patriot", "body": "Patriot systems arrived."}) + "\n")
+    assert index(str(path), "--index", str(tmp_path / "ix")).returncode == 0
+    client = create_app({"SEARCH_INDEX": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    for url in ("/", "/search?q=(((", "/api/search", "/api/search?q=AAAA"):
+        assert client.get(url).status_code == 200, url

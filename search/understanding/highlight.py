@@ -111,12 +111,17 @@ def _trim(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tupl
         return start, end
     inside = [s for s in spans if start <= s[0] < end]
     centre = inside[0][0] if inside else start
-    new_start = max(start, centre - PASSAGE_CHARS // 3)
-    new_end = min(end, new_start + PASSAGE_CHARS)
-    while new_start > start and not text[new_start - 1].isspace():
+    cut_start = max(start, centre - PASSAGE_CHARS // 3)
+    cut_end = min(end, cut_start + PASSAGE_CHARS)
+    new_start, new_end = cut_start, cut_end
+    while start < new_start < cut_end and not text[new_start - 1].isspace():
         new_start += 1
-    while new_end < end and not text[new_end].isspace():
+    if new_start == cut_end:  # no word edge in the window (one long "word"): cut inside it
+        new_start = cut_start
+    while new_start < new_end < end and not text[new_end].isspace():
         new_end -= 1
+    if new_end == new_start:
+        new_end = cut_end
     return new_start, max(new_end, new_start + 1)
 
 
